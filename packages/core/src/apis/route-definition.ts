@@ -1,0 +1,40 @@
+import type { z } from 'zod';
+import type { ApiName } from './api-name.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+/**
+ * One HTTP route of an API. The server, the client and the OpenAPI document are all derived from
+ * these entries, so they cannot drift apart.
+ *
+ * The protocol method `operation` receives one request object: the parsed query parameters merged
+ * with the parsed JSON body (or, where `bodyField` is set, the body placed under that key, for the
+ * spec's routes whose body is a bare array).
+ */
+export interface RouteDefinition<Protocol = unknown> {
+  /** The API the route belongs to; `models` is served by the stack's own model registry. */
+  api: ApiName | 'models';
+  method: HttpMethod;
+  path: string;
+  /** Protocol method answering with one response. */
+  operation: keyof Protocol & string;
+  /** Protocol method answering with an `AsyncIterable` of chunks, sent as Server-Sent Events. */
+  streamOperation?: keyof Protocol & string;
+  /** `optional`: streamed when the body says `stream: true`; `always`: every call streams. */
+  stream?: 'optional' | 'always';
+  summary: string;
+  description?: string;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  bodyField?: string;
+  /** Schema of the response; `z.null()` for routes that answer with no content. */
+  response: z.ZodType;
+  streamChunk?: z.ZodType;
+  /** Not in the July 2024 draft: added from later Llama Stack versions or as an extension. */
+  experimental?: boolean;
+}
+
+/** Fixes the protocol type of a route table so `operation` names are checked against it. */
+export function defineRoutes<Protocol>() {
+  return <const Routes extends readonly RouteDefinition<Protocol>[]>(routes: Routes): Routes => routes;
+}

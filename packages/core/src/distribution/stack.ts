@@ -1,0 +1,27 @@
+import type { ApiName } from '../apis/api-name.js';
+import type { ApiProtocols } from '../apis/api-protocols.js';
+import type { Models } from '../apis/models/models-protocol.js';
+import type { DistributionManifest } from './manifest-schema.js';
+
+export interface ProviderHealth {
+  provider_id: string;
+  provider_type: string;
+  status: 'ok' | 'error';
+  message?: string;
+}
+
+/**
+ * A resolved distribution: one implementation per API it serves (a router where several
+ * providers share an API), the model registry, and the lifetime of them all.
+ */
+export interface Stack {
+  readonly manifest: DistributionManifest;
+  /** Implementations by API; an API the distribution does not serve is absent. */
+  readonly apis: Partial<ApiProtocols>;
+  readonly models: Models;
+  servedApis(): ApiName[];
+  health(): Promise<ProviderHealth[]>;
+  /** Disposes every provider in reverse creation order. Idempotent. */
+  dispose(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}

@@ -1,0 +1,12 @@
+export { ApiNotServedError } from './api-not-served-error.js';
+export { ConflictError } from './conflict-error.js';
+export { DependencyUnavailableError } from './dependency-unavailable-error.js';
+export { DisposedError } from './disposed-error.js';
+export { ForbiddenError } from './forbidden-error.js';
+export { InvalidRequestError } from './invalid-request-error.js';
+export { NotFoundError } from './not-found-error.js';
+export { NotImplementedError } from './not-implemented-error.js';
+export { OverloadedError } from './overloaded-error.js';
+export { PayloadTooLargeError } from './payload-too-large-error.js';
+export { StackError, type StackErrorOptions } from './stack-error.js';
+export { UnauthorizedError } from './unauthorized-error.js';

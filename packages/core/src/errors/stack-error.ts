@@ -1,0 +1,36 @@
+const marker = 'llama-stack-ts.error';
+const symbol = Symbol.for(marker);
+
+export interface StackErrorOptions {
+  /** The request field at fault, as a dotted path (`sampling_params.temperature`). */
+  field?: string;
+  cause?: unknown;
+}
+
+/**
+ * Base of every error the stack raises on purpose. Each carries the HTTP status the server answers
+ * with and a stable `code`. `isInstance` works across duplicate installs of this package.
+ */
+export class StackError extends Error {
+  private readonly [symbol] = true;
+  readonly status: number;
+  readonly code: string;
+  readonly field: string | undefined;
+
+  constructor(status: number, code: string, message: string, options: StackErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'StackError';
+    this.status = status;
+    this.code = code;
+    this.field = options.field;
+  }
+
+  /** Whether the same request may succeed later (overload, a dependency down). */
+  get isRetryable(): boolean {
+    return this.status === 408 || this.status === 409 || this.status === 429 || this.status >= 500;
+  }
+
+  static isInstance(error: unknown): error is StackError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[symbol] === true;
+  }
+}

@@ -1,0 +1,64 @@
+import type { z } from 'zod';
+import type { ApiName } from '../apis/api-name.js';
+import type { Model } from '../apis/models/models-schemas.js';
+
+/** What a provider's factory receives beside its parsed config. */
+export interface ProviderContext {
+  /** The manifest's `provider_id` of this provider instance. */
+  providerId: string;
+  /** Directory where this provider keeps its state: `<data dir>/<provider_id>`. Created on demand. */
+  dataDir: string;
+  /** Implementations of the APIs listed in `apiDependencies` (and available optional ones), by API. */
+  deps: Partial<Record<ApiName, unknown>>;
+  /** Models the manifest registers with this provider. */
+  models: readonly Model[];
+  /** A logger scoped to the provider. */
+  logger: ProviderLogger;
+}
+
+export interface ProviderLogger {
+  info(message: string, details?: Record<string, unknown>): void;
+  warn(message: string, details?: Record<string, unknown>): void;
+  error(message: string, details?: Record<string, unknown>): void;
+}
+
+/**
+ * A running provider: the implementation of its API's protocol, plus optional lifecycle hooks.
+ * `dispose()` releases everything it holds (models, connections, workers) and is idempotent.
+ */
+export interface ProviderInstance<Implementation = unknown> {
+  implementation: Implementation;
+  /** Called when a model is registered for this provider after start-up. */
+  registerModel?(model: Model): Promise<void>;
+  health?(): Promise<{ status: 'ok' | 'error'; message?: string }>;
+  dispose?(): Promise<void>;
+}
+
+/**
+ * Everything the stack needs to know about a provider, as plain data plus one factory. A package
+ * that exports a `ProviderSpec` (as `default` or `providerSpec`) is a provider, whether it lives in
+ * this repository or not.
+ */
+export interface ProviderSpec<Config = unknown, Implementation = unknown> {
+  specVersion: 'v1';
+  api: ApiName;
+  /** `inline::<name>` for in-process providers, `remote::<name>` for adapters to a remote service. */
+  providerType: `inline::${string}` | `remote::${string}`;
+  description: string;
+  /** Every field `.describe()`d with its default. */
+  configSchema: z.ZodType<Config>;
+  /** A config written with `${env.NAME:=default}` placeholders, for `distribution.yaml` templates. */
+  sampleConfig(dataDir: string): Record<string, unknown>;
+  apiDependencies?: readonly ApiName[];
+  optionalApiDependencies?: readonly ApiName[];
+  /** Shown as a warning when a manifest uses this provider. */
+  deprecationWarning?: string;
+  create(config: Config, context: ProviderContext): Promise<ProviderInstance<Implementation>>;
+}
+
+/** Lets a provider package declare its spec with the config type inferred from the schema. */
+export function defineProviderSpec<Config, Implementation>(
+  spec: ProviderSpec<Config, Implementation>,
+): ProviderSpec<Config, Implementation> {
+  return spec;
+}

@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Shared Vitest settings: workspace packages resolve to their TypeScript sources through the
+ * `@llama-stack-ts/source` export condition, so tests never need a prior build.
+ */
+export const sourceConditions = ['@llama-stack-ts/source', 'import', 'module', 'node', 'default'];
+
+export function defineStackTestConfig(options: { testTimeout?: number; singleFork?: boolean } = {}) {
+  return defineConfig({
+    resolve: { conditions: sourceConditions },
+    ssr: { resolve: { conditions: sourceConditions, externalConditions: ['@llama-stack-ts/source'] } },
+    test: {
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      testTimeout: options.testTimeout ?? 15_000,
+      pool: 'forks',
+      ...(options.singleFork ? { poolOptions: { forks: { singleFork: true } } } : {}),
+    },
+  });
+}
