@@ -1,0 +1,3 @@
+export * from './inference-protocol.js';
+export * from './inference-routes.js';
+export * from './inference-schemas.js';
