@@ -22,7 +22,7 @@ import {
 
 const maxTokens = z
   .number()
-  .int()
+  .int('must be a whole number')
   .min(0)
   .default(0)
   .describe('Most tokens to generate; 0 generates until the end of the turn or of the context window.');
@@ -40,7 +40,7 @@ export const LogprobsConfig = z
   .object({
     top_k: z
       .number()
-      .int()
+      .int('must be a whole number')
       .min(1)
       .max(maxLogprobsTopK)
       .default(1)
@@ -58,7 +58,9 @@ export type LogprobsConfig = z.infer<typeof LogprobsConfig>;
  * single most likely token at each position), an object is kept.
  */
 export const LogprobsRequest = z
-  .union([z.boolean(), LogprobsConfig])
+  .union([z.boolean(), LogprobsConfig], {
+    error: `must be true, false or { "top_k": 1..${maxLogprobsTopK} }`,
+  })
   .default(false)
   .transform((value): false | LogprobsConfig => (value === true ? { top_k: 1 } : value))
   .describe(
@@ -147,10 +149,17 @@ const responseFormat = ResponseFormat.optional();
 
 /** Which tool the model may call; an extension from later Llama Stack and the OpenAI API. */
 export const ToolChoice = z
-  .union([
-    z.enum(['auto', 'required', 'none']),
-    z.object({ tool_name: z.string().min(1) }).describe('Call exactly this tool (one of `available_tools`).'),
-  ])
+  .union(
+    [
+      z.enum(['auto', 'required', 'none']),
+      z
+        .object({ tool_name: z.string().min(1) })
+        .describe('Call exactly this tool (one of `available_tools`).'),
+    ],
+    {
+      error: `must be 'auto', 'required', 'none' or { "tool_name": "<one of available_tools>" }`,
+    },
+  )
   .meta({
     id: 'ToolChoice',
     description:
@@ -395,12 +404,10 @@ export const BatchChatCompletionRequest = z
 export type BatchChatCompletionRequest = z.infer<typeof BatchChatCompletionRequest>;
 export type BatchChatCompletionRequestInput = z.input<typeof BatchChatCompletionRequest>;
 
-export const BatchChatCompletionResponse = z
-  .array(ChatCompletionResponse)
-  .meta({
-    id: 'BatchChatCompletionResponse',
-    description: 'One ChatCompletionResponse per conversation, in order.',
-  });
+export const BatchChatCompletionResponse = z.array(ChatCompletionResponse).meta({
+  id: 'BatchChatCompletionResponse',
+  description: 'One ChatCompletionResponse per conversation, in order.',
+});
 export type BatchChatCompletionResponse = z.infer<typeof BatchChatCompletionResponse>;
 
 // ---------------------------------------------------------------------------------------------
