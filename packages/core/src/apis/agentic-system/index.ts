@@ -1,0 +1,3 @@
+export * from './agentic-system-protocol.js';
+export * from './agentic-system-routes.js';
+export * from './agentic-system-schemas.js';

@@ -1,0 +1,3 @@
+export * from './memory-banks-protocol.js';
+export * from './memory-banks-routes.js';
+export * from './memory-banks-schemas.js';

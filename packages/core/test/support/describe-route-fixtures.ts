@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { parseRequest } from '../../src/validation/parse-request.js';
+import { type AnyRouteDefinition, loadRouteFixtures, parseRouteRequest } from './route-fixtures.js';
+
+/**
+ * Registers one test per wire example in `directory`: its request parses through the route's query
+ * and body schemas, its response through `response`, its chunks through `streamChunk`. Also checks
+ * that every route of the table has at least one example.
+ */
+export function describeRouteFixtures(directory: string, routes: readonly AnyRouteDefinition[]): void {
+  const fixtures = loadRouteFixtures(directory, routes);
+
+  describe('wire examples', () => {
+    it('cover every route', () => {
+      const covered = new Set(fixtures.map((fixture) => fixture.route.operation));
+      expect(routes.map((route) => route.operation).filter((operation) => !covered.has(operation))).toEqual(
+        [],
+      );
+    });
+
+    for (const fixture of fixtures) {
+      it(`${fixture.file} parses (${fixture.route.method} ${fixture.route.path})`, () => {
+        const hasRequest = fixture.query !== undefined || fixture.body !== undefined;
+        if (hasRequest) {
+          expect(() => parseRouteRequest(fixture.route, fixture)).not.toThrow();
+          if (fixture.body !== undefined) expect(fixture.route.body, 'route takes no body').toBeDefined();
+        }
+        if (fixture.response !== undefined)
+          parseRequest(fixture.route.response, fixture.response, 'response');
+        if (fixture.chunks !== undefined) {
+          expect(fixture.route.streamChunk, 'route does not stream').toBeDefined();
+          const streamChunk = fixture.route.streamChunk;
+          if (streamChunk) {
+            for (const [index, chunk] of fixture.chunks.entries()) {
+              parseRequest(streamChunk, chunk, `chunks.${index}`);
+            }
+          }
+        }
+        expect(hasRequest || fixture.response !== undefined || fixture.chunks !== undefined).toBe(true);
+      });
+    }
+  });
+}
