@@ -1,0 +1,28 @@
+export { ApiCallError, type ApiCallErrorOptions } from './api-call-error.js';
+export type { FetchFunction } from './fetch-function.js';
+export { InvalidResponseError } from './invalid-response-error.js';
+export { isAbortError } from './is-abort-error.js';
+export { type LoadApiKeyOptions, loadApiKey } from './load-api-key.js';
+export { LoadApiKeyError } from './load-api-key-error.js';
+export { type ParseJsonEventStreamOptions, parseJsonEventStream } from './parse-json-event-stream.js';
+export {
+  type ApiCallOptions,
+  callApi,
+  getFromApi,
+  type PostToApiOptions,
+  postJsonToApi,
+  postToApi,
+  type RequestHeaders,
+} from './post-to-api.js';
+export {
+  createEventSourceResponseHandler,
+  createJsonErrorResponseHandler,
+  createJsonResponseHandler,
+  createStatusCodeErrorResponseHandler,
+  extractResponseHeaders,
+  type JsonErrorResponseHandlerOptions,
+  type ResponseHandler,
+  type ResponseHandlerOptions,
+  type ResponseHandlerResult,
+} from './response-handler.js';
+export { parseJson, validateTypes } from './validate-types.js';
