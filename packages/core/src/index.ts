@@ -17,3 +17,4 @@ export * from './apis/synthetic-data-generation/index.js';
 export * from './distribution/index.js';
 export * from './errors/index.js';
 export * from './providers/index.js';
+export * from './validation/index.js';
