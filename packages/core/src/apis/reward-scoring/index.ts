@@ -1,0 +1,3 @@
+export * from './reward-scoring-protocol.js';
+export * from './reward-scoring-routes.js';
+export * from './reward-scoring-schemas.js';

@@ -1,0 +1,3 @@
+export * from './synthetic-data-generation-protocol.js';
+export * from './synthetic-data-generation-routes.js';
+export * from './synthetic-data-generation-schemas.js';
