@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ApiName } from '../apis/api-name.js';
 import type { Model } from '../apis/models/models-schemas.js';
+import type { MemoryBankEntry, ShieldEntry } from '../distribution/manifest-schema.js';
 
 /** What a provider's factory receives beside its parsed config. */
 export interface ProviderContext {
@@ -14,6 +15,12 @@ export interface ProviderContext {
   models: readonly Model[];
   /** A logger scoped to the provider. */
   logger: ProviderLogger;
+  /** Shields the manifest registers with this provider (safety providers). */
+  shields?: readonly ShieldEntry[];
+  /** Memory banks the manifest registers with this provider (memory_banks providers). */
+  memoryBanks?: readonly MemoryBankEntry[];
+  /** The distribution's `name`. */
+  distributionName?: string;
 }
 
 export interface ProviderLogger {
@@ -30,6 +37,10 @@ export interface ProviderInstance<Implementation = unknown> {
   implementation: Implementation;
   /** Called when a model is registered for this provider after start-up. */
   registerModel?(model: Model): Promise<void>;
+  /** Called when a shield is registered for this provider after start-up (start-up ones: `context.shields`). */
+  registerShield?(shield: ShieldEntry): Promise<void>;
+  /** Called when a memory bank is registered after start-up (start-up ones: `context.memoryBanks`). */
+  registerMemoryBank?(bank: MemoryBankEntry): Promise<void>;
   health?(): Promise<{ status: 'ok' | 'error'; message?: string }>;
   dispose?(): Promise<void>;
 }

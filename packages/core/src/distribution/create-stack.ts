@@ -1,0 +1,346 @@
+import 'reflect-metadata';
+import { mkdir } from 'node:fs/promises';
+import { type DependencyContainer, container as rootContainer } from 'tsyringe';
+import type { ApiName } from '../apis/api-name.js';
+import type { ApiProtocols } from '../apis/api-protocols.js';
+import type { Model } from '../apis/models/models-schemas.js';
+import type { RouteDefinition } from '../apis/route-definition.js';
+import {
+  apiTokens,
+  ManifestToken,
+  ModelsToken,
+  providerToken,
+  StackToken,
+} from '../providers/injection-tokens.js';
+import type { ProviderContext, ProviderInstance } from '../providers/provider-spec.js';
+import { InferenceRouter, type ModelRouter } from './inference-router.js';
+import {
+  type DistributionManifest,
+  type DistributionManifestInput,
+  ModelEntry,
+  type ModelEntryInput,
+} from './manifest-schema.js';
+import { ModelRegistry } from './model-registry.js';
+import { ProviderStartError } from './provider-start-error.js';
+import {
+  type PlannedProvider,
+  type ResolveStackOptions,
+  resolveStack,
+  type StackPlan,
+} from './resolve-stack.js';
+import type { ProviderHealth, Stack } from './stack.js';
+import { createConsoleLogger, type StackLogger, scopeLogger } from './stack-logger.js';
+
+export interface CreateStackOptions extends ResolveStackOptions {
+  /** Where the stack and its providers log; default: stderr. `silentLogger` drops everything. */
+  logger?: StackLogger;
+  /** How long each provider may take in `dispose()`; default the manifest's `server.shutdown_timeout_ms`. */
+  disposeTimeoutMs?: number;
+  /** Parent of the stack's child container; default tsyringe's root container. */
+  container?: DependencyContainer;
+  /** Route tables checked against each provider's methods; default every API's. */
+  routes?: readonly RouteDefinition[];
+}
+
+/** A provider the stack created, in creation order. */
+export interface StackProvider {
+  api: ApiName;
+  providerId: string;
+  providerType: string;
+  /** The entry's YAML path: `providers.inference[0]`. */
+  path: string;
+  instance: ProviderInstance;
+}
+
+/** What `createStack` returns: the `Stack`, plus its container, providers and start-up registrations. */
+export interface ResolvedStack extends Stack {
+  readonly models: ModelRegistry;
+  /** The stack's own tsyringe child container: API implementations under `apiTokens`. */
+  readonly container: DependencyContainer;
+  readonly providers: readonly StackProvider[];
+  readonly plan: StackPlan;
+  readonly dataDir: string;
+  readonly disposed: boolean;
+  /** Registers a model after start-up: the provider's `registerModel` hook runs, then the registry has it. */
+  registerModel(entry: ModelEntryInput): Promise<Model>;
+}
+
+/**
+ * Builds a running stack from a manifest: validates all of it first (nothing starts when anything
+ * is wrong; see `resolveStack`), then creates each provider after the APIs it depends on, in a child
+ * container of its own, and puts a model router in front of inference. If a provider fails to
+ * start, those already created are disposed before the error is thrown.
+ *
+ * ```ts
+ * await using stack = await createStack(await loadManifest('distribution.yaml'), { providers: [mySpec] });
+ * const reply = await stack.apis.inference?.chatCompletion({ model: 'tiny', messages: [...] });
+ * ```
+ */
+export async function createStack(
+  manifest: DistributionManifest | DistributionManifestInput,
+  options: CreateStackOptions = {},
+): Promise<ResolvedStack> {
+  const plan = await resolveStack(manifest, options);
+  const logger = options.logger ?? createConsoleLogger();
+  for (const warning of plan.warnings) logger.warn(`deprecated provider: ${warning}`);
+  const routes = options.routes ?? (await import('../apis/all-routes.js')).allRoutes;
+  const container = (options.container ?? rootContainer).createChildContainer();
+  const models = new ModelRegistry(plan.models);
+  const created: StackProvider[] = [];
+  const apis: Partial<Record<ApiName, unknown>> = {};
+  const routers: ModelRouter[] = [];
+  const disposeTimeoutMs = options.disposeTimeoutMs ?? plan.manifest.server.shutdown_timeout_ms;
+
+  container.register(ManifestToken, { useValue: plan.manifest });
+  container.register(ModelsToken, { useValue: models });
+
+  try {
+    for (const api of plan.apiOrder) {
+      const planned = plan.providers.filter((provider) => provider.api === api);
+      for (const provider of planned) {
+        const instance = await startProvider(provider, plan, container, logger);
+        created.push({
+          api,
+          providerId: provider.entry.provider_id,
+          providerType: provider.entry.provider_type,
+          path: provider.path,
+          instance,
+        });
+        container.register(providerToken(provider.entry.provider_id), { useValue: instance.implementation });
+        warnMissingOperations(provider, instance, routes, logger);
+      }
+      let implementation: unknown;
+      if (api === 'inference') {
+        const router = new InferenceRouter(
+          models,
+          created
+            .filter((provider) => provider.api === 'inference')
+            .map((provider) => ({
+              providerId: provider.providerId,
+              providerType: provider.providerType,
+              implementation: provider.instance.implementation,
+            })),
+        );
+        routers.push(router);
+        implementation = router;
+      } else {
+        implementation = created.find((provider) => provider.api === api)?.instance.implementation;
+      }
+      apis[api] = implementation;
+      container.register(apiTokens[api], { useValue: implementation });
+    }
+  } catch (error) {
+    await disposeAll(created, disposeTimeoutMs, logger);
+    throw error;
+  }
+
+  const stack = new StackInstance({
+    plan,
+    apis: apis as Partial<ApiProtocols>,
+    models,
+    container,
+    providers: created,
+    routers,
+    logger,
+    disposeTimeoutMs,
+  });
+  container.register(StackToken, { useValue: stack });
+  logger.info(
+    `stack '${plan.manifest.name}' ready: ${created.length} provider(s), ${plan.models.length} model(s), serving ${
+      stack.servedApis().join(', ') || 'no API yet'
+    }`,
+  );
+  return stack;
+}
+
+async function startProvider(
+  provider: PlannedProvider,
+  plan: StackPlan,
+  container: DependencyContainer,
+  logger: StackLogger,
+): Promise<ProviderInstance> {
+  const { entry, spec } = provider;
+  const deps: Partial<Record<ApiName, unknown>> = {};
+  for (const dependency of provider.dependencies) deps[dependency] = container.resolve(apiTokens[dependency]);
+  const context: ProviderContext = {
+    providerId: entry.provider_id,
+    dataDir: provider.dataDir,
+    deps,
+    models: provider.models,
+    shields: provider.shields,
+    memoryBanks: provider.memoryBanks,
+    distributionName: plan.manifest.name,
+    logger: scopeLogger(logger, entry.provider_id),
+  };
+  try {
+    await mkdir(provider.dataDir, { recursive: true });
+    const instance = await spec.create(provider.config, context);
+    if (
+      !instance ||
+      typeof instance !== 'object' ||
+      !('implementation' in instance) ||
+      !instance.implementation
+    ) {
+      throw new Error(
+        `create() of ${provider.source} returned no { implementation }; a ProviderSpec's create() resolves to a ProviderInstance.`,
+      );
+    }
+    return instance;
+  } catch (error) {
+    throw new ProviderStartError({
+      providerId: entry.provider_id,
+      providerType: entry.provider_type,
+      path: provider.path,
+      cause: error,
+    });
+  }
+}
+
+/** Llama Stack checks each provider implements its API's routes; here a gap is a warning (those routes answer 501). */
+function warnMissingOperations(
+  provider: PlannedProvider,
+  instance: ProviderInstance,
+  routes: readonly RouteDefinition[],
+  logger: StackLogger,
+): void {
+  const implementation = instance.implementation as Record<string, unknown>;
+  const missing = new Set<string>();
+  for (const route of routes) {
+    if (route.api !== provider.api || route.experimental) continue;
+    for (const operation of [route.operation, route.streamOperation]) {
+      if (operation && typeof implementation[operation] !== 'function') missing.add(operation);
+    }
+  }
+  if (missing.size > 0) {
+    logger.warn(
+      `provider '${provider.entry.provider_id}' (${provider.entry.provider_type}) at ${provider.path} does not implement ` +
+        `${[...missing].join(', ')}; those routes will answer 501.`,
+    );
+  }
+}
+
+async function disposeAll(
+  providers: readonly StackProvider[],
+  timeoutMs: number,
+  logger: StackLogger,
+): Promise<void> {
+  for (const provider of [...providers].reverse()) {
+    if (!provider.instance.dispose) continue;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      timer.unref();
+    });
+    try {
+      const outcome = await Promise.race([provider.instance.dispose().then(() => 'done' as const), timeout]);
+      if (outcome === 'timeout') {
+        logger.warn(
+          `provider '${provider.providerId}' did not finish disposing within ${timeoutMs} ms; moving on ` +
+            '(raise server.shutdown_timeout_ms to wait longer).',
+        );
+      }
+    } catch (error) {
+      logger.error(`provider '${provider.providerId}' failed to dispose: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+interface StackInstanceParts {
+  plan: StackPlan;
+  apis: Partial<ApiProtocols>;
+  models: ModelRegistry;
+  container: DependencyContainer;
+  providers: StackProvider[];
+  routers: ModelRouter[];
+  logger: StackLogger;
+  disposeTimeoutMs: number;
+}
+
+class StackInstance implements ResolvedStack {
+  readonly manifest: DistributionManifest;
+  readonly apis: Partial<ApiProtocols>;
+  readonly models: ModelRegistry;
+  readonly container: DependencyContainer;
+  readonly providers: readonly StackProvider[];
+  readonly plan: StackPlan;
+  readonly dataDir: string;
+  readonly #routers: readonly ModelRouter[];
+  readonly #logger: StackLogger;
+  readonly #disposeTimeoutMs: number;
+  #disposing: Promise<void> | undefined;
+
+  constructor(parts: StackInstanceParts) {
+    this.plan = parts.plan;
+    this.manifest = parts.plan.manifest;
+    this.dataDir = parts.plan.dataDir;
+    this.apis = parts.apis;
+    this.models = parts.models;
+    this.container = parts.container;
+    this.providers = parts.providers;
+    this.#routers = parts.routers;
+    this.#logger = parts.logger;
+    this.#disposeTimeoutMs = parts.disposeTimeoutMs;
+  }
+
+  get disposed(): boolean {
+    return this.#disposing !== undefined;
+  }
+
+  servedApis(): ApiName[] {
+    return this.plan.apiOrder.filter((api) => this.apis[api] !== undefined);
+  }
+
+  async health(): Promise<ProviderHealth[]> {
+    return Promise.all(
+      this.providers.map(async (provider): Promise<ProviderHealth> => {
+        const base = { provider_id: provider.providerId, provider_type: provider.providerType };
+        if (this.disposed) return { ...base, status: 'error', message: 'the stack is shutting down' };
+        if (!provider.instance.health) return { ...base, status: 'ok' };
+        try {
+          const result = await provider.instance.health();
+          return { ...base, ...result };
+        } catch (error) {
+          return { ...base, status: 'error', message: (error as Error).message };
+        }
+      }),
+    );
+  }
+
+  async registerModel(input: ModelEntryInput): Promise<Model> {
+    const entry = ModelEntry.parse(input);
+    const provider = entry.provider_id
+      ? this.providers.find((candidate) => candidate.providerId === entry.provider_id)
+      : this.providers.filter((candidate) => candidate.api === 'inference').at(0);
+    if (!provider) {
+      throw new Error(
+        `Cannot register model '${entry.model_id}': no provider '${entry.provider_id ?? '(inference)'}' in this stack.`,
+      );
+    }
+    const model: Model = {
+      identifier: entry.model_id,
+      provider_id: provider.providerId,
+      provider_resource_id: entry.provider_model_id ?? entry.model_id,
+      model_type: entry.model_type,
+      metadata: entry.metadata,
+    };
+    if (this.models.lookup(model.identifier)) this.models.add(model); // throws the ConflictError
+    await provider.instance.registerModel?.(model);
+    this.models.add(model);
+    return model;
+  }
+
+  dispose(): Promise<void> {
+    this.#disposing ??= (async () => {
+      for (const router of this.#routers) router.close();
+      await disposeAll(this.providers, this.#disposeTimeoutMs, this.#logger);
+      this.container.reset();
+    })();
+    return this.#disposing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}

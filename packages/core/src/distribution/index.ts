@@ -1,0 +1,13 @@
+export * from './create-stack.js';
+export * from './data-dir.js';
+export * from './inference-router.js';
+export * from './load-manifest.js';
+export * from './manifest-error.js';
+export { getManifestOrigin, type ManifestOrigin } from './manifest-origin.js';
+export * from './manifest-schema.js';
+export * from './model-registry.js';
+export * from './provider-start-error.js';
+export * from './resolve-stack.js';
+export * from './stack.js';
+export * from './stack-logger.js';
+export * from './substitute-env.js';

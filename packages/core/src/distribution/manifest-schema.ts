@@ -1,0 +1,187 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: manifests spell ${env.NAME} literally.
+import { z } from 'zod';
+import { ApiName } from '../apis/api-name.js';
+import { JsonObject } from '../apis/common/common-schemas.js';
+import { ModelType } from '../apis/models/models-schemas.js';
+
+/**
+ * The distribution manifest (`distribution.yaml`), shaped after Llama Stack's `run.yaml` so its
+ * users feel at home: `providers` keyed by API, each a list of `{ provider_id, provider_type, config }`,
+ * then the `models`, `shields` and `memory_banks` to register at start-up, then `server` settings.
+ *
+ * Every string may use Llama Stack's environment substitution, applied before validation:
+ * - `${env.NAME}`: the value of NAME; start-up fails (naming the YAML path) when it is unset or empty.
+ * - `${env.NAME:=default}`: the value of NAME, or `default` when it is unset or empty.
+ * - `${env.NAME:+value}`: `value` when NAME is set, else empty. A provider whose `provider_id`
+ *   becomes empty is dropped, so `provider_id: ${env.TGI_URL:+tgi}` enables a provider only when
+ *   its variable is set; models, shields and banks naming a dropped provider are dropped with it.
+ * A value that is exactly one substitution becomes a number or a boolean when it reads as one, and
+ * is left out when it is empty (so the field's default applies).
+ */
+
+const Identifier = z
+  .string()
+  .min(1, 'must not be empty')
+  .regex(/^[^\s]+$/, 'must not contain whitespace');
+
+export const ProviderType = z
+  .string()
+  .regex(
+    /^(inline|remote)::[a-z0-9][a-z0-9._-]*$/,
+    "must read 'inline::<name>' (runs in this process) or 'remote::<name>' (adapter to a remote service)",
+  );
+
+/** YAML writes an empty `config:` as null; it means "all defaults". */
+const ConfigObject = z.preprocess((value) => value ?? {}, JsonObject);
+
+export const ProviderEntry = z
+  .object({
+    provider_id: Identifier.describe(
+      'Names this provider instance; models, shields and banks refer to it. Unique in the manifest.',
+    ),
+    provider_type: ProviderType.describe(
+      'Which provider implementation to run, e.g. inline::llama-cpp or remote::tgi.',
+    ),
+    module: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'An npm package (or a path relative to the manifest) exporting the ProviderSpec, for providers outside this repository.',
+      ),
+    config: ConfigObject.describe("The provider's settings, checked against its configSchema."),
+  })
+  .strict();
+export type ProviderEntry = z.infer<typeof ProviderEntry>;
+
+export const ModelEntry = z
+  .object({
+    model_id: Identifier.describe('The id clients send as `model`.'),
+    provider_id: Identifier.optional().describe(
+      'The provider serving the model; may be left out when exactly one inference provider is configured.',
+    ),
+    provider_model_id: z
+      .string()
+      .min(1)
+      .nullish()
+      .describe(
+        "The model's id inside its provider (a path, an hf: reference, a remote name); default: model_id.",
+      ),
+    model_type: ModelType.default('llm'),
+    metadata: z.preprocess((value) => value ?? {}, JsonObject),
+  })
+  .strict();
+export type ModelEntry = z.infer<typeof ModelEntry>;
+export type ModelEntryInput = z.input<typeof ModelEntry>;
+
+export const ShieldEntry = z
+  .object({
+    shield_id: Identifier.describe('The id agents and safety calls use to name the shield.'),
+    provider_id: Identifier.optional().describe(
+      'The safety provider running it; may be left out when exactly one safety provider is configured.',
+    ),
+    provider_shield_id: z
+      .string()
+      .min(1)
+      .nullish()
+      .describe("The shield's id inside its provider; default: shield_id."),
+    shield_type: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('llama_guard, prompt_guard, code_guard, or a provider-specific type.'),
+    params: z.preprocess((value) => value ?? {}, JsonObject),
+  })
+  .strict();
+export type ShieldEntry = z.infer<typeof ShieldEntry>;
+
+export const MemoryBankEntry = z
+  .object({
+    memory_bank_id: Identifier.describe('The bank uuid clients and agents use.'),
+    name: z.string().min(1).optional().describe('A human-readable name; default: memory_bank_id.'),
+    provider_id: Identifier.optional().describe(
+      'The memory_banks provider storing it; may be left out when exactly one is configured.',
+    ),
+    embedding_model: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('A registered embedding model used to index documents.'),
+    embedding_dimension: z.number().int().positive().optional(),
+    params: z.preprocess((value) => value ?? {}, JsonObject),
+  })
+  .strict();
+export type MemoryBankEntry = z.infer<typeof MemoryBankEntry>;
+
+export const ServerSettings = z
+  .object({
+    port: z
+      .number()
+      .int()
+      .min(0)
+      .max(65_535)
+      .default(8321)
+      .describe('TCP port; 0 picks a free one. Default 8321.'),
+    host: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .describe(
+        'Interface to listen on. Default 127.0.0.1 (this machine only); 0.0.0.0 for every interface.',
+      ),
+    auth_key: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'When set, every request must send `Authorization: Bearer <auth_key>`. Take it from ${env.…}.',
+      ),
+    max_body_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024 * 1024)
+      .describe('Largest request body accepted; larger ones get 413. Default 16 MiB.'),
+    shutdown_timeout_ms: z
+      .number()
+      .int()
+      .positive()
+      .default(10_000)
+      .describe('How long each provider may take to shut down before it is abandoned. Default 10000.'),
+  })
+  .strict();
+export type ServerSettings = z.infer<typeof ServerSettings>;
+
+const ProvidersByApi = z.partialRecord(
+  ApiName,
+  z.preprocess((value) => value ?? [], z.array(ProviderEntry)),
+);
+
+export const DistributionManifest = z
+  .object({
+    version: z.union([z.number(), z.string()]).optional().describe('Manifest format version; 1 today.'),
+    name: Identifier.describe('The distribution name; also names its data directory.'),
+    description: z.string().optional(),
+    apis: z
+      .array(ApiName)
+      .optional()
+      .describe('The APIs to serve; default: every API that has a provider under `providers`.'),
+    providers: z.preprocess((value) => value ?? {}, ProvidersByApi),
+    models: z.preprocess((value) => value ?? [], z.array(ModelEntry)),
+    shields: z.preprocess((value) => value ?? [], z.array(ShieldEntry)),
+    memory_banks: z.preprocess((value) => value ?? [], z.array(MemoryBankEntry)),
+    server: z.preprocess((value) => value ?? {}, ServerSettings),
+    data_dir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Where providers keep state (relative to the manifest). Default: $LLAMA_STACK_TS_HOME/<name>, or ~/.llama-stack-ts/<name>.',
+      ),
+  })
+  .strict();
+
+/** A validated manifest, defaults filled in. */
+export type DistributionManifest = z.infer<typeof DistributionManifest>;
+/** A manifest as written: defaults may be left out. */
+export type DistributionManifestInput = z.input<typeof DistributionManifest>;
