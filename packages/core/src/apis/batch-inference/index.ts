@@ -1,0 +1,3 @@
+export * from './batch-inference-protocol.js';
+export * from './batch-inference-routes.js';
+export * from './batch-inference-schemas.js';
