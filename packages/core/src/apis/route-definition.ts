@@ -4,6 +4,12 @@ import type { ApiName } from './api-name.js';
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
 /**
+ * The method names of `Protocol`; any string for a route of no particular protocol
+ * (`RouteDefinition` as the server and `allRoutes` see it), where `keyof unknown` would be `never`.
+ */
+export type OperationName<Protocol> = unknown extends Protocol ? string : keyof Protocol & string;
+
+/**
  * One HTTP route of an API. The server, the client and the OpenAPI document are all derived from
  * these entries, so they cannot drift apart.
  *
@@ -17,9 +23,9 @@ export interface RouteDefinition<Protocol = unknown> {
   method: HttpMethod;
   path: string;
   /** Protocol method answering with one response. */
-  operation: keyof Protocol & string;
+  operation: OperationName<Protocol>;
   /** Protocol method answering with an `AsyncIterable` of chunks, sent as Server-Sent Events. */
-  streamOperation?: keyof Protocol & string;
+  streamOperation?: OperationName<Protocol>;
   /** `optional`: streamed when the body says `stream: true`; `always`: every call streams. */
   stream?: 'optional' | 'always';
   summary: string;

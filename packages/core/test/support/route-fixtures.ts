@@ -9,11 +9,8 @@ import { parseRequest } from '../../src/validation/parse-request.js';
  * they arrive, strings), `body` (the JSON body, a bare array where the route has `bodyField`),
  * `response` (one JSON response) and `chunks` (the Server-Sent Event payloads of a streamed call).
  */
-/** A route of any API's table (`RouteDefinition<unknown>` would admit no operation name). */
-export type AnyRouteDefinition = Omit<RouteDefinition, 'operation' | 'streamOperation'> & {
-  operation: string;
-  streamOperation?: string;
-};
+/** A route of any API's table. */
+export type AnyRouteDefinition = RouteDefinition;
 
 export interface RouteFixture {
   file: string;
