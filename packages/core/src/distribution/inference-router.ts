@@ -35,7 +35,13 @@ const lifecycleMethods = new Set([
   'shutdown',
 ]);
 
-export type Routed = (request: { model?: unknown }, options?: RequestOptions) => unknown;
+/** What the router reads of a request: its `model`; the rest goes to the provider untouched. */
+export interface ModelRequest {
+  readonly model?: unknown;
+  readonly [field: string]: unknown;
+}
+
+export type Routed = (request: ModelRequest, options?: RequestOptions) => unknown;
 
 /**
  * Sends each call to the provider that serves `request.model`, as the model registry says. An
@@ -72,7 +78,7 @@ export class ModelRouter {
    * Calls `operation` on the provider serving `request.model`. A streaming operation (`stream…`)
    * throws at once when the model is unknown, before any chunk; the others return a rejected promise.
    */
-  route(operation: string, request: { model?: unknown }, options?: RequestOptions): unknown {
+  route(operation: string, request: ModelRequest, options?: RequestOptions): unknown {
     let target: Routed;
     try {
       target = this.#resolve(operation, request);
@@ -103,7 +109,7 @@ export class ModelRouter {
     this.#disposed = true;
   }
 
-  #resolve(operation: string, request: { model?: unknown }): Routed {
+  #resolve(operation: string, request: ModelRequest): Routed {
     if (this.#disposed) throw new DisposedError(`The ${this.api} router`);
     const model = request?.model;
     if (typeof model !== 'string' || model.length === 0) {

@@ -106,6 +106,14 @@ describe('loadManifest', () => {
     ]);
   });
 
+  it('reports unset variables and schema problems together', () => {
+    const error = thrown(() =>
+      parseManifest('name: t\nserver:\n  port: ${env.PORT}\n  hots: x\n', { env: {}, origin: 'dist.yaml' }),
+    );
+    expect(error.problems.map((problem) => problem.path)).toEqual(['server.port', 'server.hots']);
+    expect(error.message.split('\n')[0]).toBe('Distribution manifest dist.yaml has 2 problems:');
+  });
+
   it('reports schema problems at the indices the user wrote, after dropping disabled entries', () => {
     const text = `
 name: test

@@ -61,13 +61,10 @@ export function parseManifest(
     );
   }
 
-  let substituted: ReturnType<typeof substituteEnv<Record<string, unknown>>>;
-  try {
-    substituted = substituteEnv(adaptLlamaStackKeys(tree as Record<string, unknown>), { env: options.env });
-  } catch (error) {
-    if (ManifestError.isInstance(error)) throw new ManifestError(error.problems, origin);
-    throw error;
-  }
+  const substituted = substituteEnv(adaptLlamaStackKeys(tree as Record<string, unknown>), {
+    env: options.env,
+    collectProblems: true,
+  });
   const { kept, indexMaps } = dropDisabledEntries(
     substituted.value,
     substituted.emptied,
@@ -78,11 +75,16 @@ export function parseManifest(
   const result = safeParseWithConvertedText(DistributionManifest, kept, substituted.converted, (path) =>
     formatYamlPath(toOriginal(path)),
   );
-  if (!result.success) {
-    throw new ManifestError(
-      issuesToProblems(DistributionManifest, result.error.issues, { toOriginal }),
-      origin,
-    );
+  // Report unset variables and schema problems together; a value whose variable is unset is not
+  // reported a second time for being empty.
+  const substitutionPaths = new Set(substituted.problems.map((problem) => problem.path));
+  const schemaProblems = result.success
+    ? []
+    : issuesToProblems(DistributionManifest, result.error.issues, { toOriginal }).filter(
+        (problem) => !substitutionPaths.has(problem.path),
+      );
+  if (substituted.problems.length > 0 || !result.success) {
+    throw new ManifestError([...substituted.problems, ...schemaProblems], origin);
   }
   setManifestOrigin(result.data, {
     path: origin,

@@ -31,8 +31,15 @@ export const ProviderType = z
     "must read 'inline::<name>' (runs in this process) or 'remote::<name>' (adapter to a remote service)",
   );
 
-/** YAML writes an empty `config:` as null; it means "all defaults". */
-const ConfigObject = z.preprocess((value) => value ?? {}, JsonObject);
+/**
+ * YAML writes an empty section (`config:`, `models:`) as null; it means the same as leaving the
+ * section out: empty, defaults filled in.
+ */
+function orEmpty<Schema extends z.ZodType>(schema: Schema, empty: z.input<Schema>) {
+  return schema.nullish().transform((value): z.output<Schema> => value ?? schema.parse(empty));
+}
+
+const ConfigObject = orEmpty(JsonObject, {});
 
 export const ProviderEntry = z
   .object({
@@ -68,7 +75,7 @@ export const ModelEntry = z
         "The model's id inside its provider (a path, an hf: reference, a remote name); default: model_id.",
       ),
     model_type: ModelType.default('llm'),
-    metadata: z.preprocess((value) => value ?? {}, JsonObject),
+    metadata: orEmpty(JsonObject, {}),
   })
   .strict();
 export type ModelEntry = z.infer<typeof ModelEntry>;
@@ -90,7 +97,7 @@ export const ShieldEntry = z
       .min(1)
       .optional()
       .describe('llama_guard, prompt_guard, code_guard, or a provider-specific type.'),
-    params: z.preprocess((value) => value ?? {}, JsonObject),
+    params: orEmpty(JsonObject, {}),
   })
   .strict();
 export type ShieldEntry = z.infer<typeof ShieldEntry>;
@@ -108,7 +115,7 @@ export const MemoryBankEntry = z
       .optional()
       .describe('A registered embedding model used to index documents.'),
     embedding_dimension: z.number().int().positive().optional(),
-    params: z.preprocess((value) => value ?? {}, JsonObject),
+    params: orEmpty(JsonObject, {}),
   })
   .strict();
 export type MemoryBankEntry = z.infer<typeof MemoryBankEntry>;
@@ -152,10 +159,7 @@ export const ServerSettings = z
   .strict();
 export type ServerSettings = z.infer<typeof ServerSettings>;
 
-const ProvidersByApi = z.partialRecord(
-  ApiName,
-  z.preprocess((value) => value ?? [], z.array(ProviderEntry)),
-);
+const ProvidersByApi = z.partialRecord(ApiName, orEmpty(z.array(ProviderEntry), []));
 
 export const DistributionManifest = z
   .object({
@@ -166,11 +170,11 @@ export const DistributionManifest = z
       .array(ApiName)
       .optional()
       .describe('The APIs to serve; default: every API that has a provider under `providers`.'),
-    providers: z.preprocess((value) => value ?? {}, ProvidersByApi),
-    models: z.preprocess((value) => value ?? [], z.array(ModelEntry)),
-    shields: z.preprocess((value) => value ?? [], z.array(ShieldEntry)),
-    memory_banks: z.preprocess((value) => value ?? [], z.array(MemoryBankEntry)),
-    server: z.preprocess((value) => value ?? {}, ServerSettings),
+    providers: orEmpty(ProvidersByApi, {}),
+    models: orEmpty(z.array(ModelEntry), []),
+    shields: orEmpty(z.array(ShieldEntry), []),
+    memory_banks: orEmpty(z.array(MemoryBankEntry), []),
+    server: orEmpty(ServerSettings, {}),
     data_dir: z
       .string()
       .min(1)

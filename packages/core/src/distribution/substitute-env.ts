@@ -9,6 +9,8 @@ export interface SubstituteEnvOptions {
   env?: Environment;
   /** Prepended to every reported path (when substituting a sub-tree). */
   pathPrefix?: readonly PropertyKey[];
+  /** Return problems in the result instead of throwing them (to report them with others). */
+  collectProblems?: boolean;
 }
 
 export interface SubstitutionResult<T = unknown> {
@@ -23,6 +25,8 @@ export interface SubstitutionResult<T = unknown> {
    * the text they had. A schema that wants a string there can have it back (a numeric API key).
    */
   converted: ReadonlyMap<string, string>;
+  /** With `collectProblems`: what would have been thrown. */
+  problems: readonly ManifestProblem[];
 }
 
 // `${env.NAME}`, `${env.NAME:=default}`, `${env.NAME:+value}`; also the older `${env.NAME:default}`
@@ -113,8 +117,8 @@ export function substituteEnv<T = unknown>(
   };
 
   const value = visit(tree, [...(options.pathPrefix ?? [])]) as T;
-  if (problems.length > 0) throw new ManifestError(problems);
-  return { value, emptied, converted };
+  if (problems.length > 0 && !options.collectProblems) throw new ManifestError(problems);
+  return { value, emptied, converted, problems };
 }
 
 function toScalar(text: string): unknown {

@@ -95,7 +95,9 @@ function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefine
     ) {
       current = def.innerType as z.core.$ZodType;
     } else if (def.type === 'pipe') {
-      current = def.out as z.core.$ZodType;
+      // A transform after the schema (`orEmpty`) reads the input side; a preprocess, the output side.
+      const out = def.out as z.core.$ZodType;
+      current = (out._zod.def as { type: string }).type === 'transform' ? (def.in as z.core.$ZodType) : out;
     } else {
       return current;
     }

@@ -1,0 +1,386 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scriptedSpec } from '../../test/scripted-provider-specs.js';
+import type { RouteDefinition } from '../apis/route-definition.js';
+import { StackError } from '../errors/stack-error.js';
+import { apiTokens, ModelsToken, providerToken } from '../providers/injection-tokens.js';
+import type { ProviderContext } from '../providers/provider-spec.js';
+import { createStack } from './create-stack.js';
+import type { InferenceRouter } from './inference-router.js';
+import type { DistributionManifestInput } from './manifest-schema.js';
+import { ProviderStartError } from './provider-start-error.js';
+import { type StackLogger, silentLogger } from './stack-logger.js';
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'lsts-stack-'));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const noRoutes: readonly RouteDefinition[] = [];
+
+function collectingLogger(): StackLogger & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (message) => lines.push(`info ${message}`),
+    warn: (message) => lines.push(`warn ${message}`),
+    error: (message) => lines.push(`error ${message}`),
+  };
+}
+
+function layeredSetup() {
+  const log: string[] = [];
+  const contexts = new Map<string, ProviderContext>();
+  const specs = [
+    scriptedSpec({ api: 'inference', type: 'inline::scripted-llama', log, contexts }),
+    scriptedSpec({
+      api: 'memory_banks',
+      type: 'inline::scripted-memory',
+      log,
+      contexts,
+      dependencies: ['inference'],
+    }),
+    scriptedSpec({
+      api: 'safety',
+      type: 'inline::scripted-safety',
+      log,
+      contexts,
+      optionalDependencies: ['inference'],
+    }),
+    scriptedSpec({
+      api: 'agentic_system',
+      type: 'inline::scripted-agents',
+      log,
+      contexts,
+      dependencies: ['inference', 'memory_banks', 'safety'],
+    }),
+  ];
+  const manifest: DistributionManifestInput = {
+    name: 'layered',
+    data_dir: dataDir,
+    providers: {
+      agentic_system: [{ provider_id: 'agents', provider_type: 'inline::scripted-agents' }],
+      memory_banks: [{ provider_id: 'memory', provider_type: 'inline::scripted-memory' }],
+      safety: [{ provider_id: 'guard', provider_type: 'inline::scripted-safety' }],
+      inference: [
+        { provider_id: 'fast', provider_type: 'inline::scripted-llama' },
+        { provider_id: 'big', provider_type: 'inline::scripted-llama' },
+      ],
+    },
+    models: [
+      { model_id: 'tiny', provider_id: 'fast', provider_model_id: 'stories260K.gguf' },
+      { model_id: 'large', provider_id: 'big' },
+      { model_id: 'minilm', provider_id: 'fast', model_type: 'embedding' },
+      { model_id: 'guard-model', provider_id: 'guard' },
+    ],
+    shields: [{ shield_id: 'llama_guard' }],
+    memory_banks: [{ memory_bank_id: 'docs', embedding_model: 'minilm' }],
+  };
+  return { log, contexts, specs, manifest };
+}
+
+describe('createStack', () => {
+  it('creates providers after their dependencies and disposes them in reverse, once', async () => {
+    const { log, contexts, specs, manifest } = layeredSetup();
+    const stack = await createStack(manifest, { providers: specs, logger: silentLogger, routes: noRoutes });
+    expect(log).toEqual(['create:fast', 'create:big', 'create:guard', 'create:memory', 'create:agents']);
+    expect(stack.servedApis()).toEqual(['inference', 'safety', 'memory_banks', 'agentic_system']);
+
+    // Dependencies arrive as the API implementations: inference behind its router.
+    const agentsDeps = contexts.get('agents')?.deps;
+    expect(agentsDeps?.inference).toBe(stack.apis.inference);
+    expect(agentsDeps?.memory_banks).toBe(stack.apis.memory_banks);
+    expect(contexts.get('guard')?.deps).toEqual({ inference: stack.apis.inference });
+
+    // Start-up registrations reach the providers they name (or the only provider of the API).
+    expect(contexts.get('fast')?.models.map((model) => model.identifier)).toEqual(['tiny', 'minilm']);
+    expect(contexts.get('fast')?.models[0]?.provider_resource_id).toBe('stories260K.gguf');
+    expect(contexts.get('guard')?.shields).toEqual([
+      { shield_id: 'llama_guard', provider_id: 'guard', params: {} },
+    ]);
+    expect(contexts.get('memory')?.memoryBanks?.map((bank) => bank.memory_bank_id)).toEqual(['docs']);
+    expect(contexts.get('memory')?.dataDir).toBe(join(dataDir, 'memory'));
+    expect((await stat(join(dataDir, 'memory'))).isDirectory()).toBe(true);
+
+    // The container holds each API under its token.
+    expect(stack.container.resolve(apiTokens.inference)).toBe(stack.apis.inference);
+    expect(stack.container.resolve(ModelsToken)).toBe(stack.models);
+    expect(stack.container.resolve(providerToken('memory'))).toBe(stack.apis.memory_banks);
+
+    log.length = 0;
+    await Promise.all([stack.dispose(), stack.dispose()]);
+    await stack[Symbol.asyncDispose]();
+    expect(log).toEqual(['dispose:agents', 'dispose:memory', 'dispose:guard', 'dispose:big', 'dispose:fast']);
+    expect(stack.disposed).toBe(true);
+  });
+
+  it('serves the Models API from the manifest', async () => {
+    const { specs, manifest } = layeredSetup();
+    await using stack = await createStack(manifest, {
+      providers: specs,
+      logger: silentLogger,
+      routes: noRoutes,
+    });
+    const { data } = await stack.models.listModels({});
+    expect(data.map((model) => model.identifier)).toEqual(['tiny', 'large', 'minilm', 'guard-model']);
+    expect(await stack.models.getModel({ identifier: 'large' })).toEqual({
+      identifier: 'large',
+      provider_id: 'big',
+      provider_resource_id: 'large',
+      model_type: 'llm',
+      metadata: {},
+    });
+    await expect(stack.models.getModel({ identifier: 'nope' })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('moves on when a provider hangs or fails in dispose', async () => {
+    const log: string[] = [];
+    const logger = collectingLogger();
+    const specs = [
+      scriptedSpec({ api: 'inference', type: 'inline::scripted-llama', log }),
+      scriptedSpec({
+        api: 'safety',
+        type: 'inline::hanging-safety',
+        log,
+        disposeGate: () => new Promise(() => {}),
+      }),
+      scriptedSpec({
+        api: 'memory_banks',
+        type: 'inline::failing-memory',
+        log,
+        disposeGate: async () => {
+          throw new Error('disk gone');
+        },
+      }),
+    ];
+    const stack = await createStack(
+      {
+        name: 'stubborn',
+        data_dir: dataDir,
+        providers: {
+          inference: [{ provider_id: 'llama', provider_type: 'inline::scripted-llama' }],
+          safety: [{ provider_id: 'hang', provider_type: 'inline::hanging-safety' }],
+          memory_banks: [{ provider_id: 'fail', provider_type: 'inline::failing-memory' }],
+        },
+      },
+      { providers: specs, logger, routes: noRoutes, disposeTimeoutMs: 50 },
+    );
+    log.length = 0;
+    await stack.dispose();
+    expect(log).toEqual(['dispose:llama']);
+    expect(logger.lines).toContain("error provider 'fail' failed to dispose: disk gone");
+    expect(
+      logger.lines.some((line) =>
+        line.startsWith("warn provider 'hang' did not finish disposing within 50 ms"),
+      ),
+    ).toBe(true);
+  });
+
+  it('disposes what it created when a provider fails to start', async () => {
+    const log: string[] = [];
+    const specs = [
+      scriptedSpec({ api: 'inference', type: 'inline::scripted-llama', log }),
+      scriptedSpec({
+        api: 'memory_banks',
+        type: 'inline::broken-memory',
+        log,
+        onCreate: () => {
+          throw new Error('cannot open /nowhere/lance');
+        },
+      }),
+    ];
+    const manifest: DistributionManifestInput = {
+      name: 'half',
+      data_dir: dataDir,
+      providers: {
+        inference: [{ provider_id: 'llama', provider_type: 'inline::scripted-llama' }],
+        memory_banks: [{ provider_id: 'lance', provider_type: 'inline::broken-memory' }],
+      },
+    };
+    const failure = createStack(manifest, { providers: specs, logger: silentLogger, routes: noRoutes });
+    await expect(failure).rejects.toBeInstanceOf(ProviderStartError);
+    await expect(failure).rejects.toThrow(
+      "Provider 'lance' (inline::broken-memory) at providers.memory_banks[0] failed to start: cannot open /nowhere/lance",
+    );
+    expect(log).toEqual(['create:llama', 'dispose:llama']);
+  });
+
+  it('warns about route operations a provider lacks', async () => {
+    const log: string[] = [];
+    const logger = collectingLogger();
+    const routes = [
+      {
+        api: 'inference',
+        method: 'POST',
+        path: '/inference/chat_completion',
+        operation: 'chatCompletion',
+        streamOperation: 'streamChatCompletion',
+        summary: '',
+        response: undefined,
+      },
+      {
+        api: 'inference',
+        method: 'POST',
+        path: '/inference/x',
+        operation: 'experimentalThing',
+        summary: '',
+        experimental: true,
+        response: undefined,
+      },
+    ] as unknown as RouteDefinition[];
+    await using _stack = await createStack(
+      {
+        name: 'gappy',
+        data_dir: dataDir,
+        providers: { inference: [{ provider_id: 'llama', provider_type: 'inline::gappy' }] },
+      },
+      {
+        providers: [
+          scriptedSpec({ api: 'inference', type: 'inline::gappy', log, without: ['streamChatCompletion'] }),
+        ],
+        logger,
+        routes,
+      },
+    );
+    expect(logger.lines).toContain(
+      "warn provider 'llama' (inline::gappy) at providers.inference[0] does not implement streamChatCompletion; those routes will answer 501.",
+    );
+  });
+});
+
+describe('the inference router', () => {
+  it('picks the provider by model, for every operation, and routes methods it does not know by name', async () => {
+    const { specs, manifest } = layeredSetup();
+    await using stack = await createStack(manifest, {
+      providers: specs,
+      logger: silentLogger,
+      routes: noRoutes,
+    });
+    const inference = stack.apis.inference as unknown as InferenceRouter &
+      Record<string, (request: unknown) => unknown>;
+    expect(await inference.chatCompletion({ model: 'tiny', messages: [] })).toMatchObject({
+      provider: 'fast',
+      model: 'tiny',
+    });
+    expect(await inference.chatCompletion({ model: 'large', messages: [] })).toMatchObject({
+      provider: 'big',
+    });
+    expect(await inference.completion({ model: 'large', content: 'x' })).toMatchObject({ provider: 'big' });
+    expect(await inference.embeddings({ model: 'minilm', contents: ['x'] })).toMatchObject({
+      provider: 'fast',
+    });
+    expect(await inference.tokenize?.({ model: 'large' })).toMatchObject({ provider: 'big', tokens: [1, 2] });
+    const chunks: unknown[] = [];
+    for await (const chunk of inference.streamChatCompletion({
+      model: 'large',
+      messages: [],
+    }) as AsyncIterable<unknown>) {
+      chunks.push(chunk);
+    }
+    expect(chunks).toEqual([
+      { provider: 'big', model: 'large', delta: 'a' },
+      { provider: 'big', model: 'large', delta: 'b' },
+    ]);
+  });
+
+  it('answers an unknown model with a 404 that says how to register it, even with one provider', async () => {
+    const log: string[] = [];
+    await using stack = await createStack(
+      {
+        name: 'single',
+        data_dir: dataDir,
+        providers: { inference: [{ provider_id: 'llama', provider_type: 'inline::scripted-llama' }] },
+        models: [{ model_id: 'tiny' }],
+      },
+      {
+        providers: [scriptedSpec({ api: 'inference', type: 'inline::scripted-llama', log })],
+        logger: silentLogger,
+        routes: noRoutes,
+      },
+    );
+    const inference = stack.apis.inference as unknown as InferenceRouter;
+    const rejection = await (inference.chatCompletion({ model: 'gpt-5' }) as Promise<unknown>).catch(
+      (error: unknown) => error,
+    );
+    expect(StackError.isInstance(rejection)).toBe(true);
+    expect(rejection).toMatchObject({ status: 404, code: 'not_found' });
+    expect((rejection as Error).message).toBe(
+      "Unknown model 'gpt-5'. Register it under `models:` in distribution.yaml.",
+    );
+    // A stream fails before its first chunk, at the call.
+    expect(() => inference.streamChatCompletion({ model: 'gpt-5' })).toThrow(/Unknown model 'gpt-5'/);
+    await expect(inference.chatCompletion({}) as Promise<unknown>).rejects.toMatchObject({
+      status: 400,
+      field: 'model',
+    });
+  });
+
+  it('rejects a model of the wrong kind or of another API, and an operation the provider lacks', async () => {
+    const { log, manifest } = layeredSetup();
+    const specs = [
+      scriptedSpec({ api: 'inference', type: 'inline::scripted-llama', log, without: ['completion'] }),
+      scriptedSpec({
+        api: 'memory_banks',
+        type: 'inline::scripted-memory',
+        log,
+        dependencies: ['inference'],
+      }),
+      scriptedSpec({ api: 'safety', type: 'inline::scripted-safety', log }),
+      scriptedSpec({
+        api: 'agentic_system',
+        type: 'inline::scripted-agents',
+        log,
+        dependencies: ['inference'],
+      }),
+    ];
+    await using stack = await createStack(manifest, {
+      providers: specs,
+      logger: silentLogger,
+      routes: noRoutes,
+    });
+    const inference = stack.apis.inference as unknown as InferenceRouter;
+    await expect(inference.chatCompletion({ model: 'minilm' }) as Promise<unknown>).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining("model 'minilm' is an embedding model"),
+    });
+    await expect(inference.embeddings({ model: 'tiny' }) as Promise<unknown>).rejects.toMatchObject({
+      status: 400,
+    });
+    await expect(
+      inference.chatCompletion({ model: 'guard-model' }) as Promise<unknown>,
+    ).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining(
+        "registered with provider 'guard', which does not serve the inference API",
+      ),
+    });
+    await expect(inference.completion({ model: 'tiny' }) as Promise<unknown>).rejects.toMatchObject({
+      status: 501,
+      message: "Provider 'inline::scripted-llama' does not implement 'completion'.",
+    });
+    await stack.dispose();
+    await expect(inference.chatCompletion({ model: 'tiny' }) as Promise<unknown>).rejects.toMatchObject({
+      status: 503,
+    });
+  });
+
+  it('routes models registered after start-up', async () => {
+    const { specs, manifest } = layeredSetup();
+    await using stack = await createStack(manifest, {
+      providers: specs,
+      logger: silentLogger,
+      routes: noRoutes,
+    });
+    const inference = stack.apis.inference as unknown as InferenceRouter;
+    await stack.registerModel({ model_id: 'late', provider_id: 'big' });
+    expect(await inference.chatCompletion({ model: 'late' })).toMatchObject({ provider: 'big' });
+    await expect(stack.registerModel({ model_id: 'late', provider_id: 'fast' })).rejects.toMatchObject({
+      status: 409,
+    });
+  });
+});
