@@ -9,8 +9,14 @@ import { parseRequest } from '../../src/validation/parse-request.js';
  * they arrive, strings), `body` (the JSON body, a bare array where the route has `bodyField`),
  * `response` (one JSON response) and `chunks` (the Server-Sent Event payloads of a streamed call).
  */
-/** A route of any API's table. */
-export type AnyRouteDefinition = RouteDefinition;
+/**
+ * A route of any API's table. Spelled out structurally: TypeScript compares `RouteDefinition<P>`
+ * instances by the measured variance of `P`, which the conditional `OperationName` hides.
+ */
+export type AnyRouteDefinition = Omit<RouteDefinition, 'operation' | 'streamOperation'> & {
+  operation: string;
+  streamOperation?: string;
+};
 
 export interface RouteFixture {
   file: string;
