@@ -1,4 +1,5 @@
 import type { RequestOptions } from '../request-options.js';
+import type { InferenceModelInfo, InferenceModelInfoRequest } from './inference-model-info-schemas.js';
 import type {
   BatchChatCompletionRequest,
   BatchChatCompletionResponse,
@@ -13,6 +14,7 @@ import type {
   EmbeddingsRequest,
   EmbeddingsResponse,
 } from './inference-schemas.js';
+import type { TokenizeRequest, TokenizeResponse } from './inference-tokenize-schemas.js';
 
 /**
  * The Inference API: what an inference provider implements and what the stack serves.
@@ -54,4 +56,11 @@ export interface Inference {
   ): Promise<BatchChatCompletionResponse>;
   /** `POST /inference/embeddings` (experimental): one vector per content item, in order. */
   embeddings(request: EmbeddingsRequest, options?: RequestOptions): Promise<EmbeddingsResponse>;
+  /**
+   * Optional (an extension): the tokens the model reads for a raw prompt. Serves TGI's `/tokenize`
+   * and `truncate`; a provider without a tokenizer leaves it out.
+   */
+  tokenize?(request: TokenizeRequest, options?: RequestOptions): Promise<TokenizeResponse>;
+  /** Optional (an extension): what the provider knows of a model, e.g. its context length (TGI's `/info`). */
+  modelInfo?(request: InferenceModelInfoRequest, options?: RequestOptions): Promise<InferenceModelInfo>;
 }

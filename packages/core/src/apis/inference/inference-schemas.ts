@@ -70,11 +70,21 @@ export const LogprobsRequest = z
   );
 export type LogprobsRequest = z.infer<typeof LogprobsRequest>;
 
+const tokenId = z
+  .number()
+  .int('must be a whole number')
+  .min(0)
+  .optional()
+  .describe(
+    "The token's id in the model's vocabulary, when the provider knows it (TGI `details` show it). An extension.",
+  );
+
 /** One of the most likely tokens at a position. */
 export const TopLogprob = z
   .object({
     token: z.string().describe('The token text (may be a partial UTF-8 character rendered as it decodes).'),
     logprob: z.number().describe('Natural log of its probability; 0 is certain.'),
+    token_id: tokenId,
   })
   .meta({ id: 'TopLogprob' });
 export type TopLogprob = z.infer<typeof TopLogprob>;
@@ -84,6 +94,11 @@ export const TokenLogprob = z
   .object({
     token: z.string().describe('The generated token text.'),
     logprob: z.number().describe('Natural log of the probability of the generated token.'),
+    token_id: tokenId,
+    special: z
+      .boolean()
+      .optional()
+      .describe('Whether the token is a special (control) token such as end-of-sequence. An extension.'),
     top_logprobs: z
       .array(TopLogprob)
       .default([])
@@ -110,6 +125,30 @@ export type TokenLogprobs = z.infer<typeof TokenLogprobs>;
 
 const responseLogprobs = TokenLogprobs.nullish().describe(
   'Present when the request set `logprobs`: `{ content: TokenLogprob[] }`.',
+);
+
+/**
+ * How many tokens a call used; an extension (as the OpenAI API's `usage`). Providers fill it when
+ * they know the counts: on a response, and on the last chunk of a stream.
+ */
+export const TokenUsage = z
+  .object({
+    prompt_tokens: z
+      .number()
+      .int('must be a whole number')
+      .min(0)
+      .describe('Tokens of the prompt (after templating).'),
+    completion_tokens: z
+      .number()
+      .int('must be a whole number')
+      .min(0)
+      .describe('Tokens generated; 0 for embeddings.'),
+  })
+  .meta({ id: 'TokenUsage' });
+export type TokenUsage = z.infer<typeof TokenUsage>;
+
+const responseUsage = TokenUsage.nullish().describe(
+  'Token counts of the call, when the provider knows them (on a stream, the last chunk). An extension.',
 );
 
 /** Constrained decoding; an extension from later Llama Stack. */
@@ -226,6 +265,7 @@ export const CompletionResponse = z
     content: Content,
     stop_reason: StopReason.nullish(),
     logprobs: responseLogprobs,
+    usage: responseUsage,
   })
   .meta({ id: 'CompletionResponse', description: 'The generated text.' });
 export type CompletionResponse = z.infer<typeof CompletionResponse>;
@@ -235,6 +275,7 @@ export const CompletionResponseStreamChunk = z
     text_delta: z.string(),
     stop_reason: StopReason.nullish().describe('Set on the last chunk only.'),
     logprobs: responseLogprobs,
+    usage: responseUsage,
   })
   .meta({ id: 'CompletionResponseStreamChunk', description: 'One streamed piece of a completion.' });
 export type CompletionResponseStreamChunk = z.infer<typeof CompletionResponseStreamChunk>;
@@ -322,6 +363,7 @@ export const ChatCompletionResponse = z
       .describe('Tool calls the model made; several may come in one response.'),
     stop_reason: StopReason.nullish(),
     logprobs: responseLogprobs,
+    usage: responseUsage,
   })
   .meta({ id: 'ChatCompletionResponse', description: 'The assistant message generated.' });
 export type ChatCompletionResponse = z.infer<typeof ChatCompletionResponse>;
@@ -332,6 +374,7 @@ export const ChatCompletionResponseStreamChunk = z
     stop_reason: StopReason.nullish().describe('Set on the last chunk only.'),
     tool_call: ToolCall.nullish().describe('A complete tool call, sent once parsed.'),
     logprobs: responseLogprobs,
+    usage: responseUsage,
   })
   .meta({ id: 'ChatCompletionResponseStreamChunk', description: 'One streamed piece of a chat completion.' });
 export type ChatCompletionResponseStreamChunk = z.infer<typeof ChatCompletionResponseStreamChunk>;
@@ -429,6 +472,7 @@ export type EmbeddingsRequestInput = z.input<typeof EmbeddingsRequest>;
 export const EmbeddingsResponse = z
   .object({
     embeddings: z.array(z.array(z.number())).describe('One vector per item of `contents`, in order.'),
+    usage: responseUsage,
   })
   .meta({ id: 'EmbeddingsResponse' });
 export type EmbeddingsResponse = z.infer<typeof EmbeddingsResponse>;
