@@ -166,6 +166,7 @@ describe('agentic system execute request', () => {
       }),
     );
     expect(error.field).toBe('steps.0.step_type');
+    expect(error.message).toContain('memory_retrieval');
   });
 });
 
