@@ -4,12 +4,10 @@ import { KScoredPromptGenerations } from '../reward-scoring/reward-scoring-schem
 
 /** Wire types of the SyntheticDataGeneration API (`api_definitions.py` of the July 2024 draft). */
 
-export const FilteringFunction = z
-  .enum(['none', 'random', 'top_k', 'top_p', 'top_k_top_p', 'sigmoid'])
-  .meta({
-    id: 'FilteringFunction',
-    description: 'How scored generations are filtered before they are returned.',
-  });
+export const FilteringFunction = z.enum(['none', 'random', 'top_k', 'top_p', 'top_k_top_p', 'sigmoid']).meta({
+  id: 'FilteringFunction',
+  description: 'How scored generations are filtered before they are returned.',
+});
 export type FilteringFunction = z.infer<typeof FilteringFunction>;
 
 export const SyntheticDataRewardScoring = z
