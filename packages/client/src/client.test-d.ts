@@ -1,0 +1,93 @@
+import type {
+  ChatCompletionRequestInput,
+  ChatCompletionResponse,
+  ChatCompletionResponseStreamChunk,
+  ListModelsResponse,
+  Model,
+} from '@llama-stack-ts/core';
+import { describe, expectTypeOf, it } from 'vitest';
+import { z } from 'zod';
+import type { CallOptions } from './client-route.js';
+import { createStackClient, type StackClient } from './create-stack-client.js';
+
+describe('the default client, typed from core route tables', () => {
+  const client = createStackClient({ baseUrl: 'http://127.0.0.1:5000' });
+
+  it('is a StackClient grouped by camelCased API name', () => {
+    expectTypeOf(client).toEqualTypeOf<StackClient>();
+    expectTypeOf(client).toHaveProperty('agenticSystem');
+    expectTypeOf(client).toHaveProperty('memoryBanks');
+    expectTypeOf(client).toHaveProperty('syntheticDataGeneration');
+    expectTypeOf(client).not.toHaveProperty('agentic_system');
+  });
+
+  it('types models', () => {
+    expectTypeOf(client.models.listModels).returns.resolves.toEqualTypeOf<ListModelsResponse>();
+    expectTypeOf(client.models.listModels).toBeCallableWith();
+    expectTypeOf(client.models.getModel).parameter(0).toEqualTypeOf<{ identifier: string }>();
+    expectTypeOf(client.models.getModel).parameter(1).toEqualTypeOf<CallOptions | undefined>();
+    expectTypeOf(client.models.getModel).returns.resolves.toEqualTypeOf<Model>();
+    // @ts-expect-error getModel needs its identifier
+    client.models.getModel();
+  });
+
+  it('types inference: request inputs without `stream`, validated outputs, chunks for streams', () => {
+    type ChatInput = Parameters<typeof client.inference.chatCompletion>[0];
+    expectTypeOf<ChatInput>().toEqualTypeOf<Omit<ChatCompletionRequestInput, 'stream'>>();
+    expectTypeOf(client.inference.chatCompletion).returns.resolves.toEqualTypeOf<ChatCompletionResponse>();
+    expectTypeOf(client.inference.streamChatCompletion).returns.toEqualTypeOf<
+      AsyncIterable<ChatCompletionResponseStreamChunk>
+    >();
+    expectTypeOf(client.inference.streamChatCompletion).toBeCallableWith(
+      { model: 'llama', messages: [{ role: 'user', content: 'Hi' }] },
+      { signal: AbortSignal.timeout(1000) },
+    );
+    // @ts-expect-error the stream method decides streaming; `stream` is not a field of the request
+    client.inference.chatCompletion({ model: 'llama', messages: [], stream: true });
+    // @ts-expect-error embeddings has no stream variant
+    client.inference.streamEmbeddings;
+  });
+
+  it('types a bare-array body under its bodyField, beside its query parameters', () => {
+    type InsertInput = Parameters<typeof client.memoryBanks.insertDocuments>[0];
+    expectTypeOf<InsertInput>().toHaveProperty('bank_uuid').toEqualTypeOf<string>();
+    expectTypeOf<InsertInput['documents']>().toBeArray();
+  });
+});
+
+describe('a client over any route table', () => {
+  const routes = [
+    {
+      api: 'job_queue',
+      method: 'GET',
+      path: '/jobs/get',
+      operation: 'getJob',
+      query: z.object({ id: z.string(), verbose: z.boolean().default(false) }),
+      response: z.object({ id: z.string(), state: z.enum(['queued', 'done']) }),
+    },
+    {
+      api: 'job_queue',
+      method: 'POST',
+      path: '/jobs/logs',
+      operation: 'logs',
+      stream: 'always',
+      body: z.object({ id: z.string() }),
+      response: z.null(),
+      streamChunk: z.object({ line: z.string() }),
+    },
+  ] as const;
+  const client = createStackClient({ baseUrl: 'http://127.0.0.1:5000', routes });
+
+  it('derives the methods from the table', () => {
+    expectTypeOf(client).toEqualTypeOf<{
+      jobQueue: {
+        getJob: (
+          request: { id: string; verbose?: boolean | undefined },
+          options?: CallOptions,
+        ) => Promise<{ id: string; state: 'queued' | 'done' }>;
+      } & {
+        logs: (request: { id: string }, options?: CallOptions) => AsyncIterable<{ line: string }>;
+      };
+    }>();
+  });
+});

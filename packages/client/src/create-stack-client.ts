@@ -1,0 +1,152 @@
+import {
+  ApiCallError,
+  callApi,
+  createEventSourceResponseHandler,
+  createJsonResponseHandler,
+  extractResponseHeaders,
+  type FetchFunction,
+  type ResponseHandler,
+} from '@llama-stack-ts/provider-utils';
+import { z } from 'zod';
+import { camelCase } from './camel-case.js';
+import type { CallOptions, ClientRoute, StackClientFor } from './client-route.js';
+import { rebuildStackError, ServerErrorBody } from './rebuild-stack-error.js';
+import { splitRequest } from './split-request.js';
+import { type StackRoutes, stackRoutes } from './stack-routes.js';
+
+export interface StackClientOptions<Routes extends readonly ClientRoute[] = StackRoutes> {
+  /** Where the server listens, e.g. `http://127.0.0.1:5000`. */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer <apiKey>` (the distribution's `server.auth_key`). */
+  apiKey?: string;
+  /** Default: the global `fetch`. */
+  fetch?: FetchFunction;
+  /** Sent with every call; a call's own `headers` win. */
+  headers?: Record<string, string | undefined>;
+  /** The route table to build methods from. Default: every API of `@llama-stack-ts/core`. */
+  routes?: Routes;
+}
+
+/** A client for every API a llama-stack-ts server serves. */
+export type StackClient = StackClientFor<StackRoutes>;
+
+/**
+ * Builds a typed client from a route table: `client.inference.chatCompletion(request)`,
+ * `client.inference.streamChatCompletion(request)` (an `AsyncIterable` of validated chunks),
+ * `client.models.listModels()`. Responses are validated with the route's schema. A non-2xx answer
+ * is thrown as the `StackError` subclass the server raised (`InvalidRequestError` naming the field,
+ * `NotFoundError`, `OverloadedError`...); an unreachable server as `DependencyUnavailableError`.
+ */
+export function createStackClient<const Routes extends readonly ClientRoute[] = StackRoutes>(
+  options: StackClientOptions<Routes>,
+): StackClientFor<Routes> {
+  const routes: readonly ClientRoute[] = options.routes ?? stackRoutes;
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const client: Record<string, Record<string, unknown>> = {};
+
+  const define = (route: ClientRoute, name: string, method: unknown) => {
+    const key = camelCase(route.api);
+    client[key] ??= {};
+    const group = client[key];
+    if (name in group) {
+      throw new TypeError(
+        `Two routes define '${camelCase(route.api)}.${name}'; the second is ${route.method} ${route.path}.`,
+      );
+    }
+    group[name] = method;
+  };
+
+  for (const route of routes) {
+    const send = (
+      request: Record<string, unknown> | undefined,
+      call: CallOptions | undefined,
+      stream: boolean,
+    ) => {
+      const fields = { ...request };
+      if (route.stream === 'optional') fields.stream = stream;
+      const { search, body } = splitRequest(route, fields);
+      return callApi({
+        url: `${baseUrl}${route.path}${search}`,
+        method: route.method,
+        headers: {
+          accept: stream ? 'text/event-stream' : 'application/json',
+          ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...options.headers,
+          ...call?.headers,
+        },
+        ...(body !== undefined ? { body: { content: JSON.stringify(body), values: body } } : {}),
+        successfulResponseHandler: stream
+          ? createEventSourceResponseHandler(route.streamChunk ?? z.unknown(), {
+              onErrorEvent: (event) => streamErrorOf(event.data),
+            })
+          : createJsonResponseHandler(route.response),
+        failedResponseHandler: stackErrorResponseHandler,
+        ...(call?.signal ? { signal: call.signal } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        provider: 'llama-stack-ts server',
+      });
+    };
+
+    if (route.stream !== 'always') {
+      define(route, route.operation, async (request?: Record<string, unknown>, call?: CallOptions) => {
+        return (await send(request, call, false)).value;
+      });
+    }
+    const streamName =
+      route.stream === 'always' ? (route.streamOperation ?? route.operation) : route.streamOperation;
+    if (route.stream !== undefined && streamName !== undefined) {
+      define(route, streamName, (request?: Record<string, unknown>, call?: CallOptions) =>
+        streamOf(() => send(request, call, true)),
+      );
+    }
+  }
+  return client as StackClientFor<Routes>;
+}
+
+/**
+ * The stream method returns its iterable at once (like the protocol's), and the request goes out
+ * when iteration starts, so an error answer surfaces from the first `next()`.
+ */
+async function* streamOf(start: () => Promise<{ value: unknown }>): AsyncGenerator<unknown, void, undefined> {
+  const { value } = await start();
+  yield* value as AsyncIterable<unknown>;
+}
+
+const stackErrorResponseHandler: ResponseHandler<Error> = async ({ response, url, requestBodyValues }) => {
+  const responseHeaders = extractResponseHeaders(response);
+  const responseBody = await response.text().catch(() => '');
+  let parsed: ServerErrorBody | undefined;
+  try {
+    const result = ServerErrorBody.safeParse(JSON.parse(responseBody));
+    if (result.success) parsed = result.data;
+  } catch {
+    // Not our JSON (a proxy in front of the server): reported as an ApiCallError below.
+  }
+  const apiCallError = new ApiCallError({
+    message: `${url} answered ${response.status} ${response.statusText}${parsed ? `: ${parsed.error.message}` : responseBody ? `: ${responseBody.slice(0, 500)}` : ''}`,
+    url,
+    status: response.status,
+    requestBodyValues,
+    responseHeaders,
+    responseBody,
+    data: parsed,
+  });
+  const value = parsed
+    ? rebuildStackError(parsed.error, { status: response.status, cause: apiCallError })
+    : apiCallError;
+  return { value, responseHeaders };
+};
+
+function streamErrorOf(data: string): Error {
+  try {
+    const result = ServerErrorBody.safeParse(JSON.parse(data));
+    if (result.success) return rebuildStackError(result.data.error);
+  } catch {
+    // Fall through: the frame is not our error body.
+  }
+  return rebuildStackError({
+    code: 'internal_error',
+    message: `The stream ended with an error event: ${data}`,
+  });
+}

@@ -1,0 +1,18 @@
+export { camelCase } from './camel-case.js';
+export type {
+  ApiClient,
+  CallOptions,
+  CamelCase,
+  ClientRoute,
+  JsonMethod,
+  RouteChunk,
+  RouteRequest,
+  RouteResponse,
+  StackClientFor,
+  StreamMethod,
+  UntypedMethod,
+} from './client-route.js';
+export { createStackClient, type StackClient, type StackClientOptions } from './create-stack-client.js';
+export { rebuildStackError, requestIdOf, ServerErrorBody } from './rebuild-stack-error.js';
+export { type SplitRequest, splitRequest } from './split-request.js';
+export { type StackRoutes, stackRoutes } from './stack-routes.js';

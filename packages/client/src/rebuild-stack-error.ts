@@ -1,0 +1,137 @@
+import {
+  ApiNotServedError,
+  ConflictError,
+  DependencyUnavailableError,
+  DisposedError,
+  ForbiddenError,
+  InvalidRequestError,
+  NotFoundError,
+  NotImplementedError,
+  OverloadedError,
+  PayloadTooLargeError,
+  StackError,
+  UnauthorizedError,
+} from '@llama-stack-ts/core';
+import { z } from 'zod';
+
+/** The body of every error answer of a llama-stack-ts server, and of a stream's `event: error`. */
+export const ServerErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    field: z.string().optional(),
+    request_id: z.string().optional(),
+  }),
+});
+export type ServerErrorBody = z.infer<typeof ServerErrorBody>;
+
+/** The status each code of core's errors is served with; an `event: error` carries no status. */
+const statusOfCode: Record<string, number> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  api_not_served: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  overloaded: 429,
+  internal_error: 500,
+  not_implemented: 501,
+  dependency_unavailable: 503,
+  disposed: 503,
+};
+
+const requestIdKey = Symbol.for('llama-stack-ts.client.request-id');
+
+/**
+ * Rebuilds the server's error as the `StackError` subclass that raised it, so callers can
+ * `instanceof NotFoundError` across the wire. The message is the server's, word for word; `field`
+ * is kept; the request id is readable with `requestIdOf(error)`.
+ */
+export function rebuildStackError(
+  body: ServerErrorBody['error'],
+  options: { status?: number; cause?: unknown } = {},
+): StackError {
+  const status = options.status ?? statusOfCode[body.code] ?? 500;
+  const error = construct(body, status);
+  error.message = body.message;
+  // A fallback class (a newer code mapped by status) still reports the server's code and status.
+  if (error.code !== body.code) Object.defineProperty(error, 'code', { value: body.code });
+  if (error.status !== status) Object.defineProperty(error, 'status', { value: status });
+  if (options.cause !== undefined) {
+    Object.defineProperty(error, 'cause', { value: options.cause, configurable: true, writable: true });
+  }
+  if (body.request_id !== undefined) {
+    Object.defineProperty(error, requestIdKey, { value: body.request_id, enumerable: false });
+  }
+  return error;
+}
+
+/** The `X-Request-Id` the server gave a failed request; quote it when reporting a problem. */
+export function requestIdOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const value = (error as Record<symbol, unknown>)[requestIdKey];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function construct({ code, message, field }: ServerErrorBody['error'], status: number): StackError {
+  switch (code) {
+    case 'invalid_request':
+      return invalidRequest(message, field);
+    case 'not_found':
+      return notFound(message);
+    case 'api_not_served': {
+      const [, api = 'unknown', distribution = 'unknown'] =
+        /^The '(.+?)' API is not served by distribution '(.+?)'/.exec(message) ?? [];
+      return new ApiNotServedError(api, distribution);
+    }
+    case 'conflict':
+      return new ConflictError(message, field ? { field } : {});
+    case 'payload_too_large': {
+      const limit = Number(/limit of (\d+) bytes/.exec(message)?.[1] ?? Number.NaN);
+      return new PayloadTooLargeError('The request', limit);
+    }
+    case 'overloaded':
+      return new OverloadedError(message);
+    case 'unauthorized':
+      return new UnauthorizedError(message);
+    case 'forbidden':
+      return new ForbiddenError(message, field ? { field } : {});
+    case 'not_implemented': {
+      const [, provider = 'unknown', operation = 'unknown'] =
+        /^Provider '(.+?)' does not implement '(.+?)'/.exec(message) ?? [];
+      return new NotImplementedError(provider, operation);
+    }
+    case 'dependency_unavailable': {
+      const [, provider = 'unknown', url] =
+        /^Provider '(.+?)' cannot reach (\S+?)(?::\s|\.\s|$)/.exec(message) ?? [];
+      return new DependencyUnavailableError(provider, url === 'its' ? undefined : url);
+    }
+    case 'disposed':
+      return new DisposedError('The stack');
+  }
+  // A code this client does not know (a newer server): fall back on the status.
+  switch (status) {
+    case 400:
+      return invalidRequest(message, field);
+    case 404:
+      return notFound(message);
+    case 429:
+      return new OverloadedError(message);
+    default:
+      return new StackError(status, code, message, field ? { field } : {});
+  }
+}
+
+function invalidRequest(message: string, field: string | undefined): InvalidRequestError {
+  const prefix = field ? `${field}: ` : '';
+  return new InvalidRequestError(
+    field ?? '',
+    message.startsWith(prefix) ? message.slice(prefix.length) : message,
+  );
+}
+
+function notFound(message: string): NotFoundError {
+  const [, kind = 'resource', id = ''] = /^Unknown (.+?) '(.*?)'\./.exec(message) ?? [];
+  return new NotFoundError(kind, id);
+}
