@@ -1,0 +1,34 @@
+import { defineProviderSpec, type Inference } from '@llama-stack-ts/core';
+import { Model2VecConfig, sampleModel2VecConfig } from './model2vec-config.js';
+
+/**
+ * `inline::model2vec`: embeddings from Model2Vec static models (e.g. minishlab/potion-base-8M), a
+ * tokenizer plus a table lookup: hundreds of times faster than a transformer on CPU.
+ */
+export const model2VecProviderSpec = defineProviderSpec<Model2VecConfig, Inference>({
+  specVersion: 'v1',
+  api: 'inference',
+  providerType: 'inline::model2vec',
+  description:
+    'Static sentence embeddings (Model2Vec: tokenizer, table lookup, weighted mean, normalize) from a local folder or a hub id.',
+  configSchema: Model2VecConfig,
+  sampleConfig: sampleModel2VecConfig,
+  async create(config, context) {
+    const { Model2VecInference } = await import('./model2vec-inference.js');
+    const parsed = Model2VecConfig.parse(config);
+    const implementation = new Model2VecInference({ config: parsed, logger: context.logger });
+    try {
+      for (const model of context.models) await implementation.addModel(model);
+    } catch (error) {
+      await implementation.dispose();
+      throw error;
+    }
+    return {
+      implementation,
+      registerModel: (model) => implementation.addModel(model),
+      health: async () =>
+        implementation.disposed ? { status: 'error', message: 'disposed' } : { status: 'ok' },
+      dispose: () => implementation.dispose(),
+    };
+  },
+});

@@ -1,0 +1,153 @@
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Model, ProviderInstance } from '@llama-stack-ts/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelDownloadError } from '../../src/errors/model-download-error.js';
+import { downloadHubFiles } from '../../src/hub-download.js';
+import { Model2VecInference } from '../../src/model2vec-inference.js';
+import { model2VecProviderSpec } from '../../src/model2vec-provider-spec.js';
+import { RecordingLogger } from '../support/silent-logger.js';
+import { testModel } from '../support/test-models.js';
+
+const modelFolder = testModel('minishlab/test-model-vocab-quantized', 'model.safetensors');
+
+/**
+ * A loopback stand-in for the hub: serves the shared test model at
+ * `/<owner>/<name>/resolve/<revision>/<file>` the way the hub does, and counts the requests.
+ */
+function startHub(folder: string) {
+  const requests: string[] = [];
+  const server: Server = createServer((request, response) => {
+    requests.push(request.url ?? '');
+    const match = /^\/minishlab\/test-model-vocab-quantized\/resolve\/main\/([\w.]+)$/.exec(
+      request.url ?? '',
+    );
+    const file = match && join(folder, match[1]!);
+    if (!file || !existsSync(file)) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('Entry not found');
+      return;
+    }
+    response.writeHead(200, { 'content-length': String(statSync(file).size) });
+    createReadStream(file).pipe(response);
+  });
+  return new Promise<{ url: string; requests: string[]; close: () => Promise<void> }>((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        requests,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
+    });
+  });
+}
+
+describe.skipIf(!modelFolder)('inline::model2vec downloads a hub model on first use', () => {
+  let hub: Awaited<ReturnType<typeof startHub>>;
+  const cacheDir = mkdtempSync(join(tmpdir(), 'model2vec-cache-'));
+
+  beforeAll(async () => {
+    hub = await startHub(modelFolder!);
+  });
+  afterAll(async () => {
+    await hub.close();
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  const hubModel = (): Model => ({
+    identifier: 'potion-hub',
+    provider_id: 'model2vec',
+    provider_resource_id: 'hf:minishlab/test-model-vocab-quantized',
+    model_type: 'embedding',
+    metadata: {},
+  });
+
+  it('fetches the three files with a progress bar into the cache, then serves them like the local folder', async () => {
+    const progress: string[] = [];
+    const model = hubModel();
+    const inference = new Model2VecInference({
+      config: model2VecProviderSpec.configSchema.parse({ hub_url: hub.url, model_cache_dir: cacheDir }),
+      logger: new RecordingLogger(),
+      progressStream: { isTTY: false, write: (text: string) => progress.push(text) },
+    });
+    await inference.addModel(model);
+    expect(model.metadata.embedding_dimension).toBe(64);
+    expect(hub.requests.sort()).toEqual(
+      ['config.json', 'model.safetensors', 'tokenizer.json'].map(
+        (file) => `/minishlab/test-model-vocab-quantized/resolve/main/${file}`,
+      ),
+    );
+    for (const file of ['config.json', 'tokenizer.json', 'model.safetensors']) {
+      expect(statSync(join(cacheDir, 'minishlab/test-model-vocab-quantized', file)).size).toBe(
+        statSync(join(modelFolder!, file)).size,
+      );
+    }
+    expect(progress).toContain(
+      'Downloading minishlab/test-model-vocab-quantized model.safetensors [########################] 100% 378.2 KB/378.2 KB\n',
+    );
+
+    const local = new Model2VecInference({ config: model2VecProviderSpec.configSchema.parse({}) });
+    await local.addModel({ ...hubModel(), identifier: 'potion-local', provider_resource_id: modelFolder! });
+    const contents = ['The cat sat on the mat.', 'A bright, hot day.'];
+    expect((await inference.embeddings({ model: 'potion-hub', contents })).embeddings).toEqual(
+      (await local.embeddings({ model: 'potion-local', contents })).embeddings,
+    );
+    await inference.dispose();
+    await local.dispose();
+  });
+
+  it('uses the cache afterwards, even with downloads off', async () => {
+    const before = hub.requests.length;
+    const instance = (await model2VecProviderSpec.create(
+      model2VecProviderSpec.configSchema.parse({
+        hub_url: hub.url,
+        model_cache_dir: cacheDir,
+        allow_remote_models: false,
+      }),
+      {
+        providerId: 'model2vec',
+        dataDir: cacheDir,
+        deps: {},
+        models: [hubModel()],
+        logger: new RecordingLogger(),
+      },
+    )) as ProviderInstance<Model2VecInference>;
+    expect(hub.requests.length).toBe(before);
+    expect(await instance.implementation.embeddingDimension({ model: 'potion-hub' })).toBe(64);
+    await instance.dispose?.();
+  });
+
+  it('reports a missing repository with the URL, the status and the offline fix', async () => {
+    const download = downloadHubFiles({
+      repoId: 'minishlab/no-such-model',
+      revision: 'main',
+      files: ['config.json'],
+      hubUrl: hub.url,
+      cacheDir,
+      progressStream: null,
+    });
+    await expect(download).rejects.toBeInstanceOf(ModelDownloadError);
+    await expect(download).rejects.toThrow(
+      `Cannot download ${hub.url}/minishlab/no-such-model/resolve/main/config.json (model 'minishlab/no-such-model'): HTTP 404 Not Found (no such model or file).`,
+    );
+    expect(existsSync(join(cacheDir, 'minishlab/no-such-model/config.json'))).toBe(false);
+  });
+
+  it('reports an unreachable hub as retryable', async () => {
+    const download = downloadHubFiles({
+      repoId: 'minishlab/test-model-vocab-quantized',
+      revision: 'v9',
+      files: ['config.json'],
+      hubUrl: 'http://127.0.0.1:9',
+      cacheDir,
+      progressStream: null,
+    });
+    await expect(download).rejects.toThrow(
+      /Cannot download http:\/\/127.0.0.1:9\/.*Check the network and the model id/,
+    );
+    await download.catch((error: ModelDownloadError) => expect(error.isRetryable).toBe(true));
+  });
+});
