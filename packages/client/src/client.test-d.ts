@@ -1,13 +1,14 @@
-import type {
-  ChatCompletionRequestInput,
-  ChatCompletionResponse,
-  ChatCompletionResponseStreamChunk,
-  ListModelsResponse,
-  Model,
+import {
+  allRoutes,
+  type ChatCompletionRequestInput,
+  type ChatCompletionResponse,
+  type ChatCompletionResponseStreamChunk,
+  type ListModelsResponse,
+  type Model,
 } from '@llama-stack-ts/core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import type { CallOptions } from './client-route.js';
+import type { CallOptions, UntypedMethod } from './client-route.js';
 import { createStackClient, type StackClient } from './create-stack-client.js';
 
 describe('the default client, typed from core route tables', () => {
@@ -89,5 +90,13 @@ describe('a client over any route table', () => {
         logs: (request: { id: string }, options?: CallOptions) => AsyncIterable<{ line: string }>;
       };
     }>();
+  });
+});
+
+describe("a client over core's widened allRoutes", () => {
+  it('has every API, with methods callable but untyped', () => {
+    const client = createStackClient({ baseUrl: 'http://127.0.0.1:5000', routes: allRoutes });
+    expectTypeOf(client.inference).toEqualTypeOf<Record<string, UntypedMethod>>();
+    expectTypeOf(client).toHaveProperty('batchInference');
   });
 });
