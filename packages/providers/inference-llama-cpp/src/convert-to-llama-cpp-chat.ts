@@ -1,0 +1,64 @@
+import type { Message } from '@llama-stack-ts/core';
+import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelResponse } from 'node-llama-cpp';
+import { contentToText } from './content-to-text.js';
+
+/**
+ * Turns a Llama Stack conversation into node-llama-cpp's chat history, which its chat wrappers
+ * render through the model's own template:
+ * - `system` and `user` messages map one to one (their content as text).
+ * - An `assistant` message becomes a model response: its text, then its `tool_calls` as function calls.
+ * - A `tool` message fills in the result of the matching call of the latest model response (first
+ *   unanswered call with the same tool name, else the first unanswered call), so the template renders
+ *   each call next to its result. It reads `tool_responses` when present, else its `content` as the
+ *   result of one call. A result with no call to attach to is rendered as a user message naming the tool.
+ * - A call that never got a result shows `null` as its result.
+ */
+export function convertToLlamaCppChat(messages: readonly Message[]): ChatHistoryItem[] {
+  const history: ChatHistoryItem[] = [];
+  let pendingCalls: ChatModelFunctionCall[] = [];
+  const answered = new WeakSet<ChatModelFunctionCall>();
+
+  for (const message of messages) {
+    switch (message.role) {
+      case 'system':
+        history.push({ type: 'system', text: contentToText(message.content) });
+        break;
+      case 'user':
+        history.push({ type: 'user', text: contentToText(message.content) });
+        break;
+      case 'assistant': {
+        const response: ChatModelResponse['response'] = [];
+        const text = contentToText(message.content);
+        if (text !== '') response.push(text);
+        pendingCalls = message.tool_calls.map((call) => ({
+          type: 'functionCall',
+          name: call.tool_name,
+          params: call.arguments,
+          result: null,
+        }));
+        response.push(...pendingCalls);
+        history.push({ type: 'model', response });
+        break;
+      }
+      case 'tool': {
+        const results =
+          message.tool_responses.length > 0
+            ? message.tool_responses.map((response) => ({ toolName: response.tool_name, text: contentToText(response.content) }))
+            : [{ toolName: undefined, text: contentToText(message.content) }];
+        for (const result of results) {
+          const call =
+            pendingCalls.find((candidate) => !answered.has(candidate) && candidate.name === result.toolName) ??
+            pendingCalls.find((candidate) => !answered.has(candidate));
+          if (call) {
+            call.result = result.text;
+            answered.add(call);
+          } else {
+            history.push({ type: 'user', text: `Result of tool ${result.toolName ?? '(unnamed)'}:\n${result.text}` });
+          }
+        }
+        break;
+      }
+    }
+  }
+  return history;
+}
