@@ -1,0 +1,35 @@
+import type { ApiName, Models } from '@llama-stack-ts/core';
+
+/** One provider's line in `/health`. */
+export interface ProviderHealthLike {
+  provider_id: string;
+  provider_type: string;
+  status: 'ok' | 'error';
+  message?: string;
+}
+
+/** The fields of a manifest's `server:` section the server reads. */
+export interface ServerSettingsLike {
+  readonly port?: number;
+  readonly host?: string;
+  readonly auth_key?: string;
+  readonly max_body_bytes?: number;
+}
+
+/**
+ * The part of a `Stack` (from `@llama-stack-ts/core`) the server uses. Every `Stack` is one; a
+ * hand-built object is one too, which is how a test or an embedding app serves its own
+ * implementations without a manifest.
+ */
+export interface ServableStack {
+  readonly manifest: {
+    readonly name: string;
+    /** The manifest's `server:` section: defaults for the options of `createStackApp`/`startStackServer`. */
+    readonly server?: ServerSettingsLike;
+  };
+  /** Implementations by API; an API the distribution does not serve is absent (answered 404). */
+  readonly apis: Partial<Record<ApiName, unknown>>;
+  readonly models: Models;
+  health(): Promise<readonly ProviderHealthLike[]>;
+  dispose(): Promise<void>;
+}
