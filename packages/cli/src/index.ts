@@ -1,0 +1,2 @@
+export { createProgram, main } from './cli-program.js';
+export { type DistributionLocation, findDistribution, listDistributions } from './find-distribution.js';
