@@ -253,6 +253,28 @@ describe('createStack', () => {
   });
 });
 
+describe('createStack with the real route tables', () => {
+  it('lists the Inference operations a provider lacks (experimental ones aside)', async () => {
+    const logger = collectingLogger();
+    await using _stack = await createStack(
+      {
+        name: 'real-routes',
+        data_dir: dataDir,
+        providers: { inference: [{ provider_id: 'llama', provider_type: 'inline::partial' }] },
+      },
+      {
+        providers: [
+          scriptedSpec({ api: 'inference', type: 'inline::partial', log: [], without: ['embeddings'] }),
+        ],
+        logger,
+      },
+    );
+    const warning = logger.lines.find((line) => line.startsWith("warn provider 'llama'"));
+    expect(warning).toContain('does not implement streamCompletion, batchCompletion, batchChatCompletion;');
+    expect(warning).not.toContain('embeddings');
+  });
+});
+
 describe('the inference router', () => {
   it('picks the provider by model, for every operation, and routes methods it does not know by name', async () => {
     const { specs, manifest } = layeredSetup();

@@ -7,8 +7,6 @@ const apiNameHints: Readonly<Record<string, string>> = {
   agents: 'agentic_system',
   memory: 'memory_banks',
   vector_io: 'memory_banks',
-  batch_inference: 'batch_inference',
-  post_training: 'post_training',
   datasetio: 'datasets',
   scoring: 'reward_scoring',
 };

@@ -7,7 +7,7 @@ import type { MemoryBankEntry, ShieldEntry } from '../distribution/manifest-sche
 export interface ProviderContext {
   /** The manifest's `provider_id` of this provider instance. */
   providerId: string;
-  /** Directory where this provider keeps its state: `<data dir>/<provider_id>`. Created on demand. */
+  /** Directory where this provider keeps its state: `<data dir>/<provider_id>`. Exists before `create()` runs. */
   dataDir: string;
   /** Implementations of the APIs listed in `apiDependencies` (and available optional ones), by API. */
   deps: Partial<Record<ApiName, unknown>>;
