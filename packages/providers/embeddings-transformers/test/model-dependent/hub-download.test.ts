@@ -1,0 +1,162 @@
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Model } from '@llama-stack-ts/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelDownloadError } from '../../src/errors/model-download-error.js';
+import { TransformersConfig } from '../../src/transformers-config.js';
+import { TransformersInference } from '../../src/transformers-inference.js';
+import { RecordingLogger } from '../support/silent-logger.js';
+import { testModel } from '../support/test-models.js';
+
+const modelFolder = testModel('synthetic/tiny-random-bert-embedder', 'onnx/model_quantized.onnx');
+const repoId = 'test-org/tiny-random-bert-embedder';
+
+/**
+ * A loopback stand-in for the hub: serves the shared test model at
+ * `/<owner>/<name>/resolve/main/<path>` as the hub does, 404 for anything else, and counts requests.
+ */
+function startHub(folder: string) {
+  const requests: string[] = [];
+  const server: Server = createServer((request, response) => {
+    const url = decodeURIComponent(request.url ?? '');
+    requests.push(url);
+    const prefix = `/${repoId}/resolve/main/`;
+    const file =
+      url.startsWith(prefix) && !url.includes('..') ? join(folder, url.slice(prefix.length)) : undefined;
+    if (!file || !existsSync(file) || !statSync(file).isFile()) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('Entry not found');
+      return;
+    }
+    response.writeHead(200, { 'content-length': String(statSync(file).size) });
+    createReadStream(file).pipe(response);
+  });
+  return new Promise<{ url: string; requests: string[]; close: () => Promise<void> }>((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        requests,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
+    });
+  });
+}
+
+const hubModel = (identifier = 'tiny-hub', reference = `hf:${repoId}`): Model => ({
+  identifier,
+  provider_id: 'transformers',
+  provider_resource_id: reference,
+  model_type: 'embedding',
+  metadata: {},
+});
+
+describe.skipIf(!modelFolder)(
+  'inline::transformers downloads a hub model on first use (transformers.js hub loading)',
+  () => {
+    let hub: Awaited<ReturnType<typeof startHub>>;
+    const cacheDir = mkdtempSync(join(tmpdir(), 'transformers-cache-'));
+
+    beforeAll(async () => {
+      hub = await startHub(modelFolder!);
+    });
+    afterAll(async () => {
+      await hub.close();
+      rmSync(cacheDir, { recursive: true, force: true });
+    });
+
+    it('fetches the files with a progress bar into the cache, then serves them like the local folder', async () => {
+      const progress: string[] = [];
+      const model = hubModel();
+      const inference = new TransformersInference({
+        config: TransformersConfig.parse({ hub_url: hub.url, model_cache_dir: cacheDir }),
+        logger: new RecordingLogger(),
+        progressStream: { isTTY: false, write: (text: string) => progress.push(text) },
+      });
+      await inference.addModel(model);
+      expect(model.metadata.embedding_dimension).toBe(32);
+      const fetched = hub.requests.map((url) => url.slice(`/${repoId}/resolve/main/`.length));
+      expect(fetched).toEqual(
+        expect.arrayContaining([
+          'config.json',
+          'tokenizer.json',
+          'tokenizer_config.json',
+          'onnx/model_quantized.onnx',
+        ]),
+      );
+      // The optional sentence-transformers files were asked for once; their absence is remembered.
+      expect(fetched).toEqual(expect.arrayContaining(['1_Pooling/config.json', 'sentence_bert_config.json']));
+      const cached = join(cacheDir, repoId);
+      expect(statSync(join(cached, 'onnx/model_quantized.onnx')).size).toBe(3_907_722);
+      expect(existsSync(join(cached, '.absent/1_Pooling/config.json'))).toBe(true);
+      expect(progress).toContain(
+        `Downloading ${repoId} onnx/model_quantized.onnx [########################] 100% 3.7 MB/3.7 MB\n`,
+      );
+
+      const local = new TransformersInference({ config: TransformersConfig.parse({}) });
+      await local.addModel(hubModel('tiny-local', modelFolder!));
+      const contents = ['the cat sat on the mat', 'hello'];
+      expect((await inference.embeddings({ model: 'tiny-hub', contents })).embeddings).toEqual(
+        (await local.embeddings({ model: 'tiny-local', contents })).embeddings,
+      );
+      await inference.dispose();
+      await local.dispose();
+    });
+
+    it('uses the cache afterwards without a request, even with downloads off', async () => {
+      const before = hub.requests.length;
+      const progress: string[] = [];
+      for (const allow_remote_models of [true, false]) {
+        const inference = new TransformersInference({
+          config: TransformersConfig.parse({
+            hub_url: hub.url,
+            model_cache_dir: cacheDir,
+            allow_remote_models,
+          }),
+          progressStream: { isTTY: false, write: (text: string) => progress.push(text) },
+        });
+        await inference.addModel(hubModel());
+        expect(await inference.embeddingDimension({ model: 'tiny-hub' })).toBe(32);
+        await inference.dispose();
+      }
+      expect(hub.requests.length).toBe(before);
+      expect(progress).toEqual([]);
+    });
+
+    it('reports a repository the hub does not have as a download error naming the URL', async () => {
+      const inference = new TransformersInference({
+        config: TransformersConfig.parse({
+          hub_url: hub.url,
+          model_cache_dir: cacheDir,
+          show_progress: false,
+        }),
+      });
+      const start = inference.addModel(hubModel('ghost', 'hf:test-org/no-such-model'));
+      await expect(start).rejects.toBeInstanceOf(ModelDownloadError);
+      await expect(start).rejects.toThrow(
+        new RegExp(
+          `^Cannot download ${hub.url}/test-org/no-such-model/resolve/main/\\S+ \\(model 'test-org/no-such-model'\\)`,
+        ),
+      );
+      await inference.dispose();
+    });
+
+    it('reports an unreachable hub as retryable', async () => {
+      const inference = new TransformersInference({
+        config: TransformersConfig.parse({
+          hub_url: 'http://127.0.0.1:9',
+          model_cache_dir: cacheDir,
+          show_progress: false,
+        }),
+      });
+      const start = inference.addModel(hubModel('offline', 'hf:test-org/other-model'));
+      await expect(start).rejects.toThrow(
+        /Cannot download http:\/\/127.0.0.1:9\/test-org\/other-model\/resolve\/main\//,
+      );
+      await start.catch((error: ModelDownloadError) => expect(error.isRetryable).toBe(true));
+      await inference.dispose();
+    });
+  },
+);
