@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createStack, type Inference, InvalidRequestError, silentLogger } from '@llama-stack-ts/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { model2VecProviderSpec } from '../../src/model2vec-provider-spec.js';
+import { testModel } from '../support/test-models.js';
+
+const modelFolder = testModel('minishlab/test-model-vocab-quantized', 'model.safetensors');
+
+describe.skipIf(!modelFolder)(
+  'inline::model2vec inside a stack (resolver, model registry, inference router)',
+  () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'model2vec-stack-'));
+    afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    it('serves embeddings by model id and lists the embedding dimension', async () => {
+      await using stack = await createStack(
+        {
+          name: 'model2vec-test',
+          data_dir: dataDir,
+          providers: {
+            inference: [{ provider_id: 'static', provider_type: 'inline::model2vec', config: {} }],
+          },
+          models: [
+            {
+              model_id: 'potion',
+              provider_id: 'static',
+              provider_model_id: modelFolder!,
+              model_type: 'embedding',
+            },
+          ],
+        },
+        { providers: [model2VecProviderSpec], logger: silentLogger },
+      );
+      const inference = stack.apis.inference as Inference;
+      const { embeddings } = await inference.embeddings({
+        model: 'potion',
+        contents: ['The cat sat on the mat.', 'hi'],
+      });
+      expect(embeddings.map((vector) => vector.length)).toEqual([64, 64]);
+      expect((await stack.models.getModel({ identifier: 'potion' })).metadata.embedding_dimension).toBe(64);
+      // The router forwards the provider's extra method by model id too.
+      const router = inference as unknown as {
+        embeddingDimension(request: { model: string }): Promise<number>;
+      };
+      expect(await router.embeddingDimension({ model: 'potion' })).toBe(64);
+
+      await expect(
+        inference.chatCompletion({ model: 'potion', messages: [{ role: 'user', content: 'hi' }] } as never),
+      ).rejects.toBeInstanceOf(InvalidRequestError);
+
+      const late = await stack.registerModel({
+        model_id: 'potion-late',
+        provider_id: 'static',
+        provider_model_id: modelFolder!,
+        model_type: 'embedding',
+      });
+      expect(late.metadata.embedding_dimension).toBe(64);
+      expect((await stack.models.getModel({ identifier: 'potion-late' })).metadata.embedding_dimension).toBe(
+        64,
+      );
+    });
+  },
+);

@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createStack, type Inference, InvalidRequestError, silentLogger } from '@llama-stack-ts/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { transformersProviderSpec } from '../../src/transformers-provider-spec.js';
+import { testModel } from '../support/test-models.js';
+
+const modelFolder = testModel('synthetic/tiny-random-bert-embedder', 'onnx/model_quantized.onnx');
+
+describe.skipIf(!modelFolder)(
+  'inline::transformers inside a stack (resolver, model registry, inference router)',
+  () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'transformers-stack-'));
+    afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    it('serves embeddings by model id and lists the embedding dimension', async () => {
+      await using stack = await createStack(
+        {
+          name: 'transformers-test',
+          data_dir: dataDir,
+          providers: {
+            inference: [{ provider_id: 'onnx', provider_type: 'inline::transformers', config: {} }],
+          },
+          models: [
+            {
+              model_id: 'minilm',
+              provider_id: 'onnx',
+              provider_model_id: modelFolder!,
+              model_type: 'embedding',
+            },
+          ],
+        },
+        { providers: [transformersProviderSpec], logger: silentLogger },
+      );
+      const inference = stack.apis.inference as Inference;
+      const { embeddings } = await inference.embeddings({
+        model: 'minilm',
+        contents: ['The cat sat on the mat.', 'hi'],
+      });
+      expect(embeddings.map((vector) => vector.length)).toEqual([32, 32]);
+      expect((await stack.models.getModel({ identifier: 'minilm' })).metadata.embedding_dimension).toBe(32);
+      // The router forwards the provider's extra method by model id too.
+      const router = inference as unknown as {
+        embeddingDimension(request: { model: string }): Promise<number>;
+      };
+      expect(await router.embeddingDimension({ model: 'minilm' })).toBe(32);
+
+      await expect(
+        inference.chatCompletion({ model: 'minilm', messages: [{ role: 'user', content: 'hi' }] } as never),
+      ).rejects.toBeInstanceOf(InvalidRequestError);
+
+      const late = await stack.registerModel({
+        model_id: 'minilm-late',
+        provider_id: 'onnx',
+        provider_model_id: modelFolder!,
+        model_type: 'embedding',
+      });
+      expect(late.metadata.embedding_dimension).toBe(32);
+      expect((await stack.models.getModel({ identifier: 'minilm-late' })).metadata.embedding_dimension).toBe(
+        32,
+      );
+    });
+  },
+);
