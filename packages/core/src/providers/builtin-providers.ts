@@ -39,6 +39,12 @@ export const builtinProviders: readonly BuiltinProvider[] = [
     description: 'Sentence embeddings in this process through transformers.js.',
   },
   {
+    api: 'inference',
+    providerType: 'inline::model2vec',
+    packageName: '@llama-stack-ts/provider-embeddings-model2vec',
+    description: 'Static (Model2Vec) sentence embeddings in this process: a tokenizer and a table lookup.',
+  },
+  {
     api: 'memory_banks',
     providerType: 'inline::lancedb',
     packageName: '@llama-stack-ts/provider-memory-lancedb',
