@@ -1,0 +1,214 @@
+import type {
+  ChatCompletionRequest,
+  ChatCompletionResponse,
+  ChatCompletionResponseStreamChunk,
+  StopReason,
+  TokenUsage,
+} from '@llama-stack-ts/core';
+import type { Handler } from 'hono';
+import { toChatCompletionRequest } from './convert-openai-chat-request.js';
+import { mergeChoiceStreams, runChoices } from './merge-choice-streams.js';
+import { ChatCompletionCreateRequest } from './openai-chat-schemas.js';
+import { contentText } from './openai-content.js';
+import { reportOpenAiError } from './openai-error.js';
+import { toFinishReason } from './openai-finish-reason.js';
+import { headOf, openAiId, unixSeconds } from './openai-ids.js';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionChunkChoice,
+  OpenAiToolCall,
+  OpenAiUsage,
+  ResponseHead,
+} from './openai-response-types.js';
+import { choiceCount, type OpenAiRouteContext } from './openai-route-context.js';
+import { UsageTotals } from './openai-usage.js';
+import { parseOpenAiBody } from './parse-openai-body.js';
+import { respondWithSse } from './respond-with-sse.js';
+import { resolveModel } from './stack-inference.js';
+import { toChatLogprobs } from './to-openai-logprobs.js';
+
+/** `POST /v1/chat/completions`: one stack chat completion per choice, answered as OpenAI does. */
+export function chatCompletionsRoute(context: OpenAiRouteContext): Handler {
+  return async function chatCompletions(c) {
+    const body = await parseOpenAiBody(c, ChatCompletionCreateRequest);
+    const n = choiceCount(context, body.n);
+    const model = await resolveModel(context.stack, body.model, 'llm', context.defaultModel);
+    const requests = Array.from({ length: n }, (_, index) => toChatCompletionRequest(body, model, index));
+    const topLogprobs = body.top_logprobs ?? 0;
+    const base: ResponseHead = {
+      id: openAiId('chatcmpl-'),
+      created: unixSeconds(),
+      model,
+      systemFingerprint: context.systemFingerprint,
+    };
+
+    if (body.stream) {
+      const includeUsage = body.stream_options?.include_usage === true;
+      return respondWithSse(c, {
+        frames: (signal) =>
+          chatChunkFrames(context, requests, signal, {
+            base,
+            includeUsage,
+            topLogprobs,
+            logprobs: body.logprobs === true,
+          }),
+        errorFrame: (error) => sseFrame(reportOpenAiError(error, c, context.logger).body),
+        trailer: 'data: [DONE]\n\n',
+      });
+    }
+
+    const signal = c.req.raw.signal;
+    const inference = context.inference();
+    const responses = await runChoices(
+      requests.map((request) => () => inference.chatCompletion(request, { signal })),
+      context.parallelChoices,
+    );
+    const usage = new UsageTotals();
+    const completion: ChatCompletion = {
+      ...headOf(base, 'chat.completion'),
+      choices: responses.map((response, index) => {
+        usage.add(response.usage, response.logprobs?.content.length ?? 0, index === 0);
+        return toChoice(response, index, body.logprobs === true, topLogprobs);
+      }),
+      usage: usage.toJSON(),
+    };
+    return c.json(completion);
+  };
+}
+
+function toChoice(
+  response: ChatCompletionResponse,
+  index: number,
+  logprobs: boolean,
+  topLogprobs: number,
+): ChatCompletion['choices'][number] {
+  const toolCalls = response.tool_calls.map(
+    (call): OpenAiToolCall => ({
+      id: openAiId('call_'),
+      type: 'function',
+      function: { name: call.tool_name, arguments: JSON.stringify(call.arguments) },
+    }),
+  );
+  const text = contentText(response.content);
+  return {
+    index,
+    message: {
+      role: 'assistant',
+      content: text === '' && toolCalls.length > 0 ? null : text,
+      refusal: null,
+      ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+    },
+    logprobs: logprobs ? toChatLogprobs(response.logprobs, topLogprobs) : null,
+    finish_reason: toFinishReason(response.stop_reason, toolCalls.length > 0),
+  };
+}
+
+export function sseFrame(data: unknown): string {
+  return `data: ${JSON.stringify(data)}\n\n`;
+}
+
+interface ChunkFramesOptions {
+  base: ResponseHead;
+  includeUsage: boolean;
+  logprobs: boolean;
+  topLogprobs: number;
+}
+
+interface ChoiceState {
+  started: boolean;
+  toolCalls: number;
+  stopReason: StopReason | null | undefined;
+  usage: TokenUsage | undefined;
+  counted: number;
+}
+
+/**
+ * The frames of a streamed chat completion, as OpenAI sends them: per choice, a first chunk with
+ * the role, then content and tool-call deltas, then an empty delta with `finish_reason`; with
+ * `stream_options.include_usage`, a last chunk with no choices and the usage (every other chunk
+ * carries `usage: null`). The trailer `[DONE]` is added by `respondWithSse`.
+ */
+async function* chatChunkFrames(
+  context: OpenAiRouteContext,
+  requests: readonly ChatCompletionRequest[],
+  signal: AbortSignal,
+  { base, includeUsage, logprobs, topLogprobs }: ChunkFramesOptions,
+): AsyncGenerator<string, void, undefined> {
+  const inference = context.inference();
+  const frame = (choices: ChatCompletionChunkChoice[], usage?: OpenAiUsage): string => {
+    const chunk: ChatCompletionChunk = { ...headOf(base, 'chat.completion.chunk'), choices };
+    if (includeUsage) chunk.usage = usage ?? null;
+    return sseFrame(chunk);
+  };
+  const states = requests.map(
+    (): ChoiceState => ({
+      started: false,
+      toolCalls: 0,
+      stopReason: undefined,
+      usage: undefined,
+      counted: 0,
+    }),
+  );
+  const events = mergeChoiceStreams<ChatCompletionResponseStreamChunk>(
+    requests.map((request) => () => inference.streamChatCompletion(request, { signal })),
+    context.parallelChoices,
+  );
+
+  for await (const event of events) {
+    const { index } = event;
+    const state = states[index] as ChoiceState;
+    if (!state.started) {
+      state.started = true;
+      yield frame([
+        { index, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null },
+      ]);
+    }
+    if (event.done) {
+      const finishReason = toFinishReason(state.stopReason, state.toolCalls > 0);
+      yield frame([{ index, delta: {}, logprobs: null, finish_reason: finishReason }]);
+      continue;
+    }
+    const { chunk } = event;
+    const entries = chunk.logprobs?.content.length ?? 0;
+    state.counted += entries > 0 ? entries : chunk.text_delta ? 1 : 0;
+    if (chunk.stop_reason) state.stopReason = chunk.stop_reason;
+    if (chunk.usage) state.usage = chunk.usage;
+    if (chunk.text_delta || entries > 0) {
+      yield frame([
+        {
+          index,
+          delta: { content: chunk.text_delta },
+          logprobs: logprobs ? toChatLogprobs(chunk.logprobs, topLogprobs) : null,
+          finish_reason: null,
+        },
+      ]);
+    }
+    if (chunk.tool_call) {
+      const call = chunk.tool_call;
+      yield frame([
+        {
+          index,
+          delta: {
+            tool_calls: [
+              {
+                index: state.toolCalls++,
+                id: openAiId('call_'),
+                type: 'function',
+                function: { name: call.tool_name, arguments: JSON.stringify(call.arguments) },
+              },
+            ],
+          },
+          logprobs: null,
+          finish_reason: null,
+        },
+      ]);
+    }
+  }
+
+  if (includeUsage) {
+    const usage = new UsageTotals();
+    for (const [index, state] of states.entries()) usage.add(state.usage, state.counted, index === 0);
+    yield frame([], usage.toJSON());
+  }
+}

@@ -1,0 +1,181 @@
+import type {
+  CompletionRequest,
+  CompletionResponseStreamChunk,
+  StopReason,
+  TokenUsage,
+} from '@llama-stack-ts/core';
+import type { Handler } from 'hono';
+import { sseFrame } from './chat-completions-route.js';
+import { toCompletionRequest } from './convert-openai-completion-request.js';
+import { mergeChoiceStreams, runChoices } from './merge-choice-streams.js';
+import { CompletionCreateRequest } from './openai-completion-schemas.js';
+import { contentText } from './openai-content.js';
+import { reportOpenAiError } from './openai-error.js';
+import { toFinishReason } from './openai-finish-reason.js';
+import { headOf, openAiId, unixSeconds } from './openai-ids.js';
+import type {
+  OpenAiUsage,
+  ResponseHead,
+  TextCompletion,
+  TextCompletionChoice,
+} from './openai-response-types.js';
+import { choiceCount, type OpenAiRouteContext } from './openai-route-context.js';
+import { UsageTotals } from './openai-usage.js';
+import { invalidParam, parseOpenAiBody } from './parse-openai-body.js';
+import { respondWithSse } from './respond-with-sse.js';
+import { resolveModel } from './stack-inference.js';
+import { toCompletionLogprobs } from './to-openai-logprobs.js';
+
+/** One choice to generate: its prompt, and whether it is the first choice of that prompt. */
+interface PlannedChoice {
+  prompt: string;
+  firstOfPrompt: boolean;
+  request: CompletionRequest;
+}
+
+/**
+ * `POST /v1/completions`: the legacy text completion API. Each prompt gets `n` choices, indexed
+ * prompt by prompt (`prompt × n + i`), as OpenAI numbers them.
+ */
+export function completionsRoute(context: OpenAiRouteContext): Handler {
+  return async function completions(c) {
+    const body = await parseOpenAiBody(c, CompletionCreateRequest);
+    if (body.suffix) throw invalidParam('suffix', 'is not supported: add the text to the prompt instead');
+    const prompts = typeof body.prompt === 'string' ? [body.prompt] : body.prompt;
+    const n = choiceCount(context, body.n, prompts.length);
+    if (body.best_of !== null && body.best_of !== undefined && body.best_of !== n) {
+      throw invalidParam('best_of', `must equal n (${n}): this server returns every choice it generates`);
+    }
+    const model = await resolveModel(context.stack, body.model, 'llm', context.defaultModel);
+    const planned: PlannedChoice[] = prompts.flatMap((prompt) =>
+      Array.from({ length: n }, (_, index) => ({
+        prompt,
+        firstOfPrompt: index === 0,
+        request: toCompletionRequest(body, model, prompt, index),
+      })),
+    );
+    const echo = body.echo === true;
+    const topLogprobs = body.logprobs ?? 0;
+    const wantsLogprobs = body.logprobs !== null && body.logprobs !== undefined;
+    const base: ResponseHead = {
+      id: openAiId('cmpl-'),
+      created: unixSeconds(),
+      model,
+      systemFingerprint: context.systemFingerprint,
+    };
+
+    if (body.stream) {
+      const includeUsage = body.stream_options?.include_usage === true;
+      return respondWithSse(c, {
+        frames: (signal) =>
+          completionChunkFrames(context, planned, signal, {
+            base,
+            includeUsage,
+            echo,
+            wantsLogprobs,
+            topLogprobs,
+          }),
+        errorFrame: (error) => sseFrame(reportOpenAiError(error, c, context.logger).body),
+        trailer: 'data: [DONE]\n\n',
+      });
+    }
+
+    const signal = c.req.raw.signal;
+    const inference = context.inference();
+    const responses = await runChoices(
+      planned.map((choice) => () => inference.completion(choice.request, { signal })),
+      context.parallelChoices,
+    );
+    const usage = new UsageTotals();
+    const completion: TextCompletion = {
+      ...headOf(base, 'text_completion'),
+      choices: responses.map((response, index): TextCompletionChoice => {
+        const choice = planned[index] as PlannedChoice;
+        usage.add(response.usage, response.logprobs?.content.length ?? 0, choice.firstOfPrompt);
+        const text = contentText(response.content);
+        return {
+          text: echo ? choice.prompt + text : text,
+          index,
+          logprobs: wantsLogprobs
+            ? toCompletionLogprobs(response.logprobs, topLogprobs, choice.prompt.length)
+            : null,
+          finish_reason: toFinishReason(response.stop_reason),
+        };
+      }),
+      usage: usage.toJSON(),
+    };
+    return c.json(completion);
+  };
+}
+
+interface CompletionFramesOptions {
+  base: ResponseHead;
+  includeUsage: boolean;
+  echo: boolean;
+  wantsLogprobs: boolean;
+  topLogprobs: number;
+}
+
+interface CompletionChoiceState {
+  started: boolean;
+  offset: number;
+  stopReason: StopReason | null | undefined;
+  usage: TokenUsage | undefined;
+  counted: number;
+}
+
+/** The frames of a streamed legacy completion: text deltas per choice, then each choice's `finish_reason`. */
+async function* completionChunkFrames(
+  context: OpenAiRouteContext,
+  planned: readonly PlannedChoice[],
+  signal: AbortSignal,
+  { base, includeUsage, echo, wantsLogprobs, topLogprobs }: CompletionFramesOptions,
+): AsyncGenerator<string, void, undefined> {
+  const inference = context.inference();
+  const frame = (choices: TextCompletionChoice[], usage?: OpenAiUsage): string => {
+    const chunk: TextCompletion = { ...headOf(base, 'text_completion'), choices };
+    if (includeUsage) chunk.usage = usage ?? null;
+    return sseFrame(chunk);
+  };
+  const states = planned.map(
+    (choice): CompletionChoiceState => ({
+      started: false,
+      offset: choice.prompt.length,
+      stopReason: undefined,
+      usage: undefined,
+      counted: 0,
+    }),
+  );
+  const events = mergeChoiceStreams<CompletionResponseStreamChunk>(
+    planned.map((choice) => () => inference.streamCompletion(choice.request, { signal })),
+    context.parallelChoices,
+  );
+
+  for await (const event of events) {
+    const { index } = event;
+    const state = states[index] as CompletionChoiceState;
+    const prefix = echo && !state.started ? (planned[index] as PlannedChoice).prompt : '';
+    state.started = true;
+    if (event.done) {
+      yield frame([{ text: prefix, index, logprobs: null, finish_reason: toFinishReason(state.stopReason) }]);
+      continue;
+    }
+    const { chunk } = event;
+    const entries = chunk.logprobs?.content.length ?? 0;
+    state.counted += entries > 0 ? entries : chunk.text_delta ? 1 : 0;
+    if (chunk.stop_reason) state.stopReason = chunk.stop_reason;
+    if (chunk.usage) state.usage = chunk.usage;
+    if (!prefix && !chunk.text_delta && entries === 0) continue;
+    const logprobs = wantsLogprobs ? toCompletionLogprobs(chunk.logprobs, topLogprobs, state.offset) : null;
+    state.offset += chunk.text_delta.length;
+    yield frame([{ text: prefix + chunk.text_delta, index, logprobs, finish_reason: null }]);
+  }
+
+  if (includeUsage) {
+    const usage = new UsageTotals();
+    for (const [index, state] of states.entries()) {
+      usage.add(state.usage, state.counted, (planned[index] as PlannedChoice).firstOfPrompt);
+    }
+    yield frame([], usage.toJSON());
+  }
+}

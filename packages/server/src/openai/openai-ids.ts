@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import type { ResponseHead } from './openai-response-types.js';
+
+/** An id like OpenAI's: a prefix and 24 random base62-ish characters. */
+export function openAiId(prefix: string): string {
+  return `${prefix}${randomBytes(18).toString('base64url').replace(/[-_]/g, 'x')}`;
+}
+
+/** Seconds since the epoch, as OpenAI's `created`. */
+export function unixSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** The leading fields of an answer or chunk, in OpenAI's order. */
+export function headOf<Kind extends string>(
+  head: ResponseHead,
+  object: Kind,
+): { id: string; object: Kind; created: number; model: string; system_fingerprint: string } {
+  return {
+    id: head.id,
+    object,
+    created: head.created,
+    model: head.model,
+    system_fingerprint: head.systemFingerprint,
+  };
+}
