@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { LanceDbMemoryConfig, sampleLanceDbMemoryConfig } from './lancedb-config.js';
+import { lanceDbMemoryProviderSpec } from './lancedb-provider-spec.js';
+
+describe('inline::lancedb config', () => {
+  it('fills every default from an empty config', () => {
+    expect(LanceDbMemoryConfig.parse({})).toEqual({
+      storage_options: {},
+      chunk_size_in_tokens: 512,
+      overlap_size_in_tokens: 64,
+      max_document_bytes: 10 * 1024 * 1024,
+      fetch_timeout_ms: 10_000,
+      allow_http_urls: true,
+      allowed_file_roots: [],
+      embedding_batch_size: 32,
+    });
+  });
+
+  it('parses its sample config', () => {
+    expect(() => LanceDbMemoryConfig.parse(sampleLanceDbMemoryConfig('/data'))).not.toThrow();
+  });
+
+  it('rejects an overlap as large as the chunk size, and unknown fields', () => {
+    const overlap = LanceDbMemoryConfig.safeParse({ chunk_size_in_tokens: 64, overlap_size_in_tokens: 64 });
+    expect(overlap.error?.issues[0]?.path).toEqual(['overlap_size_in_tokens']);
+    expect(LanceDbMemoryConfig.safeParse({ chunk_size: 64 }).success).toBe(false);
+  });
+
+  it('declares a memory_banks provider that needs inference', () => {
+    expect(lanceDbMemoryProviderSpec).toMatchObject({
+      specVersion: 'v1',
+      api: 'memory_banks',
+      providerType: 'inline::lancedb',
+      apiDependencies: ['inference'],
+    });
+  });
+});

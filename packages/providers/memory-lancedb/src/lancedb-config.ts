@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+export const defaultChunkSizeInTokens = 512;
+export const defaultOverlapSizeInTokens = 64;
+export const defaultMaxDocumentBytes = 10 * 1024 * 1024;
+export const defaultFetchTimeoutMs = 10_000;
+
+/** The config of `inline::lancedb`, as written under `providers.memory_banks[].config`. */
+export const LanceDbMemoryConfig = z
+  .object({
+    uri: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Where LanceDB keeps the banks: a directory, or an object-storage URI (s3://bucket/path, gs://…, az://…). ' +
+          "Default: '<the provider's data directory>/lancedb'.",
+      ),
+    storage_options: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe(
+        'Object-storage settings handed to LanceDB (aws_access_key_id, aws_secret_access_key, region, endpoint, …); ' +
+          'take secrets from $' +
+          '{env.…}. Default: none.',
+      ),
+    embedding_model: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'The registered embedding model of banks created without one. Default: none, so each bank must name its own.',
+      ),
+    chunk_size_in_tokens: z
+      .number()
+      .int()
+      .positive()
+      .default(defaultChunkSizeInTokens)
+      .describe(
+        `Chunk size of banks created without one, in approximate tokens. Default ${defaultChunkSizeInTokens}.`,
+      ),
+    overlap_size_in_tokens: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(defaultOverlapSizeInTokens)
+      .describe(
+        `Tokens consecutive chunks share, for banks created without a value. Default ${defaultOverlapSizeInTokens} ` +
+          '(a quarter of the chunk size when the bank picks a smaller chunk).',
+      ),
+    max_document_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(defaultMaxDocumentBytes)
+      .describe(
+        `Largest document accepted (inline, data:, fetched or read), in bytes; larger ones get 413. Default ${defaultMaxDocumentBytes} (10 MiB).`,
+      ),
+    fetch_timeout_ms: z
+      .number()
+      .int()
+      .positive()
+      .default(defaultFetchTimeoutMs)
+      .describe(
+        `How long fetching an http(s) document may take, body included. Default ${defaultFetchTimeoutMs}.`,
+      ),
+    allow_http_urls: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Whether documents given as http(s) URLs are fetched (the server makes the request: turn it off where it must not reach internal hosts). Default true.',
+      ),
+    allowed_file_roots: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Directories under which documents given as file:// URLs may be read (relative ones resolve from the working directory); ' +
+          'any other file:// gets 403. Default: none, so every file:// is refused.',
+      ),
+    embedding_batch_size: z
+      .number()
+      .int()
+      .positive()
+      .default(32)
+      .describe('Most chunks sent in one embeddings call. Default 32.'),
+  })
+  .strict()
+  .refine((config) => config.overlap_size_in_tokens < config.chunk_size_in_tokens, {
+    path: ['overlap_size_in_tokens'],
+    message: 'must be smaller than chunk_size_in_tokens',
+  });
+export type LanceDbMemoryConfig = z.infer<typeof LanceDbMemoryConfig>;
+export type LanceDbMemoryConfigInput = z.input<typeof LanceDbMemoryConfig>;
+
+/** A config for distribution templates, written with `${env.…}` placeholders. */
+export function sampleLanceDbMemoryConfig(_dataDir: string): Record<string, unknown> {
+  // An empty substitution leaves the field out, so the default under the data directory applies.
+  return {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest's substitution syntax, not a template
+    uri: '${env.LANCEDB_URI:=}',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest's substitution syntax, not a template
+    embedding_model: '${env.LLAMA_STACK_TS_EMBEDDING_MODEL:=}',
+    chunk_size_in_tokens: defaultChunkSizeInTokens,
+    overlap_size_in_tokens: defaultOverlapSizeInTokens,
+    allowed_file_roots: [],
+  };
+}

@@ -1,0 +1,719 @@
+import type { Table } from '@lancedb/lancedb';
+import {
+  ConflictError,
+  type Content,
+  type CreateMemoryBankRequest,
+  type DeleteDocumentsRequest,
+  DisposedError,
+  type DropMemoryBankRequest,
+  type GetDocumentsRequest,
+  type InsertDocumentsRequest,
+  InvalidRequestError,
+  type ListMemoryBanksResponse,
+  type MemoryBankDocument,
+  type MemoryBankEntry,
+  type MemoryBanks,
+  type MemoryChunk,
+  type MemoryQueryParams,
+  NotFoundError,
+  type ProviderLogger,
+  type QueryDocumentsRequest,
+  type QueryDocumentsResponse,
+  type RequestOptions,
+  type UpdateDocumentsRequest,
+} from '@llama-stack-ts/core';
+import { type PreparedDocument, prepareDocuments } from './documents/prepare-documents.js';
+import { type Embedder, embedTexts } from './embed-texts.js';
+import type { LanceDbMemoryConfig } from './lancedb-config.js';
+import { reciprocalRankFusion } from './search/reciprocal-rank-fusion.js';
+import {
+  type BankRecord,
+  type ChunkRow,
+  chunksSchema,
+  type DocumentRow,
+  documentsSchema,
+  sha256,
+  tableKeyOf,
+} from './storage/bank-tables.js';
+import { KeyedMutex } from './storage/keyed-mutex.js';
+import { type BankTables, LanceDbBankStore, toArrowRows } from './storage/lancedb-bank-store.js';
+import { sqlIn } from './storage/sql-literal.js';
+import { writeAtomically } from './storage/write-atomically.js';
+
+export interface LanceDbMemoryBanksOptions {
+  config: LanceDbMemoryConfig;
+  /** Where the banks live: `config.uri`, or the default under the provider's data directory. */
+  uri: string;
+  embedder: Embedder;
+  logger?: ProviderLogger | undefined;
+}
+
+/** A bank whose tables are open. */
+interface OpenBank {
+  record: BankRecord;
+  tables: BankTables;
+  writesSinceOptimize: number;
+}
+
+interface ScoredRow {
+  row: Record<string, unknown>;
+  score: number;
+}
+
+/** LanceDB's default name for the index on `text`. */
+const fullTextIndexName = 'text_idx';
+const returnedColumns = ['document_id', 'chunk_index', 'text', 'token_count', 'metadata'];
+const hint = 'Create it with POST /memory_banks/create, or list banks with GET /memory_banks/get.';
+
+/**
+ * Memory banks in LanceDB. Documents are read (inline, data:, http(s), file://), converted to text,
+ * chunked, embedded through the Inference API and stored with a full-text index; queries search by
+ * vector, by keyword or both fused.
+ *
+ * Writes to one bank run one at a time (in this process), and each lands whole or not at all:
+ * documents are read and embedded before anything is written, and a failed write restores the
+ * tables it touched. Reads run alongside writes and see the last completed write.
+ */
+export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
+  private readonly openBanks = new Map<string, Promise<OpenBank | undefined>>();
+  private readonly writes = new KeyedMutex();
+  private disposed = false;
+
+  private constructor(
+    private readonly store: LanceDbBankStore,
+    private readonly options: LanceDbMemoryBanksOptions,
+  ) {}
+
+  static async create(options: LanceDbMemoryBanksOptions): Promise<LanceDbMemoryBanks> {
+    const store = await LanceDbBankStore.open({
+      uri: options.uri,
+      storageOptions: options.config.storage_options,
+    });
+    return new LanceDbMemoryBanks(store, options);
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Banks
+
+  async createMemoryBank(request: CreateMemoryBankRequest, options: RequestOptions = {}): Promise<void> {
+    this.guard();
+    const { config } = this.options;
+    const embeddingModel = request.embedding_model ?? config.embedding_model;
+    if (!embeddingModel) {
+      throw new InvalidRequestError(
+        'embedding_model',
+        'required: name a registered embedding model, or set embedding_model in the inline::lancedb provider config',
+      );
+    }
+    const chunkSizeInTokens = request.chunk_size_in_tokens ?? config.chunk_size_in_tokens;
+    const overlapSizeInTokens =
+      request.overlap_size_in_tokens ??
+      (config.overlap_size_in_tokens < chunkSizeInTokens
+        ? config.overlap_size_in_tokens
+        : Math.floor(chunkSizeInTokens / 4));
+    if (overlapSizeInTokens >= chunkSizeInTokens) {
+      throw new InvalidRequestError(
+        'overlap_size_in_tokens',
+        `must be smaller than chunk_size_in_tokens (${chunkSizeInTokens})`,
+      );
+    }
+
+    await this.writes.run(request.bank_uuid, async () => {
+      if (await this.store.findBank(request.bank_uuid)) {
+        throw new ConflictError(
+          `Memory bank '${request.bank_uuid}' already exists; drop it first (DELETE /memory_banks/drop) or pick another bank_uuid.`,
+          { field: 'bank_uuid' },
+        );
+      }
+      const settings = { embeddingModel, chunkSizeInTokens, overlapSizeInTokens };
+      const prepared = await prepareDocuments(
+        request.documents,
+        this.prepareOptions(settings, options.signal),
+      );
+      const texts = prepared.flatMap((document) => document.chunks.map((chunk) => chunk.text));
+      // A bank with no text yet still needs its vector dimension: one probe embedding gives it
+      // (and checks that the model exists before the bank does).
+      const probe = texts.length === 0 ? [request.bank_name] : [];
+      const vectors = await this.embedUnique(
+        embeddingModel,
+        [...texts, ...probe],
+        undefined,
+        undefined,
+        options.signal,
+      );
+      const dimension = vectors.values().next().value?.length;
+      if (!dimension) throw new Error('unreachable: at least one text was embedded');
+
+      const record: BankRecord = {
+        uuid: request.bank_uuid,
+        name: request.bank_name,
+        embeddingModel,
+        embeddingDimension: dimension,
+        chunkSizeInTokens,
+        overlapSizeInTokens,
+        tableKey: tableKeyOf(request.bank_uuid),
+        createdAt: new Date().toISOString(),
+      };
+      const tables = await this.store.createBankTables(record);
+      try {
+        await this.addDocuments(tables, record, prepared, vectors);
+        await this.store.registerBank(record);
+      } catch (error) {
+        tables.documents.close();
+        tables.chunks.close();
+        await this.store.dropBankTables(record).catch(() => undefined);
+        throw error;
+      }
+      const bank: OpenBank = { record, tables, writesSinceOptimize: 0 };
+      await this.reindex(bank);
+      this.openBanks.set(record.uuid, Promise.resolve(bank));
+    });
+  }
+
+  async listMemoryBanks(
+    _request: Record<string, never> = {},
+    _options?: RequestOptions,
+  ): Promise<ListMemoryBanksResponse> {
+    this.guard();
+    const banks = await this.store.listBanks();
+    return banks.map((record) => ({
+      uuid: record.uuid,
+      name: record.name,
+      embedding_model: record.embeddingModel,
+      chunk_size_in_tokens: record.chunkSizeInTokens,
+      overlap_size_in_tokens: record.overlapSizeInTokens,
+    }));
+  }
+
+  async dropMemoryBank(request: DropMemoryBankRequest, _options?: RequestOptions): Promise<string> {
+    this.guard();
+    return this.writes.run(request.bank_uuid, async () => {
+      const record = await this.store.findBank(request.bank_uuid);
+      if (!record) throw new NotFoundError('memory bank', request.bank_uuid, hint);
+      const open = await this.openBanks.get(request.bank_uuid);
+      this.openBanks.delete(request.bank_uuid);
+      await this.store.unregisterBank(record.uuid);
+      open?.tables.documents.close();
+      open?.tables.chunks.close();
+      await this.store.dropBankTables(record);
+      return record.uuid;
+    });
+  }
+
+  /** Creates the banks a manifest registers, unless they already exist (they survive restarts). */
+  async registerMemoryBank(entry: MemoryBankEntry, options: RequestOptions = {}): Promise<void> {
+    const existing = await this.store.findBank(entry.memory_bank_id);
+    if (existing) {
+      if (entry.embedding_model && entry.embedding_model !== existing.embeddingModel) {
+        this.options.logger?.warn(
+          `memory bank '${entry.memory_bank_id}' keeps embedding model '${existing.embeddingModel}' it was created with; the manifest names '${entry.embedding_model}' (drop the bank to re-index it)`,
+        );
+      }
+      return;
+    }
+    const integer = (value: unknown) =>
+      typeof value === 'number' && Number.isInteger(value) ? value : undefined;
+    await this.createMemoryBank(
+      {
+        bank_uuid: entry.memory_bank_id,
+        bank_name: entry.name ?? entry.memory_bank_id,
+        embedding_model: entry.embedding_model,
+        chunk_size_in_tokens: integer(entry.params.chunk_size_in_tokens),
+        overlap_size_in_tokens: integer(entry.params.overlap_size_in_tokens),
+        documents: [],
+      },
+      options,
+    ).catch((error: unknown) => {
+      // Another request created it in between: that is what was asked for.
+      if (error instanceof ConflictError) return;
+      throw error;
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Documents
+
+  async insertDocuments(request: InsertDocumentsRequest, options: RequestOptions = {}): Promise<void> {
+    this.guard();
+    const bank = await this.requireBank(request.bank_uuid);
+    // Checked before the work of reading and embedding, and again under the write lock.
+    await this.refuseExisting(bank, request.documents);
+    const prepared = await prepareDocuments(
+      request.documents,
+      this.prepareOptions(bank.record, options.signal),
+    );
+    const vectors = await this.embedUnique(
+      bank.record.embeddingModel,
+      prepared.flatMap((document) => document.chunks.map((chunk) => chunk.text)),
+      bank.record,
+      undefined,
+      options.signal,
+    );
+    await this.writes.run(bank.record.uuid, async () => {
+      await this.requireSameBank(bank);
+      await this.refuseExisting(bank, request.documents);
+      await this.addDocuments(bank.tables, bank.record, prepared, vectors);
+      await this.reindex(bank);
+    });
+  }
+
+  async updateDocuments(request: UpdateDocumentsRequest, options: RequestOptions = {}): Promise<void> {
+    this.guard();
+    const bank = await this.requireBank(request.bank_uuid);
+    const uuids = request.documents.map((document) => document.uuid);
+    await this.storedDocuments(bank, uuids, true);
+    const prepared = await prepareDocuments(
+      request.documents,
+      this.prepareOptions(bank.record, options.signal),
+    );
+
+    // Only chunk texts the bank has not embedded for these documents go to the model.
+    const known = await this.storedVectors(bank, uuids);
+    const vectors = await this.embedUnique(
+      bank.record.embeddingModel,
+      prepared.flatMap((document) => document.chunks.map((chunk) => chunk.text)),
+      bank.record,
+      known,
+      options.signal,
+    );
+
+    await this.writes.run(bank.record.uuid, async () => {
+      await this.requireSameBank(bank);
+      const stored = await this.storedDocuments(bank, uuids, true);
+      const changed = prepared.filter((document) => {
+        const row = stored.get(document.document.uuid)!;
+        return (
+          row.text_hash !== document.textHash ||
+          row.metadata !== JSON.stringify(document.document.metadata) ||
+          row.mime_type !== document.document.mime_type ||
+          row.content !== document.document.content
+        );
+      });
+      if (changed.length === 0) return;
+      const changedIds = changed.map((document) => document.document.uuid);
+      const chunkRows = changed.flatMap((document) => toChunkRows(document, vectors));
+      const { documents, chunks } = bank.tables;
+      await writeAtomically([chunks, documents], async () => {
+        if (chunkRows.length === 0) {
+          await chunks.delete(sqlIn('document_id', changedIds));
+        } else {
+          // One commit: rewrites the chunks of the changed documents, drops the ones they no longer have.
+          await chunks
+            .mergeInsert(['document_id', 'chunk_index'])
+            .whenMatchedUpdateAll()
+            .whenNotMatchedInsertAll()
+            .whenNotMatchedBySourceDelete({ where: sqlIn('document_id', changedIds) })
+            .execute(toArrowRows(chunkRows, chunksSchema(bank.record.embeddingDimension)));
+        }
+        await documents
+          .mergeInsert('uuid')
+          .whenMatchedUpdateAll()
+          .execute(toArrowRows(changed.map(toDocumentRow), documentsSchema));
+      });
+      await this.reindex(bank);
+    });
+  }
+
+  async getDocuments(request: GetDocumentsRequest, _options?: RequestOptions): Promise<MemoryBankDocument[]> {
+    this.guard();
+    const bank = await this.requireBank(request.bank_uuid);
+    const stored = await this.storedDocuments(bank, request.document_uuids, true);
+    return request.document_uuids.map((uuid) => {
+      const row = stored.get(uuid)!;
+      return {
+        uuid: row.uuid,
+        content: row.content,
+        metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+        mime_type: row.mime_type,
+      };
+    });
+  }
+
+  async deleteDocuments(request: DeleteDocumentsRequest, _options?: RequestOptions): Promise<string[]> {
+    this.guard();
+    const bank = await this.requireBank(request.bank_uuid);
+    return this.writes.run(bank.record.uuid, async () => {
+      await this.requireSameBank(bank);
+      const stored = await this.storedDocuments(bank, request.document_uuids, false);
+      const deleted = [...new Set(request.document_uuids)].filter((uuid) => stored.has(uuid));
+      if (deleted.length === 0) return [];
+      const { documents, chunks } = bank.tables;
+      await writeAtomically([chunks, documents], async () => {
+        await chunks.delete(sqlIn('document_id', deleted));
+        await documents.delete(sqlIn('uuid', deleted));
+      });
+      await this.reindex(bank);
+      return deleted;
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Query
+
+  async queryDocuments(
+    request: QueryDocumentsRequest,
+    options: RequestOptions = {},
+  ): Promise<QueryDocumentsResponse> {
+    this.guard();
+    const bank = await this.requireBank(request.bank_uuid);
+    const text = queryText(request.query);
+    const params: MemoryQueryParams = request.params;
+    const limit = params.max_chunks;
+
+    let where: string | undefined;
+    if (params.filters && Object.keys(params.filters).length > 0) {
+      const matching = await this.documentsMatching(bank, params.filters);
+      if (matching.length === 0) return { chunks: [], scores: [] };
+      where = sqlIn('document_id', matching);
+    }
+
+    let results: ScoredRow[];
+    if (params.mode === 'vector') {
+      results = await this.vectorSearch(bank, text, limit, where, options.signal);
+    } else if (params.mode === 'keyword') {
+      results = await this.keywordSearch(bank, text, limit, where);
+    } else {
+      // Each list reaches deeper than the answer, so a chunk ranked well by one and fairly by the
+      // other can still come out on top.
+      const depth = Math.max(limit * 4, 40);
+      const [byVector, byKeyword] = await Promise.all([
+        this.vectorSearch(bank, text, depth, where, options.signal),
+        this.keywordSearch(bank, text, depth, where),
+      ]);
+      const rows = new Map<string, Record<string, unknown>>();
+      const keys = (list: ScoredRow[]) =>
+        list.map(({ row }) => {
+          const key = `${String(row.document_id)}\u0000${Number(row.chunk_index)}`;
+          rows.set(key, row);
+          return key;
+        });
+      results = reciprocalRankFusion([keys(byVector), keys(byKeyword)]).map(({ key, score }) => ({
+        row: rows.get(key)!,
+        score,
+      }));
+    }
+
+    const threshold = params.score_threshold;
+    const kept = results.filter(({ score }) => threshold === undefined || score >= threshold).slice(0, limit);
+    return {
+      chunks: kept.map(({ row }) => toMemoryChunk(row)),
+      scores: kept.map(({ score }) => score),
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  /** Waits for writes in progress, then closes every table and the connection. Idempotent. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.writes.idle();
+    for (const pending of this.openBanks.values()) {
+      const bank = await pending.catch(() => undefined);
+      bank?.tables.documents.close();
+      bank?.tables.chunks.close();
+    }
+    this.openBanks.clear();
+    this.store.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Internals
+
+  private guard(): void {
+    if (this.disposed) throw new DisposedError('The inline::lancedb memory banks provider');
+  }
+
+  private prepareOptions(
+    settings: Pick<BankRecord, 'chunkSizeInTokens' | 'overlapSizeInTokens'>,
+    signal: AbortSignal | undefined,
+  ) {
+    const { config } = this.options;
+    return {
+      chunkSizeInTokens: settings.chunkSizeInTokens,
+      overlapSizeInTokens: settings.overlapSizeInTokens,
+      maxBytes: config.max_document_bytes,
+      fetchTimeoutMs: config.fetch_timeout_ms,
+      allowHttp: config.allow_http_urls,
+      allowedFileRoots: config.allowed_file_roots,
+      signal,
+    };
+  }
+
+  /** The open bank, or `NotFoundError`. Tables are opened once and kept. */
+  private async requireBank(uuid: string): Promise<OpenBank> {
+    let pending = this.openBanks.get(uuid);
+    if (!pending) {
+      pending = (async () => {
+        const record = await this.store.findBank(uuid);
+        if (!record) return undefined;
+        const bank: OpenBank = {
+          record,
+          tables: await this.store.openBankTables(record),
+          writesSinceOptimize: 0,
+        };
+        // Rows a previous process wrote but did not index (it stopped in between) are indexed now.
+        const stats = await bank.tables.chunks.indexStats(fullTextIndexName).catch(() => undefined);
+        if (stats && stats.numUnindexedRows > 0) void this.writes.run(uuid, () => this.reindex(bank));
+        return bank;
+      })();
+      this.openBanks.set(uuid, pending);
+      // A miss is not kept: the bank may be created next.
+      pending.then(
+        (bank) => {
+          if (!bank && this.openBanks.get(uuid) === pending) this.openBanks.delete(uuid);
+        },
+        () => {
+          if (this.openBanks.get(uuid) === pending) this.openBanks.delete(uuid);
+        },
+      );
+    }
+    const bank = await pending;
+    if (!bank) throw new NotFoundError('memory bank', uuid, hint);
+    return bank;
+  }
+
+  /** Under the write lock: the bank read before the lock was not dropped (or re-created) meanwhile. */
+  private async requireSameBank(bank: OpenBank): Promise<void> {
+    const current = await this.requireBank(bank.record.uuid);
+    if (current !== bank) {
+      throw new ConflictError(
+        `Memory bank '${bank.record.uuid}' was dropped and created again while this request ran; send it again.`,
+      );
+    }
+  }
+
+  private async refuseExisting(bank: OpenBank, documents: readonly MemoryBankDocument[]): Promise<void> {
+    const stored = await this.storedDocuments(
+      bank,
+      documents.map((document) => document.uuid),
+      false,
+    );
+    const index = documents.findIndex((document) => stored.has(document.uuid));
+    if (index >= 0) {
+      throw new ConflictError(
+        `Document '${documents[index]!.uuid}' is already in memory bank '${bank.record.uuid}'; use POST /memory_bank/update to replace it.`,
+        { field: `documents.${index}.uuid` },
+      );
+    }
+  }
+
+  /** Stored documents by uuid; with `required`, an unknown uuid is a `NotFoundError`. */
+  private async storedDocuments(
+    bank: OpenBank,
+    uuids: readonly string[],
+    required: boolean,
+  ): Promise<Map<string, DocumentRow>> {
+    const stored = new Map<string, DocumentRow>();
+    if (uuids.length === 0) return stored;
+    const rows = await bank.tables.documents
+      .query()
+      .where(sqlIn('uuid', [...new Set(uuids)]))
+      .toArray();
+    for (const row of rows as DocumentRow[]) stored.set(row.uuid, { ...row });
+    if (required) {
+      const missing = uuids.find((uuid) => !stored.has(uuid));
+      if (missing !== undefined) {
+        throw new NotFoundError(
+          'document',
+          missing,
+          `Memory bank '${bank.record.uuid}' has no such document; add it with POST /memory_bank/insert.`,
+        );
+      }
+    }
+    return stored;
+  }
+
+  /** The vectors of the chunks these documents have now, by chunk text hash. */
+  private async storedVectors(bank: OpenBank, uuids: readonly string[]): Promise<Map<string, number[]>> {
+    const rows = await bank.tables.chunks
+      .query()
+      .where(sqlIn('document_id', uuids))
+      .select(['text_hash', 'vector'])
+      .toArray();
+    return new Map(rows.map((row) => [String(row.text_hash), Array.from(row.vector as Iterable<number>)]));
+  }
+
+  /**
+   * Embeds each distinct text once, skipping those in `known`; answers with vectors by text hash,
+   * `known` included. Throws before anything is written, so a failed embedding leaves the bank as it was.
+   */
+  private async embedUnique(
+    model: string,
+    texts: readonly string[],
+    bank: BankRecord | undefined,
+    known: Map<string, number[]> | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Map<string, number[]>> {
+    const vectors = new Map(known ?? []);
+    const pending = new Map<string, string>();
+    for (const text of texts) {
+      const hash = sha256(text);
+      if (!vectors.has(hash)) pending.set(hash, text);
+    }
+    if (pending.size === 0) return vectors;
+    const embedded = await embedTexts(this.options.embedder, [...pending.values()], {
+      model,
+      batchSize: this.options.config.embedding_batch_size,
+      dimension: bank?.embeddingDimension,
+      bankUuid: bank?.uuid,
+      signal,
+    });
+    [...pending.keys()].forEach((hash, index) => {
+      vectors.set(hash, embedded[index]!);
+    });
+    return vectors;
+  }
+
+  /** Adds new documents and their chunks, both tables or neither. */
+  private async addDocuments(
+    tables: BankTables,
+    record: BankRecord,
+    prepared: readonly PreparedDocument[],
+    vectors: Map<string, number[]>,
+  ): Promise<void> {
+    if (prepared.length === 0) return;
+    const chunkRows = prepared.flatMap((document) => toChunkRows(document, vectors));
+    await writeAtomically([tables.chunks, tables.documents], async () => {
+      if (chunkRows.length > 0) {
+        await tables.chunks.add(toArrowRows(chunkRows, chunksSchema(record.embeddingDimension)));
+      }
+      await tables.documents.add(toArrowRows(prepared.map(toDocumentRow), documentsSchema));
+    });
+  }
+
+  private async documentsMatching(bank: OpenBank, filters: NonNullable<MemoryQueryParams['filters']>) {
+    const rows = await bank.tables.documents.query().select(['uuid', 'metadata']).toArray();
+    const expected = Object.entries(filters);
+    return rows
+      .filter((row) => {
+        const metadata = JSON.parse(String(row.metadata)) as Record<string, unknown>;
+        return expected.every(([key, value]) => (metadata[key] ?? null) === value);
+      })
+      .map((row) => String(row.uuid));
+  }
+
+  private async vectorSearch(
+    bank: OpenBank,
+    text: string,
+    limit: number,
+    where: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ScoredRow[]> {
+    const [vector] = await embedTexts(this.options.embedder, [text], {
+      model: bank.record.embeddingModel,
+      batchSize: 1,
+      dimension: bank.record.embeddingDimension,
+      bankUuid: bank.record.uuid,
+      signal,
+    });
+    let query = bank.tables.chunks
+      .vectorSearch(vector!)
+      .distanceType('cosine')
+      .select(returnedColumns)
+      .limit(limit);
+    if (where) query = query.where(where);
+    const rows = await query.toArray();
+    // Cosine distance is 1 - cosine similarity; the similarity is the score (higher is closer).
+    return rows.map((row) => ({ row, score: 1 - Number(row._distance) }));
+  }
+
+  private async keywordSearch(bank: OpenBank, text: string, limit: number, where: string | undefined) {
+    let query = bank.tables.chunks.query().fullTextSearch(text).select(returnedColumns).limit(limit);
+    if (where) query = query.where(where);
+    const rows = await query.toArray();
+    // BM25 scores: unbounded, comparable only within one query.
+    return rows.map((row): ScoredRow => ({ row, score: Number(row._score) }));
+  }
+
+  /**
+   * Runs after every write, under the write lock. LanceDB searches rows its full-text index has not
+   * taken in yet by a fallback that misses matches (measured on 0.22: a term in two of two unindexed
+   * rows is not found, and a filtered search finds none), so the index takes in every write before
+   * the request returns: keyword search then sees exactly what was written. The same call compacts
+   * the chunk fragments (tens of milliseconds for thousands of chunks). The documents table, which
+   * has no index, is compacted every 20 writes. A failure here leaves the write in place.
+   */
+  private async reindex(bank: OpenBank): Promise<void> {
+    try {
+      await optimize(bank.tables.chunks);
+      bank.writesSinceOptimize += 1;
+      if (bank.writesSinceOptimize >= 20) {
+        bank.writesSinceOptimize = 0;
+        await optimize(bank.tables.documents);
+      }
+    } catch (error) {
+      this.options.logger?.warn(
+        `indexing the last write to memory bank '${bank.record.uuid}' failed; keyword search may miss it until the next write`,
+        {
+          error: error instanceof Error ? error.message : String(error),
+        },
+      );
+    }
+  }
+}
+
+/**
+ * Compacts small fragments, folds new rows into the indexes, and removes versions older than ten
+ * minutes (kept that long so reads that started on them can finish).
+ */
+async function optimize(table: Table): Promise<void> {
+  await table.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });
+}
+
+function toChunkRows(document: PreparedDocument, vectors: Map<string, number[]>): ChunkRow[] {
+  const metadata = JSON.stringify(document.document.metadata);
+  return document.chunks.map((chunk, index) => ({
+    document_id: document.document.uuid,
+    chunk_index: index,
+    text: chunk.text,
+    token_count: chunk.tokenCount,
+    text_hash: chunk.textHash,
+    metadata,
+    vector: vectors.get(chunk.textHash)!,
+  }));
+}
+
+function toDocumentRow(document: PreparedDocument): DocumentRow {
+  return {
+    uuid: document.document.uuid,
+    content: document.document.content,
+    mime_type: document.document.mime_type,
+    metadata: JSON.stringify(document.document.metadata),
+    text_hash: document.textHash,
+    chunk_count: document.chunks.length,
+  };
+}
+
+function toMemoryChunk(row: Record<string, unknown>): MemoryChunk {
+  return {
+    content: String(row.text),
+    document_id: String(row.document_id),
+    token_count: Number(row.token_count),
+    metadata: JSON.parse(String(row.metadata)) as Record<string, unknown>,
+  };
+}
+
+/** The text parts of a query; attachments are not searched. */
+function queryText(query: Content): string {
+  const parts = Array.isArray(query) ? query : [query];
+  const text = parts
+    .filter((part): part is string => typeof part === 'string')
+    .join('\n')
+    .trim();
+  if (!text)
+    throw new InvalidRequestError(
+      'query',
+      'must hold text to search for; attachments alone are not searched',
+    );
+  return text;
+}

@@ -1,0 +1,152 @@
+import { type Connection, connect, Index, makeArrowTable, type Table } from '@lancedb/lancedb';
+import type { Schema } from 'apache-arrow';
+import {
+  type BankRecord,
+  chunksSchema,
+  chunksTableName,
+  documentsSchema,
+  documentsTableName,
+  registrySchema,
+  registryTableName,
+  storageFormatVersion,
+} from './bank-tables.js';
+import { sqlString } from './sql-literal.js';
+
+/** The two tables of one bank. */
+export interface BankTables {
+  documents: Table;
+  chunks: Table;
+}
+
+export interface LanceDbBankStoreOptions {
+  uri: string;
+  storageOptions?: Record<string, string>;
+}
+
+/**
+ * The LanceDB side of the provider: one registry table (`memory_banks`) with a row per bank, and
+ * per bank a documents table and a chunks table (text, metadata, vector; full-text index on text).
+ * A bank exists once its registry row does: that row is written last on create and removed first
+ * on drop, so a crash in between leaves only unreferenced tables, which the next create of the same
+ * uuid overwrites.
+ */
+export class LanceDbBankStore {
+  private constructor(
+    private readonly connection: Connection,
+    private readonly registry: Table,
+  ) {}
+
+  static async open(options: LanceDbBankStoreOptions): Promise<LanceDbBankStore> {
+    const connection = await connect(options.uri, { storageOptions: options.storageOptions ?? {} });
+    const names = await connection.tableNames();
+    const registry = names.includes(registryTableName)
+      ? await connection.openTable(registryTableName)
+      : await connection.createEmptyTable(registryTableName, registrySchema, { existOk: true });
+    return new LanceDbBankStore(connection, registry);
+  }
+
+  async listBanks(): Promise<BankRecord[]> {
+    const rows = await this.registry.query().toArray();
+    return rows.map(toBankRecord).sort((left, right) => left.createdAt.localeCompare(right.createdAt));
+  }
+
+  async findBank(uuid: string): Promise<BankRecord | undefined> {
+    const [row] = await this.registry
+      .query()
+      .where(`uuid = ${sqlString(uuid)}`)
+      .limit(1)
+      .toArray();
+    return row ? toBankRecord(row) : undefined;
+  }
+
+  /** Creates (or overwrites leftovers of) the tables of a bank not yet registered. */
+  async createBankTables(record: BankRecord): Promise<BankTables> {
+    const documents = await this.connection.createEmptyTable(documentsTableName(record), documentsSchema, {
+      mode: 'overwrite',
+    });
+    const chunks = await this.connection.createEmptyTable(
+      chunksTableName(record),
+      chunksSchema(record.embeddingDimension),
+      {
+        mode: 'overwrite',
+      },
+    );
+    // English stemming and stop words: "refunds" finds "refund", "the" matches nothing.
+    await chunks.createIndex('text', {
+      config: Index.fts({
+        withPosition: false,
+        stem: true,
+        removeStopWords: true,
+        asciiFolding: true,
+        lowercase: true,
+        language: 'English',
+      }),
+    });
+    return { documents, chunks };
+  }
+
+  async openBankTables(record: BankRecord): Promise<BankTables> {
+    const [documents, chunks] = await Promise.all([
+      this.connection.openTable(documentsTableName(record)),
+      this.connection.openTable(chunksTableName(record)),
+    ]);
+    return { documents, chunks };
+  }
+
+  /** The commit point of a create: from now on the bank is listed and found. */
+  async registerBank(record: BankRecord): Promise<void> {
+    await this.registry.add(
+      makeArrowTable(
+        [
+          {
+            uuid: record.uuid,
+            name: record.name,
+            embedding_model: record.embeddingModel,
+            embedding_dimension: record.embeddingDimension,
+            chunk_size_in_tokens: record.chunkSizeInTokens,
+            overlap_size_in_tokens: record.overlapSizeInTokens,
+            table_key: record.tableKey,
+            created_at: record.createdAt,
+            format_version: storageFormatVersion,
+          },
+        ],
+        { schema: registrySchema },
+      ),
+    );
+  }
+
+  async unregisterBank(uuid: string): Promise<void> {
+    await this.registry.delete(`uuid = ${sqlString(uuid)}`);
+  }
+
+  /** Drops a bank's tables, ignoring ones already gone. */
+  async dropBankTables(record: BankRecord): Promise<void> {
+    const names = new Set(await this.connection.tableNames());
+    for (const name of [documentsTableName(record), chunksTableName(record)]) {
+      if (names.has(name)) await this.connection.dropTable(name);
+    }
+  }
+
+  close(): void {
+    this.registry.close();
+    this.connection.close();
+  }
+}
+
+/** Rows as LanceDB table data with the table's exact schema (Int32, Float32 vectors). */
+export function toArrowRows(rows: readonly object[], schema: Schema) {
+  return makeArrowTable(rows as Record<string, unknown>[], { schema });
+}
+
+function toBankRecord(row: Record<string, unknown>): BankRecord {
+  return {
+    uuid: String(row.uuid),
+    name: String(row.name),
+    embeddingModel: String(row.embedding_model),
+    embeddingDimension: Number(row.embedding_dimension),
+    chunkSizeInTokens: Number(row.chunk_size_in_tokens),
+    overlapSizeInTokens: Number(row.overlap_size_in_tokens),
+    tableKey: String(row.table_key),
+    createdAt: String(row.created_at),
+  };
+}
