@@ -619,7 +619,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
     let query = bank.tables.chunks
       .vectorSearch(vector!)
       .distanceType('cosine')
-      .select(returnedColumns)
+      .select([...returnedColumns, '_distance'])
       .limit(limit);
     if (where) query = query.where(where);
     const rows = await query.toArray();
@@ -628,7 +628,11 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
   }
 
   private async keywordSearch(bank: OpenBank, text: string, limit: number, where: string | undefined) {
-    let query = bank.tables.chunks.query().fullTextSearch(text).select(returnedColumns).limit(limit);
+    let query = bank.tables.chunks
+      .query()
+      .fullTextSearch(text)
+      .select([...returnedColumns, '_score'])
+      .limit(limit);
     if (where) query = query.where(where);
     const rows = await query.toArray();
     // BM25 scores: unbounded, comparable only within one query.
