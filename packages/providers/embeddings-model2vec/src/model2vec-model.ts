@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Tokenizer } from '@huggingface/tokenizers';
 import { ModelFormatError } from './errors/model-format-error.js';
+import { Model2VecTokenizer } from './model2vec-tokenizer.js';
 import {
   parseSafetensors,
   SafetensorsFormatError,
@@ -14,16 +14,6 @@ import {
 
 /** The files a Model2Vec model folder must hold (the layout `model2vec` saves and the hub serves). */
 export const model2VecFiles = ['config.json', 'tokenizer.json', 'model.safetensors'] as const;
-
-/**
- * What this model needs of a tokenizer. `@huggingface/tokenizers` ships declarations with
- * extension-less imports that NodeNext resolution cannot follow, so its types are stated here.
- */
-interface TextTokenizer {
-  encode(text: string, options: { add_special_tokens: boolean }): { ids: number[] };
-  token_to_id(token: string): number | undefined;
-  get_vocab(withAddedTokens?: boolean): Map<string, number>;
-}
 
 export interface Model2VecModelOptions {
   /** The model id used in error messages. */
@@ -45,7 +35,7 @@ export class Model2VecModel {
   readonly dimension: number;
   readonly normalize: boolean;
   readonly maxTokens: number;
-  readonly #tokenizer: TextTokenizer;
+  readonly #tokenizer: Model2VecTokenizer;
   readonly #embeddings: Float32Array;
   readonly #rows: number;
   readonly #mapping: Int32Array | undefined;
@@ -55,7 +45,7 @@ export class Model2VecModel {
 
   private constructor(parts: {
     modelId: string;
-    tokenizer: TextTokenizer;
+    tokenizer: Model2VecTokenizer;
     embeddings: Float32Array;
     rows: number;
     dimension: number;
@@ -90,9 +80,9 @@ export class Model2VecModel {
     const tokenizerConfig = existsSync(tokenizerConfigPath)
       ? await readJson(tokenizerConfigPath, modelId)
       : {};
-    let tokenizer: TextTokenizer;
+    let tokenizer: Model2VecTokenizer;
     try {
-      tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig) as TextTokenizer;
+      tokenizer = new Model2VecTokenizer(tokenizerJson, tokenizerConfig);
     } catch (error) {
       throw new ModelFormatError(
         modelId,
@@ -147,14 +137,6 @@ export class Model2VecModel {
     }
     const weights = weightsTensor ? toFloat64(weightsTensor) : undefined;
 
-    const modelSection = (tokenizerJson as { model?: { unk_id?: unknown; unk_token?: unknown } }).model ?? {};
-    const unknownTokenId =
-      typeof modelSection.unk_id === 'number'
-        ? modelSection.unk_id
-        : typeof modelSection.unk_token === 'string'
-          ? tokenizer.token_to_id(modelSection.unk_token)
-          : tokenizer.token_to_id('[UNK]');
-
     const configNormalize = (config as { normalize?: unknown }).normalize;
     return new Model2VecModel({
       modelId,
@@ -164,7 +146,7 @@ export class Model2VecModel {
       dimension,
       mapping,
       weights,
-      unknownTokenId,
+      unknownTokenId: tokenizer.unknownTokenId,
       normalize: options.normalize ?? (typeof configNormalize === 'boolean' ? configNormalize : true),
       maxTokens: options.maxTokens ?? 512,
       medianTokenLength: medianTokenLength(tokenizer),
@@ -174,7 +156,7 @@ export class Model2VecModel {
   /** The token ids a text is pooled over: no special tokens, no unknown token, at most `maxTokens`. */
   tokenize(text: string): number[] {
     const truncated = text.length > this.#maxChars ? text.slice(0, this.#maxChars) : text;
-    const { ids } = this.#tokenizer.encode(truncated, { add_special_tokens: false });
+    const ids = this.#tokenizer.encode(truncated);
     const kept = this.#unknownTokenId === undefined ? ids : ids.filter((id) => id !== this.#unknownTokenId);
     return kept.length > this.maxTokens ? kept.slice(0, this.maxTokens) : kept;
   }
@@ -193,7 +175,7 @@ export class Model2VecModel {
     let count = 0;
     for (const id of ids) {
       const row = this.#mapping ? this.#mapping[id] : id;
-      if (row === undefined || row >= this.#rows) continue;
+      if (row === undefined || row < 0 || row >= this.#rows) continue;
       const weight = this.#weights?.[id] ?? 1;
       const offset = row * dimension;
       for (let index = 0; index < dimension; index++)
@@ -224,7 +206,7 @@ async function readJson(path: string, modelId: string): Promise<object> {
   }
 }
 
-function medianTokenLength(tokenizer: TextTokenizer): number {
-  const lengths = [...tokenizer.get_vocab(false).keys()].map((token) => token.length).sort((a, b) => a - b);
+function medianTokenLength(tokenizer: Model2VecTokenizer): number {
+  const lengths = [...tokenizer.vocabulary(false).keys()].map((token) => token.length).sort((a, b) => a - b);
   return lengths[Math.floor(lengths.length / 2)] ?? 1;
 }
