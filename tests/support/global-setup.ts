@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './repo-paths.js';
+
+/**
+ * The suites start the real command, which runs from `dist/` once built (as users run it). Under
+ * `turbo run test` the builds ran first (`^build`); when vitest is run directly, this builds what
+ * is missing or older than its sources, through turbo so its cache makes a fresh build free.
+ * `LLAMA_STACK_TS_FROM_SOURCE=1` skips it: the command then runs the TypeScript sources.
+ */
+const packagesTheCommandLoads = [
+  'packages/core',
+  'packages/server',
+  'packages/cli',
+  'tests/fixtures/provider-echo',
+];
+
+export default function setup(): void {
+  if (process.env.LLAMA_STACK_TS_FROM_SOURCE === '1') return;
+  const stale = packagesTheCommandLoads.filter((dir) => isStale(join(repoRoot, dir)));
+  if (stale.length === 0) return;
+  process.stderr.write(`tests: building ${stale.join(', ')} (dist/ missing or older than src/)...\n`);
+  const result = spawnSync(
+    'pnpm',
+    [
+      'exec',
+      'turbo',
+      'run',
+      'build',
+      '--filter=@llama-stack-ts/cli',
+      '--filter=@llama-stack-ts-fixtures/provider-echo',
+      '--output-logs=errors-only',
+    ],
+    { cwd: repoRoot, stdio: 'inherit' },
+  );
+  if (result.status !== 0) {
+    throw new Error(
+      'Building the CLI and the echo fixture failed (see above). Fix the build, or run the suites on ' +
+        'the TypeScript sources with LLAMA_STACK_TS_FROM_SOURCE=1.',
+    );
+  }
+}
+
+function isStale(packageDir: string): boolean {
+  const built = join(packageDir, 'dist/index.js');
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  return (
+    newestMtime(join(packageDir, 'src')) > builtAt ||
+    statSync(join(packageDir, 'package.json')).mtimeMs > builtAt
+  );
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    const mtime = entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs;
+    if (mtime > newest) newest = mtime;
+  }
+  return newest;
+}
