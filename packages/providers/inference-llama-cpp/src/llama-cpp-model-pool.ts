@@ -1,0 +1,381 @@
+import { stat } from 'node:fs/promises';
+import { DisposedError, type Model, NotFoundError, type ProviderLogger } from '@llama-stack-ts/core';
+import {
+  type ChatWrapper,
+  getLlama,
+  type Llama,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaEmbeddingContext,
+  LlamaLogLevel,
+  type LlamaModel,
+  type ResolveChatWrapperWithModelOptions,
+  resolvableChatWrapperTypeNames,
+  resolveChatWrapper,
+} from 'node-llama-cpp';
+import { resolveThreadCount } from './default-thread-count.js';
+import { ModelFileNotFoundError } from './errors/model-file-not-found-error.js';
+import { ModelLoadError } from './errors/model-load-error.js';
+import type { GpuSetting, LlamaCppConfig } from './llama-cpp-config.js';
+import { type ResolvedLlamaCppModel, resolveLlamaCppModel } from './resolve-llama-cpp-model.js';
+import { SequenceLeaseQueue } from './sequence-lease-queue.js';
+
+/** A text-generation model in memory: its context, whose sequences requests lease. */
+export interface LoadedLlm {
+  kind: 'llm';
+  model: LlamaModel;
+  context: LlamaContext;
+  chatWrapper: ChatWrapper;
+  /** Threads the context evaluates with. */
+  threads: number;
+  /** Sequences no request holds; a sequence keeps its KV cache, so a follow-up turn reuses its prefix. */
+  freeSequences: LlamaContextSequence[];
+}
+
+/** An embedding model in memory. */
+export interface LoadedEmbedding {
+  kind: 'embedding';
+  model: LlamaModel;
+  context: LlamaEmbeddingContext;
+  threads: number;
+}
+
+export type LoadedModel = LoadedLlm | LoadedEmbedding;
+
+/** A request's hold on a model: a loaded model and, for a text model, one sequence of its context. */
+export interface ModelLease<Loaded extends LoadedModel = LoadedModel> extends Disposable {
+  model: ResolvedLlamaCppModel;
+  loaded: Loaded;
+  /** The sequence this request generates on (text models). */
+  sequence: Loaded extends LoadedLlm ? LlamaContextSequence : undefined;
+  /** Gives the sequence back and frees the slot for the next request. Idempotent. */
+  release(): void;
+}
+
+interface PoolEntry {
+  model: ResolvedLlamaCppModel;
+  queue: SequenceLeaseQueue;
+  loading: Promise<LoadedModel> | undefined;
+  idleTimer: NodeJS.Timeout | undefined;
+}
+
+export interface LlamaCppModelPoolOptions {
+  config: LlamaCppConfig;
+  logger: ProviderLogger;
+}
+
+const llamaLogLevels: Record<LlamaCppConfig['log_level'], LlamaLogLevel> = {
+  error: LlamaLogLevel.error,
+  warn: LlamaLogLevel.warn,
+  info: LlamaLogLevel.info,
+  debug: LlamaLogLevel.debug,
+};
+
+/**
+ * The models of one provider instance. Each model is loaded at start (`preload`, the default) or on
+ * its first request, and unloaded after `idle_unload_seconds` without requests when set. A text
+ * model gets one context with `parallel_sequences` sequences; requests lease a sequence each through
+ * a bounded queue (`max_queue`), so concurrent requests share the context's batches (continuous
+ * batching) and an overflow fails fast with `OverloadedError`. One `Llama` binding is created per
+ * GPU setting in use (`auto`, `cpu`, a backend) and shared by the models that ask for it.
+ */
+export class LlamaCppModelPool implements AsyncDisposable {
+  readonly #config: LlamaCppConfig;
+  readonly #logger: ProviderLogger;
+  readonly #entries = new Map<string, PoolEntry>();
+  readonly #llamas = new Map<GpuSetting, Promise<Llama>>();
+  #disposed = false;
+
+  constructor(options: LlamaCppModelPoolOptions) {
+    this.#config = options.config;
+    this.#logger = options.logger;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** The registered model ids. */
+  get modelIds(): string[] {
+    return [...this.#entries.keys()];
+  }
+
+  /**
+   * Registers a model: checks its settings and that its file exists, then loads it when `preload`.
+   * Registering an id again replaces the previous registration once it is unloaded.
+   */
+  async add(model: Model): Promise<ResolvedLlamaCppModel> {
+    this.#ensureNotDisposed();
+    const resolved = resolveLlamaCppModel(model, this.#config);
+    const file = await stat(resolved.path).catch(() => undefined);
+    if (!file?.isFile()) {
+      throw new ModelFileNotFoundError({
+        modelId: resolved.id,
+        source: resolved.source,
+        path: resolved.path,
+        modelDir: this.#config.model_dir ?? process.cwd(),
+      });
+    }
+    const previous = this.#entries.get(resolved.id);
+    if (previous) await this.#unload(previous, 'replaced');
+    const { settings } = resolved;
+    const entry: PoolEntry = {
+      model: resolved,
+      // An embedding context serves one call at a time; a text context serves parallel_sequences.
+      queue: new SequenceLeaseQueue({
+        slots: resolved.kind === 'embedding' ? 1 : settings.parallel_sequences,
+        maxWaiting: settings.max_queue,
+        name: resolved.id,
+      }),
+      loading: undefined,
+      idleTimer: undefined,
+    };
+    entry.queue.onIdle = () => this.#scheduleIdleUnload(entry);
+    this.#entries.set(resolved.id, entry);
+    if (settings.preload) {
+      await this.#load(entry);
+      this.#scheduleIdleUnload(entry);
+    }
+    return resolved;
+  }
+
+  /** The resolved model registered under `id`, or a `NotFoundError` naming the ids this provider serves. */
+  get(id: string): ResolvedLlamaCppModel {
+    return this.#entry(id).model;
+  }
+
+  /** Whether the model is in memory now. */
+  isLoaded(id: string): boolean {
+    return this.#entry(id).loading !== undefined;
+  }
+
+  /**
+   * Waits for a free slot of the model (or fails at once with `OverloadedError` when its queue is
+   * full), loads the model if it is not in memory, and hands out a sequence. Abort `signal` to leave
+   * the queue. The lease must be released (`release()` or `using`) when the request ends.
+   */
+  async lease(id: string, signal?: AbortSignal): Promise<ModelLease> {
+    this.#ensureNotDisposed();
+    const entry = this.#entry(id);
+    const releaseSlot = await entry.queue.acquire(signal);
+    if (entry.idleTimer) {
+      clearTimeout(entry.idleTimer);
+      entry.idleTimer = undefined;
+    }
+    let loaded: LoadedModel;
+    try {
+      loaded = await this.#load(entry);
+      signal?.throwIfAborted();
+    } catch (error) {
+      releaseSlot();
+      throw error;
+    }
+    const sequence = loaded.kind === 'llm' ? (loaded.freeSequences.pop() ?? loaded.context.getSequence()) : undefined;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      if (sequence && loaded.kind === 'llm' && !sequence.disposed && !loaded.context.disposed) loaded.freeSequences.push(sequence);
+      releaseSlot();
+    };
+    return { model: entry.model, loaded, sequence, release, [Symbol.dispose]: release } as ModelLease;
+  }
+
+  /** Unloads every model and frees the llama.cpp bindings. Idempotent. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const entries = [...this.#entries.values()];
+    for (const entry of entries) entry.queue.close(new DisposedError('The llama.cpp inference provider'));
+    await Promise.allSettled(entries.map((entry) => this.#unload(entry, 'provider disposed')));
+    this.#entries.clear();
+    const llamas = await Promise.allSettled(this.#llamas.values());
+    this.#llamas.clear();
+    await Promise.allSettled(
+      llamas.flatMap((result) => (result.status === 'fulfilled' && !result.value.disposed ? [result.value.dispose()] : [])),
+    );
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
+  #entry(id: string): PoolEntry {
+    const entry = this.#entries.get(id);
+    if (!entry) {
+      const served = this.modelIds;
+      throw new NotFoundError(
+        'model',
+        id,
+        `The llama.cpp provider serves ${served.length > 0 ? served.map((name) => `'${name}'`).join(', ') : 'no model'}; register it under \`models:\` in distribution.yaml.`,
+      );
+    }
+    return entry;
+  }
+
+  #ensureNotDisposed(): void {
+    if (this.#disposed) throw new DisposedError('The llama.cpp inference provider');
+  }
+
+  #load(entry: PoolEntry): Promise<LoadedModel> {
+    if (!entry.loading) {
+      entry.loading = this.#loadModel(entry.model);
+      // A failed load is not cached: the next request tries again (memory may have been freed).
+      entry.loading.catch(() => {
+        entry.loading = undefined;
+      });
+    }
+    return entry.loading;
+  }
+
+  async #loadModel(resolved: ResolvedLlamaCppModel): Promise<LoadedModel> {
+    const { settings } = resolved;
+    const started = performance.now();
+    const llama = await this.#llama(settings.gpu, resolved);
+    const fail = (stage: string, error: unknown): ModelLoadError =>
+      new ModelLoadError({
+        modelId: resolved.id,
+        path: resolved.path,
+        reason: `${stage}: ${error instanceof Error ? error.message : String(error)}`,
+        hint:
+          stage === 'reading the model'
+            ? "Check that the file is a complete GGUF (re-download it), and lower gpu_layers if the GPU's memory is short."
+            : `Lower context_size (${settings.context_size}) or parallel_sequences (${settings.parallel_sequences}) in the model's metadata or the provider config, or gpu_layers to keep more on the CPU.`,
+        cause: error,
+      });
+
+    let model: LlamaModel;
+    try {
+      model = await llama.loadModel({ modelPath: resolved.path, gpuLayers: settings.gpu_layers });
+    } catch (error) {
+      throw fail('reading the model', error);
+    }
+    const threads = resolveThreadCount(settings.threads, llama.cpuMathCores);
+    // A context longer than the model was trained on only wastes memory (and confuses most models).
+    const contextSize = Math.min(settings.context_size, model.trainContextSize || settings.context_size);
+    try {
+      if (resolved.kind === 'embedding') {
+        const context = await model.createEmbeddingContext({ contextSize, batchSize: settings.batch_size, threads });
+        this.#logLoaded(resolved, llama, model, threads, contextSize, started);
+        return { kind: 'embedding', model, context, threads };
+      }
+      const context = await model.createContext({
+        contextSize,
+        sequences: settings.parallel_sequences,
+        batchSize: Math.min(settings.batch_size, contextSize),
+        threads,
+        failedCreationRemedy: false,
+      });
+      const chatWrapper = this.#chatWrapper(model, resolved);
+      this.#logLoaded(resolved, llama, model, threads, contextSize, started, chatWrapper.wrapperName);
+      return { kind: 'llm', model, context, chatWrapper, threads, freeSequences: [] };
+    } catch (error) {
+      await model.dispose().catch(() => undefined);
+      if (error instanceof ModelLoadError) throw error;
+      throw fail('creating its context', error);
+    }
+  }
+
+  #chatWrapper(model: LlamaModel, resolved: ResolvedLlamaCppModel): ChatWrapper {
+    const type = resolved.settings.chat_wrapper;
+    const supported = resolvableChatWrapperTypeNames.filter((name) => name !== 'template' && name !== 'jinjaTemplate');
+    if (!(supported as readonly string[]).includes(type)) {
+      throw new ModelLoadError({
+        modelId: resolved.id,
+        path: resolved.path,
+        reason: `unknown chat_wrapper '${type}'`,
+        hint: `Use one of: ${supported.join(', ')}.`,
+      });
+    }
+    return resolveChatWrapper(model, { type: type as ResolveChatWrapperWithModelOptions['type'] });
+  }
+
+  #logLoaded(
+    resolved: ResolvedLlamaCppModel,
+    llama: Llama,
+    model: LlamaModel,
+    threads: number,
+    contextSize: number,
+    started: number,
+    chatWrapper?: string,
+  ): void {
+    this.#logger.info(`loaded model '${resolved.id}'`, {
+      path: resolved.path,
+      kind: resolved.kind,
+      gpu: llama.gpu,
+      gpu_layers: model.gpuLayers,
+      threads,
+      context_size: contextSize,
+      ...(chatWrapper ? { chat_wrapper: chatWrapper, parallel_sequences: resolved.settings.parallel_sequences } : {}),
+      load_ms: Math.round(performance.now() - started),
+    });
+  }
+
+  #llama(gpu: GpuSetting, resolved: ResolvedLlamaCppModel): Promise<Llama> {
+    let llama = this.#llamas.get(gpu);
+    if (!llama) {
+      const logger = this.#logger;
+      llama = getLlama({
+        gpu: gpu === 'cpu' ? false : gpu,
+        // Never compile llama.cpp at run time: the prebuilt binaries come with the npm packages.
+        build: 'never',
+        // 0: each context uses exactly the threads it asks for (see default-thread-count.ts).
+        maxThreads: 0,
+        logLevel: llamaLogLevels[this.#config.log_level],
+        logger(level, message) {
+          const text = message.trimEnd();
+          if (text === '') return;
+          if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) logger.error(`llama.cpp: ${text}`);
+          else if (level === LlamaLogLevel.warn) logger.warn(`llama.cpp: ${text}`);
+          else logger.info(`llama.cpp: ${text}`);
+        },
+      });
+      this.#llamas.set(gpu, llama);
+      llama.then(
+        (loaded) => {
+          if (gpu === 'auto') this.#logger.info(`llama.cpp backend: ${loaded.gpu === false ? 'cpu' : loaded.gpu} (gpu: auto)`);
+        },
+        () => this.#llamas.delete(gpu),
+      );
+    }
+    return llama.catch((error: unknown) => {
+      throw new ModelLoadError({
+        modelId: resolved.id,
+        path: resolved.path,
+        reason: `the llama.cpp binding for gpu '${gpu}' does not load: ${error instanceof Error ? error.message : String(error)}`,
+        hint:
+          gpu === 'cpu'
+            ? 'Reinstall the package so that @node-llama-cpp/<platform> prebuilt binaries are present.'
+            : `Set gpu: auto or gpu: cpu, or install the ${gpu} runtime and the @node-llama-cpp/<platform>-${gpu} package.`,
+        cause: error,
+      });
+    });
+  }
+
+  #scheduleIdleUnload(entry: PoolEntry): void {
+    const seconds = entry.model.settings.idle_unload_seconds;
+    if (seconds <= 0 || this.#disposed || entry.idleTimer) return;
+    entry.idleTimer = setTimeout(() => {
+      entry.idleTimer = undefined;
+      if (entry.queue.held > 0 || entry.queue.waiting > 0) return;
+      void this.#unload(entry, `idle for ${seconds}s`);
+    }, seconds * 1000);
+    // An idle timer alone does not keep the process alive.
+    entry.idleTimer.unref();
+  }
+
+  async #unload(entry: PoolEntry, reason: string): Promise<void> {
+    if (entry.idleTimer) {
+      clearTimeout(entry.idleTimer);
+      entry.idleTimer = undefined;
+    }
+    const loading = entry.loading;
+    entry.loading = undefined;
+    if (!loading) return;
+    const loaded = await loading.catch(() => undefined);
+    if (!loaded) return;
+    await loaded.context.dispose();
+    await loaded.model.dispose();
+    this.#logger.info(`unloaded model '${entry.model.id}' (${reason})`);
+  }
+}
