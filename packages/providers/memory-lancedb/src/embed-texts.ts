@@ -39,8 +39,15 @@ export async function embedTexts(embedder: Embedder, texts: readonly string[], o
       );
     }
     for (const vector of embeddings) {
+      if (vector.length === 0) {
+        throw new DependencyUnavailableError(
+          'inline::lancedb',
+          `embedding model '${options.model}'`,
+          new Error('it answered an empty vector'),
+        );
+      }
       const dimension = options.dimension ?? vectors[0]?.length ?? vector.length;
-      if (vector.length !== dimension || dimension === 0) {
+      if (vector.length !== dimension) {
         throw new ConflictError(
           `Embedding model '${options.model}' answered a vector of ${vector.length} dimensions, but ` +
             `${options.bankUuid ? `memory bank '${options.bankUuid}'` : 'this request'} holds vectors of ${dimension}. ` +
