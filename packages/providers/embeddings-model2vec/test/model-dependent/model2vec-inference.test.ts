@@ -107,10 +107,15 @@ describe.skipIf(!modelFolder)('inline::model2vec on minishlab/test-model-vocab-q
 
   describe('follows the model2vec rule of SOURCES.md on a hand-computed example', () => {
     // From model.safetensors: embeddings F32 [128, 64], mapping I32 [29524], weights F64 [29524].
-    const { tensors } = parseSafetensors(readFileSync(join(folder, 'model.safetensors')));
-    const table = toFloat32(tensors.get('embeddings')!);
-    const mapping = toInt32(tensors.get('mapping')!);
-    const weights = toFloat64(tensors.get('weights')!);
+    let table: Float32Array;
+    let mapping: Int32Array;
+    let weights: Float64Array;
+    beforeAll(() => {
+      const { tensors } = parseSafetensors(readFileSync(join(folder, 'model.safetensors')));
+      table = toFloat32(tensors.get('embeddings')!);
+      mapping = toInt32(tensors.get('mapping')!);
+      weights = toFloat64(tensors.get('weights')!);
+    });
     const row = (index: number) => Array.from(table.subarray(index * 64, index * 64 + 64));
     const unit = (vector: number[]) => vector.map((value) => value / norm(vector));
 

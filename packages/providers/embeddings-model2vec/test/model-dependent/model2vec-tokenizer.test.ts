@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Model2VecTokenizer } from '../../src/model2vec-tokenizer.js';
 import { testModel } from '../support/test-models.js';
 
@@ -38,8 +38,13 @@ function corpus(): string[] {
 }
 
 describe.skipIf(!modelFolder)('Model2VecTokenizer fast path', () => {
-  const json = JSON.parse(readFileSync(join(modelFolder!, 'tokenizer.json'), 'utf8')) as object;
-  const tokenizer = new Model2VecTokenizer(json, {});
+  let tokenizer: Model2VecTokenizer;
+  beforeAll(() => {
+    tokenizer = new Model2VecTokenizer(
+      JSON.parse(readFileSync(join(modelFolder!, 'tokenizer.json'), 'utf8')),
+      {},
+    );
+  });
   const withoutUnknown = (ids: number[]) => ids.filter((id) => id !== tokenizer.unknownTokenId);
 
   it('gives the library encode ids, unknown tokens aside, on a varied corpus (twice, through the cache)', () => {
