@@ -228,6 +228,14 @@ describe.skipIf(!modelFolder)('inline::transformers errors name what is missing 
     await instance.dispose?.();
   });
 
+  it('the shared Xenova/all-MiniLM-L6-v2 folder, which has the tokenizer but no ONNX weights', async (context) => {
+    const minilm = testModel('Xenova/all-MiniLM-L6-v2', 'tokenizer.json');
+    if (!minilm) return context.skip();
+    await expect(startProvider([embeddingModel('minilm', minilm)])).rejects.toThrow(
+      `Embedding model 'minilm': ${minilm} is missing onnx/model_quantized.onnx. A transformers.js model folder holds`,
+    );
+  });
+
   it('a hub model not in the cache while downloads are off', async () => {
     await expect(
       startProvider([embeddingModel('minilm', 'hf:Xenova/all-MiniLM-L6-v2')], {
