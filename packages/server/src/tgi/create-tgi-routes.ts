@@ -1,0 +1,60 @@
+import { randomInt } from 'node:crypto';
+import { Hono } from 'hono';
+import { type Logger, pino } from 'pino';
+import type { StackMetrics } from '../metrics/stack-metrics.js';
+import { resolveModel, stackInference } from '../openai/stack-inference.js';
+import { compatGenerateRoute, generateRoute, generateStreamRoute } from './generate-routes.js';
+import { healthRoute, infoRoute, tokenizeRoute } from './info-routes.js';
+import { createTgiOnError } from './tgi-error.js';
+import type { TgiRouteContext, TgiStack } from './tgi-route-context.js';
+
+export interface TgiRoutesOptions {
+  /**
+   * The model TGI requests run on (they name none): the manifest's `server.tgi_model`. Default: the
+   * first registered `llm` model.
+   */
+  tgiModel?: string;
+  /** `return_full_text` default of `POST /`. Default `true`, as TGI has it for text-generation models. */
+  compatReturnFullText?: boolean;
+  /** `max_concurrent_requests` reported by `/info`. Default 128. */
+  maxConcurrentRequests?: number;
+  /** Context length `/info` reports when the provider and the manifest say none. Default 4096. */
+  defaultContextLength?: number;
+  /** Serve `GET /health` in TGI's form. Default `true`; off when the host app has its own `/health`. */
+  health?: boolean;
+  /** Counts inference calls (tokens, time to first token…) when given. */
+  metrics?: StackMetrics;
+  /** Where server faults are logged. Default: `pino()` to stdout. */
+  logger?: Logger;
+}
+
+/**
+ * Text Generation Inference's native API over a stack's inference: `POST /generate`,
+ * `POST /generate_stream`, `POST /` (streamed or not per `stream`), `POST /tokenize`, `GET /info`
+ * and `GET /health`, with TGI's parameters, SSE events and error shapes (`{ error, error_type }`:
+ * 422 validation, 424 generation, 429 overloaded). Generation is a raw-prompt completion through
+ * `stack.apis.inference`. `GET /metrics` is served by `createMetricsRoutes`.
+ *
+ * Mount it on the stack app: `app.route('/', createTgiRoutes(stack, { tgiModel, metrics }))`.
+ */
+export function createTgiRoutes(stack: TgiStack, options: TgiRoutesOptions = {}): Hono {
+  const context: TgiRouteContext = {
+    stack,
+    inference: stackInference(stack, options.metrics),
+    model: () => resolveModel(stack, undefined, 'llm', options.tgiModel),
+    logger: options.logger ?? pino({ name: 'llama-stack-ts' }),
+    compatReturnFullText: options.compatReturnFullText ?? true,
+    maxConcurrentRequests: options.maxConcurrentRequests ?? 128,
+    defaultContextLength: options.defaultContextLength ?? 4096,
+    randomSeed: () => randomInt(1, 2 ** 32),
+  };
+  const app = new Hono();
+  app.onError(createTgiOnError(context.logger));
+  app.post('/generate', generateRoute(context));
+  app.post('/generate_stream', generateStreamRoute(context));
+  app.post('/', compatGenerateRoute(context));
+  app.post('/tokenize', tokenizeRoute(context));
+  app.get('/info', infoRoute(context));
+  if (options.health ?? true) app.get('/health', healthRoute(context));
+  return app;
+}
