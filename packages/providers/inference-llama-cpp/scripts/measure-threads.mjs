@@ -7,8 +7,8 @@
 // Env: THREADS (default "1,2,3,4"), TOKENS (default 48), RUNS (default 3), BUSY (default "0,1").
 import { fork } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { getLlama, LlamaCompletion } from 'node-llama-cpp';
 
 if (process.argv[2] === '--spin') {
@@ -17,10 +17,15 @@ if (process.argv[2] === '--spin') {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const modelsDir = path.resolve(here, '../../../..', process.env.LLAMA_STACK_TS_TEST_MODELS ?? '../shared/models');
-const models = process.argv.slice(2).length > 0
-  ? process.argv.slice(2)
-  : [path.join(modelsDir, 'stories260K.gguf'), path.join(modelsDir, 'llama-2-tiny-random.gguf')];
+const modelsDir = path.resolve(
+  here,
+  '../../../..',
+  process.env.LLAMA_STACK_TS_TEST_MODELS ?? '../shared/models',
+);
+const models =
+  process.argv.slice(2).length > 0
+    ? process.argv.slice(2)
+    : [path.join(modelsDir, 'stories260K.gguf'), path.join(modelsDir, 'llama-2-tiny-random.gguf')];
 const threadCounts = (process.env.THREADS ?? '1,2,3,4').split(',').map(Number);
 const busyCounts = (process.env.BUSY ?? '0,1').split(',').map(Number);
 const tokens = Number(process.env.TOKENS ?? 48);
@@ -28,7 +33,11 @@ const runs = Number(process.env.RUNS ?? 3);
 
 // maxThreads 0: the context's `threads` is the number of threads llama.cpp really uses.
 const llama = await getLlama({ gpu: false, build: 'never', maxThreads: 0, logLevel: 'error' });
-console.log(`cores (availableParallelism) ${availableParallelism()}, cpuMathCores ${llama.cpuMathCores}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `cores (availableParallelism) ${availableParallelism()}, cpuMathCores ${llama.cpuMathCores}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 console.log('model\tbusy\tthreads\tmedian tok/s\tmedian ms/token\truns (tok/s)');
 
 for (const modelPath of models) {

@@ -13,7 +13,9 @@ describe('contentToText', () => {
   it('inlines a text data: attachment, base64 or not', () => {
     const base64 = `data:text/plain;base64,${Buffer.from('from a file').toString('base64')}`;
     expect(contentToText({ url: base64, mime_type: 'text/plain' })).toBe('from a file');
-    expect(contentToText(['see: ', { url: 'data:text/plain,hi%20there', mime_type: 'text/plain' }])).toBe('see: hi there');
+    expect(contentToText(['see: ', { url: 'data:text/plain,hi%20there', mime_type: 'text/plain' }])).toBe(
+      'see: hi there',
+    );
   });
 
   it('references any other attachment by MIME type and URL', () => {

@@ -8,7 +8,8 @@ import type { Attachment, Content } from '@llama-stack-ts/core';
  */
 export function contentToText(content: Content): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((part) => (typeof part === 'string' ? part : attachmentToText(part))).join('');
+  if (Array.isArray(content))
+    return content.map((part) => (typeof part === 'string' ? part : attachmentToText(part))).join('');
   return attachmentToText(content);
 }
 
@@ -26,12 +27,16 @@ function decodeTextDataUrl({ url, mime_type }: Attachment): string | undefined {
   const header = url.slice(5, comma);
   const payload = url.slice(comma + 1);
   try {
-    return header.endsWith(';base64') ? Buffer.from(payload, 'base64').toString('utf8') : decodeURIComponent(payload);
+    return header.endsWith(';base64')
+      ? Buffer.from(payload, 'base64').toString('utf8')
+      : decodeURIComponent(payload);
   } catch {
     return undefined;
   }
 }
 
 function isTextMime(mime: string): boolean {
-  return mime.startsWith('text/') || mime === 'application/json' || mime.endsWith('+json') || mime.endsWith('+xml');
+  return (
+    mime.startsWith('text/') || mime === 'application/json' || mime.endsWith('+json') || mime.endsWith('+xml')
+  );
 }

@@ -53,13 +53,23 @@ describe('convertToLlamaCppChat', () => {
 
   it('renders a tool result with no call to answer as a user message', () => {
     expect(
-      convertToLlamaCppChat(messages([{ role: 'tool', content: '', tool_responses: [{ tool_name: 'search', content: 'found' }] }])),
+      convertToLlamaCppChat(
+        messages([
+          { role: 'tool', content: '', tool_responses: [{ tool_name: 'search', content: 'found' }] },
+        ]),
+      ),
     ).toEqual([{ type: 'user', text: 'Result of tool search:\nfound' }]);
   });
 
   it('leaves null as the result of an unanswered call', () => {
     const [item] = convertToLlamaCppChat(
-      messages([{ role: 'assistant', content: 'Let me look.', tool_calls: [{ tool_name: 'search', arguments: { q: 'x' } }] }]),
+      messages([
+        {
+          role: 'assistant',
+          content: 'Let me look.',
+          tool_calls: [{ tool_name: 'search', arguments: { q: 'x' } }],
+        },
+      ]),
     );
     expect(item).toEqual({
       type: 'model',

@@ -43,17 +43,24 @@ export function convertToLlamaCppChat(messages: readonly Message[]): ChatHistory
       case 'tool': {
         const results =
           message.tool_responses.length > 0
-            ? message.tool_responses.map((response) => ({ toolName: response.tool_name, text: contentToText(response.content) }))
+            ? message.tool_responses.map((response) => ({
+                toolName: response.tool_name,
+                text: contentToText(response.content),
+              }))
             : [{ toolName: undefined, text: contentToText(message.content) }];
         for (const result of results) {
           const call =
-            pendingCalls.find((candidate) => !answered.has(candidate) && candidate.name === result.toolName) ??
-            pendingCalls.find((candidate) => !answered.has(candidate));
+            pendingCalls.find(
+              (candidate) => !answered.has(candidate) && candidate.name === result.toolName,
+            ) ?? pendingCalls.find((candidate) => !answered.has(candidate));
           if (call) {
             call.result = result.text;
             answered.add(call);
           } else {
-            history.push({ type: 'user', text: `Result of tool ${result.toolName ?? '(unnamed)'}:\n${result.text}` });
+            history.push({
+              type: 'user',
+              text: `Result of tool ${result.toolName ?? '(unnamed)'}:\n${result.text}`,
+            });
           }
         }
         break;

@@ -1,7 +1,7 @@
 export {
   type LlamaCppConfig,
-  type LlamaCppConfigInput,
   LlamaCppConfig as LlamaCppConfigSchema,
+  type LlamaCppConfigInput,
   type LlamaCppModelSettings,
   sampleLlamaCppConfig,
 } from './llama-cpp-config.js';

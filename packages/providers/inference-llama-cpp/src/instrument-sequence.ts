@@ -1,5 +1,11 @@
 import type { TokenLogprob } from '@llama-stack-ts/core';
-import type { LlamaContextSequence, LlamaModel, SequenceEvaluateMetadataOptions, SequenceEvaluateOptions, Token } from 'node-llama-cpp';
+import type {
+  LlamaContextSequence,
+  LlamaModel,
+  SequenceEvaluateMetadataOptions,
+  SequenceEvaluateOptions,
+  Token,
+} from 'node-llama-cpp';
 import type { LlamaCppSamplingOptions } from './map-sampling-params.js';
 import { TokenSampler } from './token-sampler.js';
 
@@ -26,7 +32,12 @@ type EvaluateWithMetadata = (
   tokens: Token[],
   metadata: SequenceEvaluateMetadataOptions,
   options?: SequenceEvaluateOptions,
-) => AsyncGenerator<{ token: Token; probabilities?: Map<Token, number>; confidence?: number }, void, void | Token | Token[]>;
+) => AsyncGenerator<
+  { token: Token; probabilities?: Map<Token, number>; confidence?: number },
+  void,
+  // biome-ignore lint/suspicious/noConfusingVoidType: node-llama-cpp's own generator signature (next() with no argument).
+  void | Token | Token[]
+>;
 
 /**
  * Watches the tokens a leased sequence generates for one request, whatever drives it (LlamaChat,
@@ -42,7 +53,10 @@ type EvaluateWithMetadata = (
  * combined with this (llama.cpp advances the grammar with its own pick), so the provider refuses log
  * probabilities with temperature above 0 together with a grammar or tools.
  */
-export function instrumentSequence(sequence: LlamaContextSequence, options: InstrumentSequenceOptions): SequenceInstrument {
+export function instrumentSequence(
+  sequence: LlamaContextSequence,
+  options: InstrumentSequenceOptions,
+): SequenceInstrument {
   const { model, sampling, logprobs } = options;
   const records: TokenLogprob[] = [];
   let taken = 0;
@@ -50,7 +64,11 @@ export function instrumentSequence(sequence: LlamaContextSequence, options: Inst
   const sampler = logprobs && sampling.temperature > 0 ? new TokenSampler<Token>(sampling) : undefined;
   const original = sequence.evaluateWithMetadata as unknown as EvaluateWithMetadata;
 
-  const record = (token: Token, probabilities: Map<Token, number> | undefined, previous: readonly Token[]): void => {
+  const record = (
+    token: Token,
+    probabilities: Map<Token, number> | undefined,
+    previous: readonly Token[],
+  ): void => {
     if (!logprobs || !probabilities) return;
     // With the tokens before it, a token decodes as it reads in the text (SentencePiece's leading space).
     const text = (candidate: Token) => model.detokenize([candidate], true, previous);
@@ -78,13 +96,14 @@ export function instrumentSequence(sequence: LlamaContextSequence, options: Inst
         { ...evaluateOptions, temperature: 0, topK: 0, topP: 1, minP: 0, yieldEogToken: true }
       : evaluateOptions;
     const iterator = original.call(sequence, tokens, innerMetadata, innerOptions);
-    let input: void | Token | Token[] = undefined;
+    let input: Token | Token[] | undefined;
     let previous = tokens.slice(-4);
     try {
       while (true) {
         const step = await iterator.next(input);
         if (step.done) return;
-        const token = sampler && step.value.probabilities ? sampler.pick(step.value.probabilities) : step.value.token;
+        const token =
+          sampler && step.value.probabilities ? sampler.pick(step.value.probabilities) : step.value.token;
         generated++;
         record(token, step.value.probabilities, previous);
         previous = [...previous.slice(-3), token];

@@ -7,7 +7,10 @@ import { z } from 'zod';
  * prebuilt binary cannot load.
  */
 export const GpuSetting = z
-  .union([z.enum(['auto', 'cpu', 'cuda', 'vulkan', 'metal']), z.literal(false).transform(() => 'cpu' as const)])
+  .union([
+    z.enum(['auto', 'cpu', 'cuda', 'vulkan', 'metal']),
+    z.literal(false).transform(() => 'cpu' as const),
+  ])
   .describe("'auto' (default), 'cpu' (or false), 'cuda', 'vulkan' or 'metal'.");
 export type GpuSetting = z.infer<typeof GpuSetting>;
 
@@ -35,9 +38,13 @@ export const LlamaCppModelSettings = z.object({
   gpu_layers: GpuLayersSetting.default('auto'),
   context_size: positiveInt
     .default(4096)
-    .describe('Tokens one sequence holds (prompt and output). Default 4096, capped at what the model was trained on.'),
+    .describe(
+      'Tokens one sequence holds (prompt and output). Default 4096, capped at what the model was trained on.',
+    ),
   threads: ThreadsSetting.default('auto'),
-  batch_size: positiveInt.default(512).describe('Tokens evaluated per batch (prompt processing). Default 512.'),
+  batch_size: positiveInt
+    .default(512)
+    .describe('Tokens evaluated per batch (prompt processing). Default 512.'),
   parallel_sequences: positiveInt
     .default(4)
     .describe(
@@ -60,7 +67,9 @@ export const LlamaCppModelSettings = z.object({
     .number()
     .min(0)
     .default(0)
-    .describe('Unload a model after this many seconds without requests; it reloads on the next one. 0 (default): never.'),
+    .describe(
+      'Unload a model after this many seconds without requests; it reloads on the next one. 0 (default): never.',
+    ),
   chat_wrapper: z
     .string()
     .min(1)

@@ -45,7 +45,7 @@ import { contentToText } from './content-to-text.js';
 import { convertToLlamaCppChat } from './convert-to-llama-cpp-chat.js';
 import { instrumentSequence, type SequenceInstrument } from './instrument-sequence.js';
 import type { LlamaCppConfig } from './llama-cpp-config.js';
-import { type LlamaCppModelPool, type LoadedEmbedding, type LoadedLlm, type ModelLease } from './llama-cpp-model-pool.js';
+import type { LlamaCppModelPool, LoadedEmbedding, LoadedLlm, ModelLease } from './llama-cpp-model-pool.js';
 import { type LlamaCppStopReason, mapLlamaCppStopReason } from './map-llama-cpp-stop-reason.js';
 import { type LlamaCppSamplingOptions, mapSamplingParams } from './map-sampling-params.js';
 import { toGbnfJsonSchema } from './to-gbnf-json-schema.js';
@@ -93,6 +93,11 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     return this.#disposed;
   }
 
+  /** The models this provider serves, for health and load figures (`stats(id)`). */
+  get modelPool(): LlamaCppModelPool {
+    return this.#pool;
+  }
+
   /** Registers (and, with `preload`, loads) a model. */
   async addModel(model: Model): Promise<void> {
     this.#ensureNotDisposed();
@@ -101,17 +106,37 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
 
   async completion(request: CompletionRequest, options: RequestOptions = {}): Promise<CompletionResponse> {
     const result = await this.#generateCompletion(request, options.signal);
-    return { content: result.text, stop_reason: result.stopReason, logprobs: wrapLogprobs(result.logprobs), usage: result.usage };
+    return {
+      content: result.text,
+      stop_reason: result.stopReason,
+      logprobs: wrapLogprobs(result.logprobs),
+      usage: result.usage,
+    };
   }
 
-  streamCompletion(request: CompletionRequest, options: RequestOptions = {}): AsyncIterable<CompletionResponseStreamChunk> {
-    return this.#stream<CompletionResponseStreamChunk>(options.signal, async (signal, onChunk) => {
-      const result = await this.#generateCompletion(request, signal, onChunk);
-      return { text_delta: '', stop_reason: result.stopReason, logprobs: wrapLogprobs(result.logprobs), usage: result.usage };
-    }, (chunk) => ({ text_delta: chunk.text, logprobs: wrapLogprobs(chunk.logprobs) }));
+  streamCompletion(
+    request: CompletionRequest,
+    options: RequestOptions = {},
+  ): AsyncIterable<CompletionResponseStreamChunk> {
+    return this.#stream<CompletionResponseStreamChunk>(
+      options.signal,
+      async (signal, onChunk) => {
+        const result = await this.#generateCompletion(request, signal, onChunk);
+        return {
+          text_delta: '',
+          stop_reason: result.stopReason,
+          logprobs: wrapLogprobs(result.logprobs),
+          usage: result.usage,
+        };
+      },
+      (chunk) => ({ text_delta: chunk.text, logprobs: wrapLogprobs(chunk.logprobs) }),
+    );
   }
 
-  async chatCompletion(request: ChatCompletionRequest, options: RequestOptions = {}): Promise<ChatCompletionResponse> {
+  async chatCompletion(
+    request: ChatCompletionRequest,
+    options: RequestOptions = {},
+  ): Promise<ChatCompletionResponse> {
     const result = await this.#generateChat(request, options.signal);
     return {
       content: result.text,
@@ -126,17 +151,29 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     request: ChatCompletionRequest,
     options: RequestOptions = {},
   ): AsyncIterable<ChatCompletionResponseStreamChunk> {
-    return this.#stream<ChatCompletionResponseStreamChunk>(options.signal, async (signal, onChunk) => {
-      const result = await this.#generateChat(request, signal, onChunk);
-      return { text_delta: '', stop_reason: result.stopReason, logprobs: wrapLogprobs(result.logprobs), usage: result.usage };
-    }, (chunk) => ({
-      text_delta: chunk.text,
-      ...(chunk.toolCall ? { tool_call: chunk.toolCall } : {}),
-      logprobs: wrapLogprobs(chunk.logprobs),
-    }));
+    return this.#stream<ChatCompletionResponseStreamChunk>(
+      options.signal,
+      async (signal, onChunk) => {
+        const result = await this.#generateChat(request, signal, onChunk);
+        return {
+          text_delta: '',
+          stop_reason: result.stopReason,
+          logprobs: wrapLogprobs(result.logprobs),
+          usage: result.usage,
+        };
+      },
+      (chunk) => ({
+        text_delta: chunk.text,
+        ...(chunk.toolCall ? { tool_call: chunk.toolCall } : {}),
+        logprobs: wrapLogprobs(chunk.logprobs),
+      }),
+    );
   }
 
-  async batchCompletion(request: BatchCompletionRequest, options: RequestOptions = {}): Promise<BatchCompletionResponse> {
+  async batchCompletion(
+    request: BatchCompletionRequest,
+    options: RequestOptions = {},
+  ): Promise<BatchCompletionResponse> {
     const { content_batch, ...shared } = request;
     return this.#runBatch(request.model, content_batch, options.signal, (content, signal) =>
       this.completion({ ...shared, content, stream: false }, { signal }),
@@ -171,7 +208,10 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
       const tokens = lease.loaded.model.tokenize(text);
       const limit = lease.loaded.context.model.trainContextSize;
       if (tokens.length > limit) {
-        throw new InvalidRequestError(`contents.${index}`, `is ${tokens.length} tokens; model '${request.model}' embeds at most ${limit}.`);
+        throw new InvalidRequestError(
+          `contents.${index}`,
+          `is ${tokens.length} tokens; model '${request.model}' embeds at most ${limit}.`,
+        );
       }
       promptTokens += tokens.length;
       const embedding = await lease.loaded.context.getEmbeddingFor(tokens);
@@ -198,7 +238,8 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
   async modelInfo(request: InferenceModelInfoRequest): Promise<InferenceModelInfo> {
     this.#ensureNotDisposed();
     using lease = await this.#pool.lease(request.model);
-    const contextLength = lease.loaded.kind === 'llm' ? lease.loaded.context.contextSize : lease.loaded.model.trainContextSize;
+    const contextLength =
+      lease.loaded.kind === 'llm' ? lease.loaded.context.contextSize : lease.loaded.model.trainContextSize;
     return { context_length: contextLength };
   }
 
@@ -246,14 +287,20 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
       disableContextShift: true,
       ...(grammar ? { grammar } : {}),
       ...(request.stop?.length ? { customStopTriggers: request.stop } : {}),
-      onTextChunk: onChunk ? (chunk) => onChunk({ text: chunk, logprobs: takeLogprobs(instrument) }) : undefined,
+      onTextChunk: onChunk
+        ? (chunk) => onChunk({ text: chunk, logprobs: takeLogprobs(instrument) })
+        : undefined,
     });
     return {
       text: response.response,
       toolCalls: [],
       stopReason: mapLlamaCppStopReason(response.metadata.stopReason),
       usage: { prompt_tokens: promptLength, completion_tokens: instrument.generatedTokens },
-      logprobs: request.logprobs ? (onChunk ? instrument.takeLogprobs() : [...instrument.logprobs]) : undefined,
+      logprobs: request.logprobs
+        ? onChunk
+          ? instrument.takeLogprobs()
+          : [...instrument.logprobs]
+        : undefined,
     };
   }
 
@@ -261,7 +308,11 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
   // Chat
   // -------------------------------------------------------------------------------------------
 
-  async #generateChat(request: ChatRequest, signal: AbortSignal | undefined, onChunk?: ChunkListener): Promise<GenerationResult> {
+  async #generateChat(
+    request: ChatRequest,
+    signal: AbortSignal | undefined,
+    onChunk?: ChunkListener,
+  ): Promise<GenerationResult> {
     this.#ensureNotDisposed();
     this.#checkTextModel(request.model);
     const sampling = mapSamplingParams(request.sampling_params);
@@ -282,7 +333,8 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     const { model, context, chatWrapper } = lease.loaded;
     let history = convertToLlamaCppChat(request.messages);
     const tools = toolsOffered ? toolsToLlamaCppFunctions(request.available_tools) : undefined;
-    if (tools?.ignored.length) this.#logger.warn('tool parameter keywords not enforced by the grammar', { ignored: tools.ignored });
+    if (tools?.ignored.length)
+      this.#logger.warn('tool parameter keywords not enforced by the grammar', { ignored: tools.ignored });
 
     let grammar: LlamaGrammar | undefined;
     let functions: ChatModelFunctions | undefined;
@@ -320,7 +372,10 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
       maxTokens,
       ...(request.stop?.length ? { customStopTriggers: request.stop } : {}),
       // Forced tool calls are sent whole at the end; their JSON is not text of the answer.
-      onTextChunk: onChunk && !forcedTool ? (text: string) => onChunk({ text, logprobs: takeLogprobs(instrument) }) : undefined,
+      onTextChunk:
+        onChunk && !forcedTool
+          ? (text: string) => onChunk({ text, logprobs: takeLogprobs(instrument) })
+          : undefined,
     };
     let response: LlamaChatResponse<ChatModelFunctions>;
     if (functions) {
@@ -329,7 +384,11 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
         functions,
         documentFunctionParams: true,
         onFunctionCall: onChunk
-          ? (call) => onChunk({ text: '', toolCall: { tool_name: call.functionName, arguments: asArguments(call.params) } })
+          ? (call) =>
+              onChunk({
+                text: '',
+                toolCall: { tool_name: call.functionName, arguments: asArguments(call.params) },
+              })
           : undefined,
       });
     } else {
@@ -360,7 +419,11 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
       toolCalls,
       stopReason,
       usage: { prompt_tokens: promptLength, completion_tokens: instrument.generatedTokens },
-      logprobs: request.logprobs ? (onChunk ? instrument.takeLogprobs() : [...instrument.logprobs]) : undefined,
+      logprobs: request.logprobs
+        ? onChunk
+          ? instrument.takeLogprobs()
+          : [...instrument.logprobs]
+        : undefined,
     };
   }
 
@@ -419,7 +482,11 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     return results;
   }
 
-  #instrument(lease: ModelLease<LoadedLlm>, sampling: LlamaCppSamplingOptions, logprobs: LogprobsRequest): SequenceInstrument {
+  #instrument(
+    lease: ModelLease<LoadedLlm>,
+    sampling: LlamaCppSamplingOptions,
+    logprobs: LogprobsRequest,
+  ): SequenceInstrument {
     return instrumentSequence(lease.sequence, {
       model: lease.loaded.model,
       sampling,
@@ -431,19 +498,28 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     if (!format) return undefined;
     if (format.type === 'json_schema') {
       const { schema, ignored } = toGbnfJsonSchema(format.json_schema);
-      if (ignored.length > 0) this.#logger.warn('response_format keywords not enforced by the grammar', { ignored });
+      if (ignored.length > 0)
+        this.#logger.warn('response_format keywords not enforced by the grammar', { ignored });
       try {
         return await createJsonSchemaGrammar(model, schema);
       } catch (error) {
-        throw new InvalidRequestError('response_format.json_schema', `cannot be turned into a grammar: ${(error as Error).message}`, {
-          cause: error,
-        });
+        throw new InvalidRequestError(
+          'response_format.json_schema',
+          `cannot be turned into a grammar: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
       }
     }
     try {
       return await model.llama.createGrammar({ grammar: format.bnf });
     } catch (error) {
-      throw new InvalidRequestError('response_format.bnf', `is not a valid GBNF grammar: ${(error as Error).message}`, { cause: error });
+      throw new InvalidRequestError(
+        'response_format.bnf',
+        `is not a valid GBNF grammar: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
 
@@ -496,11 +572,19 @@ function wrapLogprobs(logprobs: TokenLogprob[] | undefined): { content: TokenLog
 }
 
 function asArguments(params: unknown): Record<string, unknown> {
-  return typeof params === 'object' && params !== null && !Array.isArray(params) ? (params as Record<string, unknown>) : {};
+  return typeof params === 'object' && params !== null && !Array.isArray(params)
+    ? (params as Record<string, unknown>)
+    : {};
 }
 
-function withForcedToolInstructions(history: ChatHistoryItem[], functions: ChatModelFunctions, only: string | undefined): ChatHistoryItem[] {
-  const signatures = new ChatModelFunctionsDocumentationGenerator(functions).getTypeScriptFunctionSignatures({ documentParams: true });
+function withForcedToolInstructions(
+  history: ChatHistoryItem[],
+  functions: ChatModelFunctions,
+  only: string | undefined,
+): ChatHistoryItem[] {
+  const signatures = new ChatModelFunctionsDocumentationGenerator(functions).getTypeScriptFunctionSignatures({
+    documentParams: true,
+  });
   const instruction =
     `${only ? `Call the tool ${only} now.` : 'Call one of these tools now.'} Reply with only a JSON object ` +
     `{"tool_name": <the tool>, "arguments": <its parameters>}.\nTools:\n\`\`\`typescript\n${signatures}\n\`\`\``;
@@ -516,7 +600,9 @@ type JsonSchemaGrammar = LlamaGrammar & { parse(json: string): unknown };
 
 function createJsonSchemaGrammar(model: LlamaModel, schema: GbnfJsonSchema): Promise<JsonSchemaGrammar> {
   // node-llama-cpp types the schema argument for literal schemas (to infer the parsed type); ours is built at run time.
-  const create = model.llama.createGrammarForJsonSchema.bind(model.llama) as (schema: GbnfJsonSchema) => Promise<JsonSchemaGrammar>;
+  const create = model.llama.createGrammarForJsonSchema.bind(model.llama) as (
+    schema: GbnfJsonSchema,
+  ) => Promise<JsonSchemaGrammar>;
   return create(schema);
 }
 

@@ -149,6 +149,12 @@ export class LlamaCppModelPool implements AsyncDisposable {
     return this.#entry(id).loading !== undefined;
   }
 
+  /** How busy a model is now: requests generating, requests waiting, whether it is in memory. */
+  stats(id: string): { active: number; waiting: number; loaded: boolean } {
+    const entry = this.#entry(id);
+    return { active: entry.queue.held, waiting: entry.queue.waiting, loaded: entry.loading !== undefined };
+  }
+
   /**
    * Waits for a free slot of the model (or fails at once with `OverloadedError` when its queue is
    * full), loads the model if it is not in memory, and hands out a sequence. Abort `signal` to leave
@@ -170,12 +176,14 @@ export class LlamaCppModelPool implements AsyncDisposable {
       releaseSlot();
       throw error;
     }
-    const sequence = loaded.kind === 'llm' ? (loaded.freeSequences.pop() ?? loaded.context.getSequence()) : undefined;
+    const sequence =
+      loaded.kind === 'llm' ? (loaded.freeSequences.pop() ?? loaded.context.getSequence()) : undefined;
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
-      if (sequence && loaded.kind === 'llm' && !sequence.disposed && !loaded.context.disposed) loaded.freeSequences.push(sequence);
+      if (sequence && loaded.kind === 'llm' && !sequence.disposed && !loaded.context.disposed)
+        loaded.freeSequences.push(sequence);
       releaseSlot();
     };
     return { model: entry.model, loaded, sequence, release, [Symbol.dispose]: release } as ModelLease;
@@ -192,7 +200,9 @@ export class LlamaCppModelPool implements AsyncDisposable {
     const llamas = await Promise.allSettled(this.#llamas.values());
     this.#llamas.clear();
     await Promise.allSettled(
-      llamas.flatMap((result) => (result.status === 'fulfilled' && !result.value.disposed ? [result.value.dispose()] : [])),
+      llamas.flatMap((result) =>
+        result.status === 'fulfilled' && !result.value.disposed ? [result.value.dispose()] : [],
+      ),
     );
   }
 
@@ -255,7 +265,11 @@ export class LlamaCppModelPool implements AsyncDisposable {
     const contextSize = Math.min(settings.context_size, model.trainContextSize || settings.context_size);
     try {
       if (resolved.kind === 'embedding') {
-        const context = await model.createEmbeddingContext({ contextSize, batchSize: settings.batch_size, threads });
+        const context = await model.createEmbeddingContext({
+          contextSize,
+          batchSize: settings.batch_size,
+          threads,
+        });
         this.#logLoaded(resolved, llama, model, threads, contextSize, started);
         return { kind: 'embedding', model, context, threads };
       }
@@ -278,7 +292,9 @@ export class LlamaCppModelPool implements AsyncDisposable {
 
   #chatWrapper(model: LlamaModel, resolved: ResolvedLlamaCppModel): ChatWrapper {
     const type = resolved.settings.chat_wrapper;
-    const supported = resolvableChatWrapperTypeNames.filter((name) => name !== 'template' && name !== 'jinjaTemplate');
+    const supported = resolvableChatWrapperTypeNames.filter(
+      (name) => name !== 'template' && name !== 'jinjaTemplate',
+    );
     if (!(supported as readonly string[]).includes(type)) {
       throw new ModelLoadError({
         modelId: resolved.id,
@@ -306,7 +322,9 @@ export class LlamaCppModelPool implements AsyncDisposable {
       gpu_layers: model.gpuLayers,
       threads,
       context_size: contextSize,
-      ...(chatWrapper ? { chat_wrapper: chatWrapper, parallel_sequences: resolved.settings.parallel_sequences } : {}),
+      ...(chatWrapper
+        ? { chat_wrapper: chatWrapper, parallel_sequences: resolved.settings.parallel_sequences }
+        : {}),
       load_ms: Math.round(performance.now() - started),
     });
   }
@@ -325,7 +343,8 @@ export class LlamaCppModelPool implements AsyncDisposable {
         logger(level, message) {
           const text = message.trimEnd();
           if (text === '') return;
-          if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) logger.error(`llama.cpp: ${text}`);
+          if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal)
+            logger.error(`llama.cpp: ${text}`);
           else if (level === LlamaLogLevel.warn) logger.warn(`llama.cpp: ${text}`);
           else logger.info(`llama.cpp: ${text}`);
         },
@@ -333,7 +352,8 @@ export class LlamaCppModelPool implements AsyncDisposable {
       this.#llamas.set(gpu, llama);
       llama.then(
         (loaded) => {
-          if (gpu === 'auto') this.#logger.info(`llama.cpp backend: ${loaded.gpu === false ? 'cpu' : loaded.gpu} (gpu: auto)`);
+          if (gpu === 'auto')
+            this.#logger.info(`llama.cpp backend: ${loaded.gpu === false ? 'cpu' : loaded.gpu} (gpu: auto)`);
         },
         () => this.#llamas.delete(gpu),
       );

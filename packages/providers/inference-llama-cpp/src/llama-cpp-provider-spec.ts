@@ -31,7 +31,8 @@ export const llamaCppProviderSpec = defineProviderSpec<LlamaCppConfig, Inference
     return {
       implementation,
       registerModel: (model) => implementation.addModel(model),
-      health: async () => (implementation.disposed ? { status: 'error', message: 'disposed' } : { status: 'ok' }),
+      health: async () =>
+        implementation.disposed ? { status: 'error', message: 'disposed' } : { status: 'ok' },
       dispose: () => implementation.dispose(),
     };
   },

@@ -23,11 +23,15 @@ describe('mapSamplingParams', () => {
       topP: 0.9,
       topK: 0,
     });
-    expect(mapSamplingParams(parse({ strategy: 'top_p', temperature: 0.7, top_p: 0.9, top_k: 40 })).topK).toBe(40);
+    expect(
+      mapSamplingParams(parse({ strategy: 'top_p', temperature: 0.7, top_p: 0.9, top_k: 40 })).topK,
+    ).toBe(40);
   });
 
   it('samples top_k without a nucleus cut', () => {
-    expect(mapSamplingParams(parse({ strategy: 'top_k', temperature: 1.2, top_k: 3, top_p: 0.5 }))).toMatchObject({
+    expect(
+      mapSamplingParams(parse({ strategy: 'top_k', temperature: 1.2, top_k: 3, top_p: 0.5 })),
+    ).toMatchObject({
       temperature: 1.2,
       topK: 3,
       topP: 1,
@@ -35,7 +39,10 @@ describe('mapSamplingParams', () => {
   });
 
   it('treats temperature 0 as greedy under a sampling strategy', () => {
-    expect(mapSamplingParams(parse({ strategy: 'top_p', temperature: 0 }))).toMatchObject({ temperature: 0, topP: 1 });
+    expect(mapSamplingParams(parse({ strategy: 'top_p', temperature: 0 }))).toMatchObject({
+      temperature: 0,
+      topP: 1,
+    });
   });
 
   it('passes the seed', () => {
@@ -49,7 +56,9 @@ describe('mapSamplingParams', () => {
       presencePenalty: 0,
       lastTokens: 64,
     });
-    expect(mapSamplingParams(parse({ frequency_penalty: 0.5, presence_penalty: -0.2 })).repeatPenalty).toEqual({
+    expect(
+      mapSamplingParams(parse({ frequency_penalty: 0.5, presence_penalty: -0.2 })).repeatPenalty,
+    ).toEqual({
       penalty: 1,
       frequencyPenalty: 0.5,
       presencePenalty: -0.2,

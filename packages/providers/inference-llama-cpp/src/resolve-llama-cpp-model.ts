@@ -45,5 +45,11 @@ export function resolveLlamaCppModel(model: Model, config: LlamaCppConfig): Reso
       reason: issue?.message ?? 'invalid value',
     });
   }
-  return { id: model.identifier, kind: model.model_type === 'embedding' ? 'embedding' : 'llm', path, source, settings: parsed.data };
+  return {
+    id: model.identifier,
+    kind: model.model_type === 'embedding' ? 'embedding' : 'llm',
+    path,
+    source,
+    settings: parsed.data,
+  };
 }

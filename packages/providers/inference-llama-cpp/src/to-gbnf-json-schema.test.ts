@@ -27,7 +27,10 @@ describe('toGbnfJsonSchema', () => {
   it('treats an empty schema, true and a bare object as any value / a free-form object', () => {
     expect(toGbnfJsonSchema({}).schema).toEqual(anyJsonValue);
     expect(toGbnfJsonSchema(true).schema).toEqual(anyJsonValue);
-    expect(toGbnfJsonSchema({ type: 'object' }).schema).toEqual({ type: 'object', additionalProperties: true });
+    expect(toGbnfJsonSchema({ type: 'object' }).schema).toEqual({
+      type: 'object',
+      additionalProperties: true,
+    });
   });
 
   it('maps anyOf to oneOf, nullable and type lists', () => {
@@ -60,17 +63,25 @@ describe('toGbnfJsonSchema', () => {
   });
 
   it('keeps array bounds and tuple items, string lengths and supported formats', () => {
-    expect(toGbnfJsonSchema({ type: 'array', items: { type: 'string', maxLength: 5 }, minItems: 1, maxItems: 3 }).schema).toEqual({
+    expect(
+      toGbnfJsonSchema({ type: 'array', items: { type: 'string', maxLength: 5 }, minItems: 1, maxItems: 3 })
+        .schema,
+    ).toEqual({
       type: 'array',
       items: { type: 'string', maxLength: 5 },
       minItems: 1,
       maxItems: 3,
     });
-    expect(toGbnfJsonSchema({ type: 'array', prefixItems: [{ type: 'number' }, { const: 'x' }] }).schema).toEqual({
+    expect(
+      toGbnfJsonSchema({ type: 'array', prefixItems: [{ type: 'number' }, { const: 'x' }] }).schema,
+    ).toEqual({
       type: 'array',
       prefixItems: [{ type: 'number' }, { const: 'x' }],
     });
-    expect(toGbnfJsonSchema({ type: 'string', format: 'date' }).schema).toEqual({ type: 'string', format: 'date' });
+    expect(toGbnfJsonSchema({ type: 'string', format: 'date' }).schema).toEqual({
+      type: 'string',
+      format: 'date',
+    });
     const email = toGbnfJsonSchema({ type: 'string', format: 'email', pattern: '.+@.+' });
     expect(email.schema).toEqual({ type: 'string' });
     expect(email.ignored).toEqual(['(root): pattern', '(root): format email']);

@@ -74,7 +74,10 @@ export function toGbnfJsonSchema(input: unknown): GbnfJsonSchemaConversion {
   let schema = convert(input, '', ignored);
   if (Object.keys(defs).length > 0) {
     // node-llama-cpp reads `$defs` on an object, array, oneOf or $ref schema; wrap anything else.
-    const canHoldDefs = 'oneOf' in schema || '$ref' in schema || ('type' in schema && (schema.type === 'object' || schema.type === 'array'));
+    const canHoldDefs =
+      'oneOf' in schema ||
+      '$ref' in schema ||
+      ('type' in schema && (schema.type === 'object' || schema.type === 'array'));
     schema = (canHoldDefs ? { ...schema, $defs: defs } : { oneOf: [schema], $defs: defs }) as GbnfJsonSchema;
   }
   return { schema, ignored };
@@ -88,7 +91,8 @@ function convert(input: unknown, path: string, ignored: string[]): GbnfJsonSchem
     return anyJsonValue;
   }
   const converted = convertNonNull(schema, path, ignored);
-  if (schema.nullable === true && !allowsNull(converted)) return withDescription({ oneOf: [converted, { type: 'null' }] }, schema);
+  if (schema.nullable === true && !allowsNull(converted))
+    return withDescription({ oneOf: [converted, { type: 'null' }] }, schema);
   return converted;
 }
 
@@ -108,20 +112,28 @@ function convertNonNull(schema: Schema, path: string, ignored: string[]): GbnfJs
     const values = schema.enum.filter(isPrimitive);
     const others = schema.enum.filter((value) => !isPrimitive(value)) as JsonValue[];
     if (others.length === 0) return withDescription({ enum: values }, schema);
-    return withDescription({ oneOf: [...(values.length > 0 ? [{ enum: values }] : []), ...others.map(literalSchema)] }, schema);
+    return withDescription(
+      { oneOf: [...(values.length > 0 ? [{ enum: values }] : []), ...others.map(literalSchema)] },
+      schema,
+    );
   }
-  const alternatives = (Array.isArray(schema.oneOf) ? schema.oneOf : Array.isArray(schema.anyOf) ? schema.anyOf : undefined) as
-    | unknown[]
-    | undefined;
+  const alternatives = (
+    Array.isArray(schema.oneOf) ? schema.oneOf : Array.isArray(schema.anyOf) ? schema.anyOf : undefined
+  ) as unknown[] | undefined;
   if (alternatives) {
     const keyword = Array.isArray(schema.oneOf) ? 'oneOf' : 'anyOf';
     return withDescription(
-      { oneOf: alternatives.map((alternative, index) => convert(alternative, `${path}.${keyword}[${index}]`, ignored)) },
+      {
+        oneOf: alternatives.map((alternative, index) =>
+          convert(alternative, `${path}.${keyword}[${index}]`, ignored),
+        ),
+      },
       schema,
     );
   }
   if (Array.isArray(schema.allOf)) {
-    if (schema.allOf.length === 1) return convert({ ...omit(schema, 'allOf'), ...asSchema(schema.allOf[0]) }, path, ignored);
+    if (schema.allOf.length === 1)
+      return convert({ ...omit(schema, 'allOf'), ...asSchema(schema.allOf[0]) }, path, ignored);
     ignored.push(`${at}: allOf (only the first of ${schema.allOf.length} schemas is enforced)`);
     return convert({ ...omit(schema, 'allOf'), ...asSchema(schema.allOf[0]) }, path, ignored);
   }
@@ -131,7 +143,9 @@ function convertNonNull(schema: Schema, path: string, ignored: string[]): GbnfJs
     const structured = type.filter((name) => name === 'object' || name === 'array');
     const primitives = type.filter((name) => primitiveTypes.has(name));
     if (structured.length === 0) return withDescription({ type: primitives as GbnfPrimitive[] }, schema);
-    const branches: GbnfJsonSchema[] = structured.map((name) => convertNonNull({ ...schema, type: name }, path, ignored));
+    const branches: GbnfJsonSchema[] = structured.map((name) =>
+      convertNonNull({ ...schema, type: name }, path, ignored),
+    );
     if (primitives.length > 0) branches.unshift({ type: primitives as GbnfPrimitive[] });
     return withDescription({ oneOf: branches }, schema);
   }
@@ -163,12 +177,14 @@ function convertObject(schema: Schema, path: string, ignored: string[]): GbnfJso
   const result: MutableGbnf = { type: 'object' };
   if (properties) {
     const converted: Record<string, GbnfJsonSchema> = {};
-    for (const [key, value] of Object.entries(properties)) converted[key] = convert(value, `${path}.${key}`, ignored);
+    for (const [key, value] of Object.entries(properties))
+      converted[key] = convert(value, `${path}.${key}`, ignored);
     result.properties = converted;
   }
   const additional = schema.additionalProperties;
   if (additional === true || additional === false) result.additionalProperties = additional;
-  else if (asSchema(additional)) result.additionalProperties = convert(additional, `${path}.additionalProperties`, ignored);
+  else if (asSchema(additional))
+    result.additionalProperties = convert(additional, `${path}.additionalProperties`, ignored);
   // JSON Schema allows extra keys by default; a generated object should hold only the declared ones,
   // unless none are declared (then it is a free-form object).
   else result.additionalProperties = !properties;
@@ -181,7 +197,9 @@ function convertArray(schema: Schema, path: string, ignored: string[]): GbnfJson
   reportIgnored(schema, handledKeywords.array ?? new Set(), path || '(root)', ignored);
   const result: MutableGbnf = { type: 'array' };
   if (Array.isArray(schema.prefixItems)) {
-    result.prefixItems = schema.prefixItems.map((item, index) => convert(item, `${path}.prefixItems[${index}]`, ignored));
+    result.prefixItems = schema.prefixItems.map((item, index) =>
+      convert(item, `${path}.prefixItems[${index}]`, ignored),
+    );
   }
   if (Array.isArray(schema.items)) {
     // Draft 2019 tuple form: `items` as a list means what `prefixItems` means now.
@@ -199,7 +217,10 @@ function convertString(schema: Schema, path: string, ignored: string[]): GbnfJso
   reportIgnored(schema, handledKeywords.string ?? new Set(), at, ignored);
   if (typeof schema.format === 'string') {
     if (supportedFormats.has(schema.format)) {
-      return withDescription({ type: 'string', format: schema.format as 'date-time' | 'time' | 'date' }, schema);
+      return withDescription(
+        { type: 'string', format: schema.format as 'date-time' | 'time' | 'date' },
+        schema,
+      );
     }
     ignored.push(`${at}: format ${schema.format}`);
   }
@@ -213,7 +234,12 @@ function convertString(schema: Schema, path: string, ignored: string[]): GbnfJso
 function literalSchema(value: JsonValue): GbnfJsonSchema {
   if (isPrimitive(value)) return { const: value };
   if (Array.isArray(value)) {
-    return { type: 'array', prefixItems: value.map(literalSchema), minItems: value.length, maxItems: value.length };
+    return {
+      type: 'array',
+      prefixItems: value.map(literalSchema),
+      minItems: value.length,
+      maxItems: value.length,
+    };
   }
   const properties: Record<string, GbnfJsonSchema> = {};
   for (const [key, item] of Object.entries(value)) properties[key] = literalSchema(item);
@@ -222,7 +248,8 @@ function literalSchema(value: JsonValue): GbnfJsonSchema {
 
 function inferType(schema: Schema): string | string[] | undefined {
   if (typeof schema.type === 'string') return schema.type;
-  if (Array.isArray(schema.type)) return schema.type.filter((item): item is string => typeof item === 'string');
+  if (Array.isArray(schema.type))
+    return schema.type.filter((item): item is string => typeof item === 'string');
   if ('properties' in schema || 'additionalProperties' in schema) return 'object';
   if ('items' in schema || 'prefixItems' in schema) return 'array';
   return undefined;
@@ -252,7 +279,9 @@ function copyNumber(from: Schema, to: MutableGbnf, key: string): void {
 }
 
 function isPrimitive(value: unknown): value is string | number | boolean | null {
-  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+  return (
+    value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+  );
 }
 
 function asSchema(value: unknown): Schema | undefined {

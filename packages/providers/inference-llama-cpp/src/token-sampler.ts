@@ -58,7 +58,9 @@ export class TokenSampler<TokenId = number> {
       candidates = candidates.filter(([, probability]) => probability >= threshold);
     }
     // softmax(logit / T) is p^(1/T) renormalised.
-    const weights = candidates.map(([token, probability]) => [token, probability ** (1 / temperature)] as [TokenId, number]);
+    const weights = candidates.map(
+      ([token, probability]) => [token, probability ** (1 / temperature)] as [TokenId, number],
+    );
     let draw = this.#random() * sum(weights);
     for (const [token, weight] of weights) {
       draw -= weight;

@@ -6,7 +6,11 @@ const tools = [
   ToolDefinition.parse({
     tool_name: 'get_weather',
     description: 'Weather for a city',
-    parameters: { type: 'object', properties: { city: { type: 'string', pattern: '^[A-Z]' } }, required: ['city'] },
+    parameters: {
+      type: 'object',
+      properties: { city: { type: 'string', pattern: '^[A-Z]' } },
+      required: ['city'],
+    },
   }),
   ToolDefinition.parse({ tool_name: 'web_search' }),
   ToolDefinition.parse({ tool_name: 'ping' }),
@@ -39,7 +43,12 @@ describe('forcedToolCallSchema', () => {
     const { schema } = forcedToolCallSchema(tools);
     expect(schema).toMatchObject({
       oneOf: [
-        { properties: { tool_name: { const: 'get_weather' }, arguments: { properties: { city: { type: 'string' } } } } },
+        {
+          properties: {
+            tool_name: { const: 'get_weather' },
+            arguments: { properties: { city: { type: 'string' } } },
+          },
+        },
         { properties: { tool_name: { const: 'web_search' } } },
         { properties: { tool_name: { const: 'ping' }, arguments: { type: 'object', properties: {} } } },
       ],
@@ -49,7 +58,10 @@ describe('forcedToolCallSchema', () => {
   it('narrows to one named tool', () => {
     expect(forcedToolCallSchema(tools, 'ping').schema).toEqual({
       type: 'object',
-      properties: { tool_name: { const: 'ping' }, arguments: { type: 'object', properties: {}, additionalProperties: false } },
+      properties: {
+        tool_name: { const: 'ping' },
+        arguments: { type: 'object', properties: {}, additionalProperties: false },
+      },
       additionalProperties: false,
     });
   });

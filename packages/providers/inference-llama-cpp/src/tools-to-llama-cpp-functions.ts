@@ -3,22 +3,36 @@ import type { ChatModelFunctions, GbnfJsonSchema } from 'node-llama-cpp';
 import { toGbnfJsonSchema } from './to-gbnf-json-schema.js';
 
 /** What a builtin tool looks like to the model when the request gives no description or parameters. */
-export const builtinToolDefaults: Readonly<Record<string, { description: string; parameters: Record<string, unknown> }>> = {
+export const builtinToolDefaults: Readonly<
+  Record<string, { description: string; parameters: Record<string, unknown> }>
+> = {
   web_search: {
     description: 'Search the web for current information. Returns the top results.',
-    parameters: { type: 'object', properties: { query: { type: 'string', description: 'The search query.' } } },
+    parameters: {
+      type: 'object',
+      properties: { query: { type: 'string', description: 'The search query.' } },
+    },
   },
   math: {
     description: 'Answer a math or science question with an exact computation engine (Wolfram Alpha).',
-    parameters: { type: 'object', properties: { query: { type: 'string', description: 'The question or expression.' } } },
+    parameters: {
+      type: 'object',
+      properties: { query: { type: 'string', description: 'The question or expression.' } },
+    },
   },
   image_gen: {
     description: 'Generate an image from a text description.',
-    parameters: { type: 'object', properties: { prompt: { type: 'string', description: 'What the image shows.' } } },
+    parameters: {
+      type: 'object',
+      properties: { prompt: { type: 'string', description: 'What the image shows.' } },
+    },
   },
   code_interpreter: {
     description: 'Run Python code and return what it prints.',
-    parameters: { type: 'object', properties: { code: { type: 'string', description: 'The Python program.' } } },
+    parameters: {
+      type: 'object',
+      properties: { code: { type: 'string', description: 'The Python program.' } },
+    },
   },
 };
 
@@ -41,7 +55,10 @@ export function toolsToLlamaCppFunctions(tools: readonly ToolDefinition[]): Llam
   const ignored: string[] = [];
   for (const tool of tools) {
     const { description, schema } = describeTool(tool, ignored);
-    functions[tool.tool_name] = { ...(description ? { description } : {}), ...(schema ? { params: schema } : {}) };
+    functions[tool.tool_name] = {
+      ...(description ? { description } : {}),
+      ...(schema ? { params: schema } : {}),
+    };
   }
   return { functions, ignored };
 }
@@ -50,7 +67,10 @@ export function toolsToLlamaCppFunctions(tools: readonly ToolDefinition[]): Llam
  * The JSON a forced tool call (`tool_choice` 'required' or a tool name) is generated as, under a
  * grammar: `{"tool_name": <one of the tools>, "arguments": <that tool's parameters>}`.
  */
-export function forcedToolCallSchema(tools: readonly ToolDefinition[], only?: string): LlamaCppTools & { schema: GbnfJsonSchema } {
+export function forcedToolCallSchema(
+  tools: readonly ToolDefinition[],
+  only?: string,
+): LlamaCppTools & { schema: GbnfJsonSchema } {
   const ignored: string[] = [];
   const branches: GbnfJsonSchema[] = tools
     .filter((tool) => only === undefined || tool.tool_name === only)
@@ -69,12 +89,19 @@ export function forcedToolCallSchema(tools: readonly ToolDefinition[], only?: st
   return { ...toolsToLlamaCppFunctions(tools), schema, ignored };
 }
 
-function describeTool(tool: ToolDefinition, ignored: string[]): { description?: string; schema?: GbnfJsonSchema } {
+function describeTool(
+  tool: ToolDefinition,
+  ignored: string[],
+): { description?: string; schema?: GbnfJsonSchema } {
   const builtin = builtinToolDefaults[tool.tool_name];
   const description = tool.description ?? builtin?.description;
   const parameters = tool.parameters ?? builtin?.parameters;
   if (!parameters) return description ? { description } : {};
   const converted = toGbnfJsonSchema(parameters);
-  ignored.push(...converted.ignored.map((entry) => `${tool.tool_name}${entry.startsWith('(root)') ? entry.slice(6) : entry}`));
+  ignored.push(
+    ...converted.ignored.map(
+      (entry) => `${tool.tool_name}${entry.startsWith('(root)') ? entry.slice(6) : entry}`,
+    ),
+  );
   return { ...(description ? { description } : {}), schema: converted.schema };
 }

@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Inference, type Model, ModelEntry, type ProviderInstance, type ProviderLogger } from '@llama-stack-ts/core';
+import {
+  type Inference,
+  type Model,
+  ModelEntry,
+  type ProviderInstance,
+  type ProviderLogger,
+} from '@llama-stack-ts/core';
 import { describe } from 'vitest';
 import type { LlamaCppConfigInput } from '../src/index.js';
 import { llamaCppProviderSpec } from '../src/index.js';
@@ -31,7 +37,9 @@ export function describeWithModels(name: string, files: readonly string[], body:
   }
   if (process.env.LLAMA_STACK_TS_REQUIRE_MODELS === '1') {
     describe(name, () => {
-      throw new Error(`Missing test model(s): ${missing.join(', ')}. Set LLAMA_STACK_TS_TEST_MODELS to the folder that holds them.`);
+      throw new Error(
+        `Missing test model(s): ${missing.join(', ')}. Set LLAMA_STACK_TS_TEST_MODELS to the folder that holds them.`,
+      );
     });
     return;
   }
@@ -39,7 +47,9 @@ export function describeWithModels(name: string, files: readonly string[], body:
 }
 
 /** A logger that keeps its lines, so a test can read what the provider said. */
-export function recordingLogger(): ProviderLogger & { lines: { level: string; message: string; details?: Record<string, unknown> }[] } {
+export function recordingLogger(): ProviderLogger & {
+  lines: { level: string; message: string; details?: Record<string, unknown> }[];
+} {
   const lines: { level: string; message: string; details?: Record<string, unknown> }[] = [];
   const add = (level: string) => (message: string, details?: Record<string, unknown>) => {
     lines.push({ level, message, ...(details ? { details } : {}) });
@@ -47,7 +57,11 @@ export function recordingLogger(): ProviderLogger & { lines: { level: string; me
   return { lines, info: add('info'), warn: add('warn'), error: add('error') };
 }
 
-export function testModel(modelId: string, path: string, extra: Partial<Omit<ModelEntry, 'model_id'>> = {}): Model {
+export function testModel(
+  modelId: string,
+  path: string,
+  extra: Partial<Omit<ModelEntry, 'model_id'>> = {},
+): Model {
   const entry = ModelEntry.parse({ model_id: modelId, provider_model_id: path, ...extra });
   return {
     identifier: entry.model_id,
@@ -58,13 +72,17 @@ export function testModel(modelId: string, path: string, extra: Partial<Omit<Mod
   };
 }
 
-export type TestProvider = ProviderInstance<Inference> & AsyncDisposable & {
-  inference: LlamaCppInference;
-  logger: ReturnType<typeof recordingLogger>;
-};
+export type TestProvider = ProviderInstance<Inference> &
+  AsyncDisposable & {
+    inference: LlamaCppInference;
+    logger: ReturnType<typeof recordingLogger>;
+  };
 
 /** Starts the provider through its spec, as a distribution would, ready for `await using`. */
-export async function startProvider(config: LlamaCppConfigInput, models: readonly Model[]): Promise<TestProvider> {
+export async function startProvider(
+  config: LlamaCppConfigInput,
+  models: readonly Model[],
+): Promise<TestProvider> {
   const logger = recordingLogger();
   const instance = await llamaCppProviderSpec.create(llamaCppProviderSpec.configSchema.parse(config), {
     providerId: 'llama-cpp',

@@ -5,9 +5,14 @@ export class InvalidModelSettingsError extends StackError {
   readonly modelId: string;
 
   constructor(options: { modelId: string; field: string; reason: string }) {
-    super(400, 'invalid_model_settings', `Model '${options.modelId}': metadata.${options.field}: ${options.reason}`, {
-      field: `metadata.${options.field}`,
-    });
+    super(
+      400,
+      'invalid_model_settings',
+      `Model '${options.modelId}': metadata.${options.field}: ${options.reason}`,
+      {
+        field: `metadata.${options.field}`,
+      },
+    );
     this.name = 'InvalidModelSettingsError';
     this.modelId = options.modelId;
   }

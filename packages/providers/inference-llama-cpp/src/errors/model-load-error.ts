@@ -10,9 +10,14 @@ export class ModelLoadError extends StackError {
   readonly modelId: string;
 
   constructor(options: { modelId: string; path: string; reason: string; hint: string; cause?: unknown }) {
-    super(503, 'model_load_failed', `Cannot load model '${options.modelId}' from ${options.path}: ${options.reason}. ${options.hint}`, {
-      cause: options.cause,
-    });
+    super(
+      503,
+      'model_load_failed',
+      `Cannot load model '${options.modelId}' from ${options.path}: ${options.reason}. ${options.hint}`,
+      {
+        cause: options.cause,
+      },
+    );
     this.name = 'ModelLoadError';
     this.modelId = options.modelId;
   }

@@ -1,6 +1,13 @@
 import { CompletionRequest, type CompletionRequestInput, InvalidRequestError } from '@llama-stack-ts/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { collect, describeWithModels, startProvider, type TestProvider, testModel, testModels } from '../test-models.js';
+import {
+  collect,
+  describeWithModels,
+  startProvider,
+  type TestProvider,
+  testModel,
+  testModels,
+} from '../test-models.js';
 
 const request = (input: Omit<CompletionRequestInput, 'model'> & { model?: string }) =>
   CompletionRequest.parse({ model: 'stories', ...input });
@@ -19,8 +26,12 @@ describeWithModels('completion (stories260K)', [testModels.stories, testModels.t
   });
 
   it('continues a prompt greedily, the same text each time, and stops at max_tokens', async () => {
-    const first = await provider.inference.completion(request({ content: 'Once upon a time', max_tokens: 12 }));
-    const second = await provider.inference.completion(request({ content: 'Once upon a time', max_tokens: 12 }));
+    const first = await provider.inference.completion(
+      request({ content: 'Once upon a time', max_tokens: 12 }),
+    );
+    const second = await provider.inference.completion(
+      request({ content: 'Once upon a time', max_tokens: 12 }),
+    );
     expect(first.content).toMatch(/\w/);
     expect(second.content).toBe(first.content);
     expect(first.stop_reason).toBe('max_tokens');
@@ -30,7 +41,9 @@ describeWithModels('completion (stories260K)', [testModels.stories, testModels.t
 
   it('streams the same text as the plain response, stop_reason on the last chunk only', async () => {
     const plain = await provider.inference.completion(request({ content: 'The cat', max_tokens: 10 }));
-    const chunks = await collect(provider.inference.streamCompletion(request({ content: 'The cat', max_tokens: 10, stream: true })));
+    const chunks = await collect(
+      provider.inference.streamCompletion(request({ content: 'The cat', max_tokens: 10, stream: true })),
+    );
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.map((chunk) => chunk.text_delta).join('')).toBe(plain.content);
     expect(chunks.slice(0, -1).every((chunk) => chunk.stop_reason === undefined)).toBe(true);
@@ -38,16 +51,23 @@ describeWithModels('completion (stories260K)', [testModels.stories, testModels.t
   });
 
   it('stops at a stop string, which the output leaves out, as finished_ok', async () => {
-    const plain = await provider.inference.completion(request({ content: 'Once upon a time', max_tokens: 20 }));
-    const word = plain.content.trim().split(/\s+/)[2] as string;
-    const stopped = await provider.inference.completion(request({ content: 'Once upon a time', max_tokens: 20, stop: [word] }));
+    const plain = await provider.inference.completion(
+      request({ content: 'Once upon a time', max_tokens: 20 }),
+    );
+    const text = plain.content as string;
+    const word = text.trim().split(/\s+/)[2] as string;
+    const stopped = await provider.inference.completion(
+      request({ content: 'Once upon a time', max_tokens: 20, stop: [word] }),
+    );
     expect(stopped.stop_reason).toBe('finished_ok');
     expect(stopped.content).not.toContain(word);
-    expect(plain.content.startsWith(stopped.content)).toBe(true);
+    expect(text.startsWith(stopped.content as string)).toBe(true);
   });
 
   it('reports the log probability of each generated token with the top alternatives', async () => {
-    const response = await provider.inference.completion(request({ content: 'Once upon a time', max_tokens: 6, logprobs: { top_k: 3 } }));
+    const response = await provider.inference.completion(
+      request({ content: 'Once upon a time', max_tokens: 6, logprobs: { top_k: 3 } }),
+    );
     const entries = response.logprobs?.content ?? [];
     expect(entries).toHaveLength(6);
     expect(entries.map((entry) => entry.token).join('')).toBe(response.content);
@@ -55,11 +75,17 @@ describeWithModels('completion (stories260K)', [testModels.stories, testModels.t
       expect(entry.logprob).toBeLessThanOrEqual(0);
       expect(entry.top_logprobs).toHaveLength(3);
       // Greedy: the generated token is the most likely one.
-      expect(entry.top_logprobs[0]).toMatchObject({ token: entry.token, logprob: entry.logprob, token_id: entry.token_id });
+      expect(entry.top_logprobs[0]).toMatchObject({
+        token: entry.token,
+        logprob: entry.logprob,
+        token_id: entry.token_id,
+      });
       expect(entry.top_logprobs[1]?.logprob).toBeLessThanOrEqual(entry.logprob);
     }
     const streamed = await collect(
-      provider.inference.streamCompletion(request({ content: 'Once upon a time', max_tokens: 6, logprobs: true, stream: true })),
+      provider.inference.streamCompletion(
+        request({ content: 'Once upon a time', max_tokens: 6, logprobs: true, stream: true }),
+      ),
     );
     const streamedEntries = streamed.flatMap((chunk) => chunk.logprobs?.content ?? []);
     expect(streamedEntries.map((entry) => entry.token_id)).toEqual(entries.map((entry) => entry.token_id));
@@ -69,7 +95,12 @@ describeWithModels('completion (stories260K)', [testModels.stories, testModels.t
   it('samples reproducibly with a seed, with or without log probabilities', async () => {
     const sampled = (seed: number, logprobs: boolean) =>
       provider.inference.completion(
-        request({ content: 'Once upon a time', max_tokens: 16, logprobs, sampling_params: { strategy: 'top_p', temperature: 1.5, top_p: 1, seed } }),
+        request({
+          content: 'Once upon a time',
+          max_tokens: 16,
+          logprobs,
+          sampling_params: { strategy: 'top_p', temperature: 1.5, top_p: 1, seed },
+        }),
       );
     const [a, b, c] = await Promise.all([sampled(1, false), sampled(1, false), sampled(2, false)]);
     expect(b.content).toBe(a.content);
@@ -78,11 +109,15 @@ describeWithModels('completion (stories260K)', [testModels.stories, testModels.t
     expect(e.content).toBe(d.content);
     expect(d.logprobs?.content.map((entry) => entry.token).join('')).toBe(d.content);
     // Sampled tokens are not always the most likely ones; their log probabilities still come from the model.
-    expect(d.logprobs?.content.some((entry) => entry.top_logprobs[0]?.token_id !== entry.token_id)).toBe(true);
+    expect(d.logprobs?.content.some((entry) => entry.top_logprobs[0]?.token_id !== entry.token_id)).toBe(
+      true,
+    );
   });
 
   it('applies a repetition penalty', async () => {
-    const plain = await provider.inference.completion(request({ content: 'Once upon a time', max_tokens: 40 }));
+    const plain = await provider.inference.completion(
+      request({ content: 'Once upon a time', max_tokens: 40 }),
+    );
     const penalised = await provider.inference.completion(
       request({ content: 'Once upon a time', max_tokens: 40, sampling_params: { repetition_penalty: 1.8 } }),
     );
@@ -97,7 +132,11 @@ describeWithModels('completion (stories260K)', [testModels.stories, testModels.t
           type: 'json_schema',
           json_schema: {
             type: 'object',
-            properties: { name: { type: 'string', maxLength: 12 }, age: { type: 'integer' }, happy: { type: 'boolean' } },
+            properties: {
+              name: { type: 'string', maxLength: 12 },
+              age: { type: 'integer' },
+              happy: { type: 'boolean' },
+            },
             required: ['name', 'age', 'happy'],
           },
         },
@@ -113,11 +152,16 @@ describeWithModels('completion (stories260K)', [testModels.stories, testModels.t
 
   it('constrains the output to a GBNF grammar, and names a broken one', async () => {
     const response = await provider.inference.completion(
-      request({ content: 'Answer:', response_format: { type: 'grammar', bnf: 'root ::= ("yes" | "no") "."' } }),
+      request({
+        content: 'Answer:',
+        response_format: { type: 'grammar', bnf: 'root ::= ("yes" | "no") "."' },
+      }),
     );
     expect(response.content).toMatch(/^(yes|no)\.$/);
     await expect(
-      provider.inference.completion(request({ content: 'x', response_format: { type: 'grammar', bnf: 'root ::= (' } })),
+      provider.inference.completion(
+        request({ content: 'x', response_format: { type: 'grammar', bnf: 'root ::= (' } }),
+      ),
     ).rejects.toThrow(InvalidRequestError);
   });
 
@@ -130,9 +174,9 @@ describeWithModels('completion (stories260K)', [testModels.stories, testModels.t
   });
 
   it('refuses a prompt longer than the context', async () => {
-    await expect(provider.inference.completion(request({ model: 'random', content: 'word '.repeat(300) }))).rejects.toThrow(
-      /content: the prompt is \d+ tokens; model 'random' holds 256/,
-    );
+    await expect(
+      provider.inference.completion(request({ model: 'random', content: 'word '.repeat(300) })),
+    ).rejects.toThrow(/content: the prompt is \d+ tokens; model 'random' holds 256/);
   });
 
   it('runs a batch in order, each prompt as alone', async () => {
@@ -144,14 +188,26 @@ describeWithModels('completion (stories260K)', [testModels.stories, testModels.t
       max_tokens: 8,
       logprobs: false,
     });
-    const alone = await Promise.all(prompts.map((content) => provider.inference.completion(request({ content, max_tokens: 8 }))));
+    const alone = await Promise.all(
+      prompts.map((content) => provider.inference.completion(request({ content, max_tokens: 8 }))),
+    );
     expect(batch.map((response) => response.content)).toEqual(alone.map((response) => response.content));
   });
 
   it('tokenizes a prompt and reports the context length', async () => {
-    const { tokens } = await provider.inference.tokenize?.({ model: 'stories', content: 'Once upon a time' }) ?? { tokens: [] };
+    const { tokens } = (await provider.inference.tokenize?.({
+      model: 'stories',
+      content: 'Once upon a time',
+    })) ?? { tokens: [] };
     expect(tokens[0]).toMatchObject({ id: 1, special: true });
-    expect(tokens.slice(1).map((token) => token.text).join('')).toBe('Once upon a time');
-    await expect(provider.inference.modelInfo?.({ model: 'random' })).resolves.toEqual({ context_length: 256 });
+    expect(
+      tokens
+        .slice(1)
+        .map((token) => token.text)
+        .join(''),
+    ).toBe('Once upon a time');
+    await expect(provider.inference.modelInfo?.({ model: 'random' })).resolves.toEqual({
+      context_length: 256,
+    });
   });
 });
