@@ -14,8 +14,8 @@ export interface ThreadCountInputs {
  * Why: llama.cpp's threads spin-wait for each other at every step. When a thread has no core of its
  * own (the machine is shared, or the HTTP server and the event loop need one) every step waits for
  * the OS to schedule it, and generation slows by orders of magnitude. node-llama-cpp's own default
- * (`max(cpuMathCores, 4)` = 4 threads on 2 cores) measured 300-1400x slower than 1 thread on the
- * 2-core machine this project runs on; 2 threads, 30-200x slower. The figures and the command that
+ * (`max(cpuMathCores, 4)` = 4 threads on 2 cores) measured 160-1400x slower than 1 thread on the
+ * 2-core machine this project runs on; 2 threads, 19-218x slower. The figures and the command that
  * produced them are in the README ("Thread count").
  */
 export function defaultThreadCount({ logicalCores, mathCores }: ThreadCountInputs): number {

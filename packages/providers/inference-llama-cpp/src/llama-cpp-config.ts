@@ -18,7 +18,7 @@ export const ThreadsSetting = z
   .union([z.literal('auto'), z.number().int('must be a whole number').min(1)])
   .describe(
     "CPU threads per model. 'auto' (default): 1 on a machine with 2 or fewer cores, else cores - 1 " +
-      '(see the README: on a busy 2-core machine a second thread made generation 30-700x slower).',
+      '(see the README: on a 2-core machine a second thread made generation 19-218x slower).',
   );
 export type ThreadsSetting = z.infer<typeof ThreadsSetting>;
 
