@@ -31,21 +31,27 @@ export function regexToGbnf(pattern: string): string {
 
 class RegexParser {
   #position = 0;
-  readonly #pattern: string;
+  /** The pattern by code point, so a character outside the BMP (an emoji) stays one character. */
+  readonly #chars: readonly string[];
 
   constructor(pattern: string) {
-    this.#pattern = pattern;
+    this.#chars = [...pattern];
+  }
+
+  /** The rest of the pattern from the current position. */
+  #rest(): string {
+    return this.#chars.slice(this.#position).join('');
   }
 
   parse(): string {
     if (this.#peek() === '^') this.#position++;
     const expression = this.#alternation();
-    if (this.#position < this.#pattern.length) this.#fail(`unexpected '${this.#peek()}'`);
+    if (this.#position < this.#chars.length) this.#fail(`unexpected '${this.#peek()}'`);
     return expression === '' ? '""' : expression;
   }
 
   #peek(offset = 0): string | undefined {
-    return this.#pattern[this.#position + offset];
+    return this.#chars[this.#position + offset];
   }
 
   #fail(reason: string): never {
@@ -59,17 +65,18 @@ class RegexParser {
       branches.push(this.#sequence());
     }
     if (branches.length === 1) return branches[0] as string;
-    return `(${branches.map((branch) => (branch === '' ? '""' : branch)).join(' | ')})`;
+    // Unparenthesized: a group adds its parentheses, and `root` may be an alternation.
+    return branches.map((branch) => (branch === '' ? '""' : branch)).join(' | ');
   }
 
   #sequence(): string {
     const items: string[] = [];
-    while (this.#position < this.#pattern.length) {
+    while (this.#position < this.#chars.length) {
       const next = this.#peek();
       if (next === '|' || next === ')') break;
       if (next === '$') {
         this.#position++;
-        if (this.#position < this.#pattern.length && this.#peek() !== ')' && this.#peek() !== '|') {
+        if (this.#position < this.#chars.length && this.#peek() !== ')' && this.#peek() !== '|') {
           this.#fail("'$' is only supported at the end");
         }
         continue;
@@ -110,7 +117,7 @@ class RegexParser {
       const kind = this.#peek(1);
       if (kind === ':') this.#position += 2;
       else if (kind === '<' && /[A-Za-z_]/.test(this.#peek(2) ?? '')) {
-        const close = this.#pattern.indexOf('>', this.#position);
+        const close = this.#chars.indexOf('>', this.#position);
         if (close === -1) this.#fail('unterminated group name');
         this.#position = close + 1;
       } else this.#fail('lookarounds, flags and other (?…) groups are not supported');
@@ -140,7 +147,7 @@ class RegexParser {
     if (char in simple) value = simple[char] as string;
     else if (char === 'x' || char === 'u') {
       const digits = char === 'x' ? 2 : 4;
-      const hex = this.#pattern.slice(this.#position, this.#position + digits);
+      const hex = this.#chars.slice(this.#position, this.#position + digits).join('');
       if (!new RegExp(`^[0-9a-fA-F]{${digits}}$`).test(hex))
         this.#fail(`'\\${char}' needs ${digits} hex digits`);
       this.#position += digits;
@@ -205,8 +212,8 @@ class RegexParser {
     if (char === '*' || char === '+' || char === '?') {
       this.#position++;
       [min, max] = char === '*' ? [0, undefined] : char === '+' ? [1, undefined] : [0, 1];
-    } else if (char === '{' && /^\{\d+(,\d*)?\}/.test(this.#pattern.slice(this.#position))) {
-      const match = /^\{(\d+)(,(\d*))?\}/.exec(this.#pattern.slice(this.#position)) as RegExpExecArray;
+    } else if (char === '{' && /^\{\d+(,\d*)?\}/.test(this.#rest())) {
+      const match = /^\{(\d+)(,(\d*))?\}/.exec(this.#rest()) as RegExpExecArray;
       this.#position += match[0].length;
       min = Number(match[1]);
       max = match[2] === undefined ? min : match[3] === '' ? undefined : Number(match[3]);
