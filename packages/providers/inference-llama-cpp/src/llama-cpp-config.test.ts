@@ -19,7 +19,7 @@ describe('LlamaCppConfig', () => {
     });
   });
 
-  it('parses the sample config once its ${env.…} placeholders are substituted', () => {
+  it('parses the sample config once its env placeholders are substituted', () => {
     const { value } = substituteEnv(sampleLlamaCppConfig('/data/llama-cpp'), { env: {} });
     expect(LlamaCppConfig.parse(value)).toMatchObject({
       gpu: 'auto',
