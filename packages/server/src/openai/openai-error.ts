@@ -62,7 +62,12 @@ export function mapOpenAiError(error: unknown, requestId: string): MappedOpenAiE
     }
     const param = error.field && error.field !== '(root)' && error.field !== '(body)' ? error.field : null;
     const code = error.code === 'invalid_request' ? null : error.code;
-    return { status, body: body(error.message, typeOfStatus(status), param, code), internal: status >= 500 };
+    // A 501 is this provider lacking an operation: the request's limit, not a server fault.
+    return {
+      status,
+      body: body(error.message, typeOfStatus(status), param, code),
+      internal: status >= 500 && status !== 501,
+    };
   }
   if (error instanceof HTTPException) {
     const { status } = error;
