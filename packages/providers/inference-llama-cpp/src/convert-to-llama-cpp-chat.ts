@@ -1,5 +1,10 @@
-import type { Message } from '@llama-stack-ts/core';
-import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelResponse } from 'node-llama-cpp';
+import type { Message, ToolCall } from '@llama-stack-ts/core';
+import type {
+  ChatHistoryItem,
+  ChatModelFunctionCall,
+  ChatModelResponse,
+  LlamaTextJSON,
+} from 'node-llama-cpp';
 import { contentToText } from './content-to-text.js';
 
 /**
@@ -12,8 +17,13 @@ import { contentToText } from './content-to-text.js';
  *   each call next to its result. It reads `tool_responses` when present, else its `content` as the
  *   result of one call. A result with no call to attach to is rendered as a user message naming the tool.
  * - A call that never got a result shows `null` as its result.
+ * - `renderRawCall` may give a call's exact text (Llama 3.1 builtin tools), used instead of the
+ *   template's function-call syntax.
  */
-export function convertToLlamaCppChat(messages: readonly Message[]): ChatHistoryItem[] {
+export function convertToLlamaCppChat(
+  messages: readonly Message[],
+  options: { renderRawCall?: (call: ToolCall) => LlamaTextJSON | undefined } = {},
+): ChatHistoryItem[] {
   const history: ChatHistoryItem[] = [];
   let pendingCalls: ChatModelFunctionCall[] = [];
   const answered = new WeakSet<ChatModelFunctionCall>();
@@ -30,12 +40,16 @@ export function convertToLlamaCppChat(messages: readonly Message[]): ChatHistory
         const response: ChatModelResponse['response'] = [];
         const text = contentToText(message.content);
         if (text !== '') response.push(text);
-        pendingCalls = message.tool_calls.map((call) => ({
-          type: 'functionCall',
-          name: call.tool_name,
-          params: call.arguments,
-          result: null,
-        }));
+        pendingCalls = message.tool_calls.map((call) => {
+          const rawCall = options.renderRawCall?.(call);
+          return {
+            type: 'functionCall',
+            name: call.tool_name,
+            params: call.arguments,
+            result: null,
+            ...(rawCall ? { rawCall } : {}),
+          };
+        });
         response.push(...pendingCalls);
         history.push({ type: 'model', response });
         break;

@@ -20,6 +20,8 @@ export interface InstrumentSequenceOptions {
 export interface SequenceInstrument extends Disposable {
   /** Tokens sampled so far (the request's completion tokens, whatever became of them). */
   readonly generatedTokens: number;
+  /** The first token sampled, once there is one. */
+  readonly firstToken: Token | undefined;
   /** Log probabilities recorded so far (empty unless asked for). */
   readonly logprobs: readonly TokenLogprob[];
   /** The log probabilities recorded since the previous call: a stream chunk's share. */
@@ -61,6 +63,7 @@ export function instrumentSequence(
   const records: TokenLogprob[] = [];
   let taken = 0;
   let generated = 0;
+  let firstToken: Token | undefined;
   const sampler = logprobs && sampling.temperature > 0 ? new TokenSampler<Token>(sampling) : undefined;
   const original = sequence.evaluateWithMetadata as unknown as EvaluateWithMetadata;
 
@@ -105,6 +108,7 @@ export function instrumentSequence(
         const token =
           sampler && step.value.probabilities ? sampler.pick(step.value.probabilities) : step.value.token;
         generated++;
+        firstToken ??= token;
         record(token, step.value.probabilities, previous);
         previous = [...previous.slice(-3), token];
         if (sampler && model.isEogToken(token) && !evaluateOptions.yieldEogToken) return;
@@ -129,6 +133,9 @@ export function instrumentSequence(
   return {
     get generatedTokens() {
       return generated;
+    },
+    get firstToken() {
+      return firstToken;
     },
     get logprobs() {
       return records;

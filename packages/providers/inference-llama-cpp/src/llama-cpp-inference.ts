@@ -38,6 +38,8 @@ import {
   LlamaCompletion,
   type LlamaGrammar,
   type LlamaModel,
+  LlamaText,
+  SpecialTokensText,
   type Token,
 } from 'node-llama-cpp';
 import { AsyncChunkQueue } from './async-chunk-queue.js';
@@ -46,6 +48,15 @@ import { convertToLlamaCppChat } from './convert-to-llama-cpp-chat.js';
 import { instrumentSequence, type SequenceInstrument } from './instrument-sequence.js';
 import type { LlamaCppConfig } from './llama-cpp-config.js';
 import type { LlamaCppModelPool, LoadedEmbedding, LoadedLlm, ModelLease } from './llama-cpp-model-pool.js';
+import {
+  endOfMessage,
+  isLlama31ChatWrapper,
+  llama31BuiltinSystemText,
+  llama31BuiltinTools,
+  parseLlama31BuiltinCall,
+  pythonTag,
+  renderLlama31BuiltinCall,
+} from './llama31-builtin-tools.js';
 import { type LlamaCppStopReason, mapLlamaCppStopReason } from './map-llama-cpp-stop-reason.js';
 import { type LlamaCppSamplingOptions, mapSamplingParams } from './map-sampling-params.js';
 import { toGbnfJsonSchema } from './to-gbnf-json-schema.js';
@@ -331,10 +342,24 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
 
     using lease = (await this.#pool.lease(request.model, signal)) as ModelLease<LoadedLlm>;
     const { model, context, chatWrapper } = lease.loaded;
-    let history = convertToLlamaCppChat(request.messages);
-    const tools = toolsOffered ? toolsToLlamaCppFunctions(request.available_tools) : undefined;
+    // Llama 3.1 calls web_search, math and code_interpreter in its own builtin syntax; other tools (and
+    // every tool on other templates) go through node-llama-cpp's JSON function calling.
+    const llama31 = isLlama31ChatWrapper(chatWrapper);
+    const builtins =
+      llama31 && toolsOffered && !forcedTool ? llama31BuiltinTools(request.available_tools) : [];
+    let history = convertToLlamaCppChat(
+      request.messages,
+      llama31 ? { renderRawCall: renderLlama31BuiltinCall } : {},
+    );
+    if (builtins.length > 0) history = withSystemText(history, llama31BuiltinSystemText(builtins), 'start');
+    const functionTools = request.available_tools.filter((tool) => !builtins.includes(tool));
+    const tools =
+      toolsOffered && functionTools.length > 0 ? toolsToLlamaCppFunctions(functionTools) : undefined;
     if (tools?.ignored.length)
       this.#logger.warn('tool parameter keywords not enforced by the grammar', { ignored: tools.ignored });
+    const pythonTagToken = builtins.length > 0 ? singleToken(model, pythonTag) : undefined;
+    const startsBuiltinCall = (instrument: SequenceInstrument) =>
+      pythonTagToken !== undefined && instrument.firstToken === pythonTagToken;
 
     let grammar: LlamaGrammar | undefined;
     let functions: ChatModelFunctions | undefined;
@@ -366,15 +391,19 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
 
     using instrument = this.#instrument(lease, sampling, request.logprobs);
     using chat = new LlamaChat({ contextSequence: lease.sequence, chatWrapper });
+    const stopTriggers: (string | LlamaText)[] = [...(request.stop ?? [])];
+    if (builtins.length > 0) stopTriggers.push(LlamaText(new SpecialTokensText(endOfMessage)));
     const common = {
       ...sampling,
       signal,
       maxTokens,
-      ...(request.stop?.length ? { customStopTriggers: request.stop } : {}),
-      // Forced tool calls are sent whole at the end; their JSON is not text of the answer.
+      ...(stopTriggers.length > 0 ? { customStopTriggers: stopTriggers } : {}),
+      // Forced and builtin tool calls are sent whole at the end; their text is not part of the answer.
       onTextChunk:
         onChunk && !forcedTool
-          ? (text: string) => onChunk({ text, logprobs: takeLogprobs(instrument) })
+          ? (text: string) => {
+              if (!startsBuiltinCall(instrument)) onChunk({ text, logprobs: takeLogprobs(instrument) });
+            }
           : undefined,
     };
     let response: LlamaChatResponse<ChatModelFunctions>;
@@ -401,6 +430,17 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
       arguments: asArguments(call.params),
     }));
     let stopReason = mapLlamaCppStopReason(response.metadata.stopReason as LlamaCppStopReason);
+    if (startsBuiltinCall(instrument)) {
+      const call = parseLlama31BuiltinCall(text.replace(pythonTag, ''), builtins);
+      if (call) {
+        toolCalls = [call, ...toolCalls];
+        text = '';
+        stopReason = 'finished_ok';
+        onChunk?.({ text: '', toolCall: call });
+      } else {
+        onChunk?.({ text });
+      }
+    }
     if (forcedTool && grammar) {
       const call = parseForcedToolCall(grammar, text);
       if (call) {
@@ -588,11 +628,25 @@ function withForcedToolInstructions(
   const instruction =
     `${only ? `Call the tool ${only} now.` : 'Call one of these tools now.'} Reply with only a JSON object ` +
     `{"tool_name": <the tool>, "arguments": <its parameters>}.\nTools:\n\`\`\`typescript\n${signatures}\n\`\`\``;
+  return withSystemText(history, instruction, 'end');
+}
+
+/** Adds `text` to the conversation's first system message (at its start or end), or as a new first one. */
+function withSystemText(history: ChatHistoryItem[], text: string, where: 'start' | 'end'): ChatHistoryItem[] {
   const [first, ...rest] = history;
   if (first?.type === 'system' && typeof first.text === 'string') {
-    return [{ type: 'system', text: `${first.text}\n\n${instruction}` }, ...rest];
+    return [
+      { type: 'system', text: where === 'start' ? `${text}\n\n${first.text}` : `${first.text}\n\n${text}` },
+      ...rest,
+    ];
   }
-  return [{ type: 'system', text: instruction }, ...history];
+  return [{ type: 'system', text }, ...history];
+}
+
+/** The id of a special token when the model's vocabulary has it as one token. */
+function singleToken(model: LlamaModel, text: string): Token | undefined {
+  const tokens = model.tokenize(text, true);
+  return tokens.length === 1 ? tokens[0] : undefined;
 }
 
 /** A grammar that parses what it generated. */
