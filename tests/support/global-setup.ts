@@ -17,7 +17,8 @@ const packagesTheCommandLoads = [
 ];
 
 export default function setup(): void {
-  if (process.env.LLAMA_STACK_TS_FROM_SOURCE === '1') return;
+  // Under turbo (which sets TURBO_HASH in each task) `test` waited for `^build` already.
+  if (process.env.LLAMA_STACK_TS_FROM_SOURCE === '1' || process.env.TURBO_HASH) return;
   const stale = packagesTheCommandLoads.filter((dir) => isStale(join(repoRoot, dir)));
   if (stale.length === 0) return;
   process.stderr.write(`tests: building ${stale.join(', ')} (dist/ missing or older than src/)...\n`);
