@@ -14,6 +14,7 @@ export interface ServerSettingsLike {
   readonly host?: string;
   readonly auth_key?: string;
   readonly max_body_bytes?: number;
+  readonly tgi_model?: string;
 }
 
 /**

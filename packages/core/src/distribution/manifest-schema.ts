@@ -155,6 +155,13 @@ export const ServerSettings = z
       .positive()
       .default(10_000)
       .describe('How long each provider may take to shut down before it is abandoned. Default 10000.'),
+    tgi_model: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'The model TGI routes (`/generate`, `/generate_stream`, `/`) run on, as they name none. Default: the first llm.',
+      ),
   })
   .strict();
 export type ServerSettings = z.infer<typeof ServerSettings>;
