@@ -1,4 +1,5 @@
 import { defineProviderSpec, type Inference } from '@llama-stack-ts/core';
+import { embeddingProviderInstance } from '@llama-stack-ts/provider-utils/models';
 import { Model2VecConfig, sampleModel2VecConfig } from './model2vec-config.js';
 
 /**
@@ -16,19 +17,9 @@ export const model2VecProviderSpec = defineProviderSpec<Model2VecConfig, Inferen
   async create(config, context) {
     const { Model2VecInference } = await import('./model2vec-inference.js');
     const parsed = Model2VecConfig.parse(config);
-    const implementation = new Model2VecInference({ config: parsed, logger: context.logger });
-    try {
-      for (const model of context.models) await implementation.addModel(model);
-    } catch (error) {
-      await implementation.dispose();
-      throw error;
-    }
-    return {
-      implementation,
-      registerModel: (model) => implementation.addModel(model),
-      health: async () =>
-        implementation.disposed ? { status: 'error', message: 'disposed' } : { status: 'ok' },
-      dispose: () => implementation.dispose(),
-    };
+    return embeddingProviderInstance(
+      new Model2VecInference({ config: parsed, logger: context.logger }),
+      context.models,
+    );
   },
 });

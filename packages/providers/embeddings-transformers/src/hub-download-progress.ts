@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DownloadProgressBar, type ProgressStream } from './download-progress.js';
+import { DownloadProgressBar, type ProgressStream } from '@llama-stack-ts/provider-utils/models';
 
 /** The events transformers.js reports through `progress_callback` while it fetches model files. */
 export interface TransformersProgressEvent {

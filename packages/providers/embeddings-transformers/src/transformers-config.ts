@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: sample configs spell ${env.NAME} literally.
+import { hubModelConfigFields, sampleHubModelConfig } from '@llama-stack-ts/provider-utils/models';
 import { z } from 'zod';
 
 /** ONNX weight variants transformers.js can load: `onnx/model<suffix>.onnx`. */
@@ -19,28 +20,11 @@ export const onnxFileOfDtype: Record<OnnxDtype, string> = {
 
 export const TransformersConfig = z
   .object({
-    model_cache_dir: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        'Where hub models are downloaded, one folder per repository (<dir>/<owner>/<name>). ' +
-          'Default: $LLAMA_STACK_TS_HOME/models, else ~/.llama-stack-ts/models (shared by every distribution).',
-      ),
-    allow_remote_models: z
-      .boolean()
-      .default(true)
-      .describe(
-        'Download a hub model missing from model_cache_dir on first use. Default true; false = offline only.',
-      ),
-    hub_url: z
-      .string()
-      .regex(/^https?:\/\//, 'must be an http(s):// URL')
-      .default('https://huggingface.co')
-      .describe(
-        'The Hugging Face hub (or a mirror) hub models are downloaded from. Default https://huggingface.co. ' +
-          'transformers.js keeps it process-wide (env.remoteHost), so every provider in a process shares one.',
-      ),
+    ...hubModelConfigFields,
+    hub_url: hubModelConfigFields.hub_url.describe(
+      'The Hugging Face hub (or a mirror) hub models are downloaded from. Default https://huggingface.co. ' +
+        'transformers.js keeps it process-wide (env.remoteHost), so every provider in a process shares one.',
+    ),
     dtype: OnnxDtype.default('q8').describe(
       'Which ONNX weights to load (onnx/model_quantized.onnx for q8, onnx/model.onnx for fp32, …). Default q8: ' +
         '4x smaller and faster on CPU, as transformers.js v2 did. A model may override it with metadata.dtype.',
@@ -63,17 +47,6 @@ export const TransformersConfig = z
       .positive()
       .default(32)
       .describe('Texts per forward pass; a longer request is split into several passes. Default 32.'),
-    preload: z
-      .boolean()
-      .default(true)
-      .describe(
-        'Load (and download) every registered model at start-up, so its embedding_dimension is known at once. ' +
-          'Default true; false loads a model on its first request.',
-      ),
-    show_progress: z
-      .boolean()
-      .default(true)
-      .describe('Draw a progress bar on stderr while a model downloads. Default true.'),
   })
   .strict()
   .meta({ id: 'TransformersConfig' });
@@ -83,9 +56,7 @@ export type TransformersConfigInput = z.input<typeof TransformersConfig>;
 /** A config for `distribution.yaml` templates, every setting overridable from the environment. */
 export function sampleTransformersConfig(_dataDir: string): Record<string, unknown> {
   return {
-    model_cache_dir: '${env.LLAMA_STACK_TS_MODEL_CACHE:=~/.llama-stack-ts/models}',
-    allow_remote_models: '${env.LLAMA_STACK_TS_ALLOW_DOWNLOADS:=true}',
-    hub_url: '${env.HF_ENDPOINT:=https://huggingface.co}',
+    ...sampleHubModelConfig(),
     dtype: '${env.LLAMA_STACK_TS_EMBEDDING_DTYPE:=q8}',
   };
 }

@@ -1,38 +1,26 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  type BatchChatCompletionResponse,
-  type BatchCompletionResponse,
-  type ChatCompletionResponse,
-  type ChatCompletionResponseStreamChunk,
-  type CompletionResponse,
-  type CompletionResponseStreamChunk,
-  DisposedError,
   type EmbeddingsRequest,
   type EmbeddingsResponse,
-  type Inference,
   InvalidRequestError,
   type Model,
-  NotFoundError,
-  NotImplementedError,
-  type ProviderLogger,
   type RequestOptions,
 } from '@llama-stack-ts/core';
-import { contentToText } from './content-to-text.js';
-import type { ProgressStream } from './download-progress.js';
-import { ModelDownloadError } from './errors/model-download-error.js';
-import { ModelFilesMissingError } from './errors/model-files-missing-error.js';
+import {
+  type EmbeddingInferenceOptions,
+  EmbeddingOnlyInference,
+  embeddingContentToText,
+  hubCacheFolder,
+  ModelDownloadError,
+  ModelFilesMissingError,
+  type ModelSource,
+  resolveModelSource,
+} from '@llama-stack-ts/provider-utils/models';
 import { ModelLoadError } from './errors/model-load-error.js';
 import { hubDownloadProgress } from './hub-download-progress.js';
 import { type Pooling, poolingModes } from './pooling.js';
 import { readOptionalModelJson } from './read-optional-model-json.js';
-import {
-  defaultModelCacheDir,
-  expandHome,
-  hubCacheFolder,
-  type ModelSource,
-  resolveModelSource,
-} from './resolve-model-source.js';
 import { resolvePooling } from './resolve-pooling.js';
 import {
   onnxFileFor,
@@ -43,13 +31,8 @@ import { OnnxDtype, type TransformersConfig } from './transformers-config.js';
 
 export const transformersProviderType = 'inline::transformers';
 
-export interface TransformersInferenceOptions {
+export interface TransformersInferenceOptions extends EmbeddingInferenceOptions {
   config: TransformersConfig;
-  logger?: ProviderLogger | undefined;
-  /** Where download progress bars go; default `process.stderr`. */
-  progressStream?: ProgressStream | undefined;
-  /** Directory relative model folders resolve from. Default: cwd. */
-  baseDir?: string | undefined;
 }
 
 /**
@@ -62,142 +45,44 @@ export interface TransformersInferenceOptions {
  * (at start-up with `preload`, else on first use) its `metadata.embedding_dimension` is filled in
  * place; `embeddingDimension({ model })` loads the model if needed and returns it.
  */
-export class TransformersInference implements Inference {
+export class TransformersInference extends EmbeddingOnlyInference<SentenceEmbeddingModel> {
   readonly #config: TransformersConfig;
-  readonly #logger: ProviderLogger | undefined;
-  readonly #progressStream: ProgressStream | undefined;
-  readonly #baseDir: string;
-  readonly #cacheDir: string;
-  readonly #models = new Map<string, Model>();
-  readonly #loaded = new Map<string, Promise<SentenceEmbeddingModel>>();
-  #disposed = false;
 
   constructor(options: TransformersInferenceOptions) {
+    super({
+      ...options,
+      providerType: transformersProviderType,
+      preload: options.config.preload,
+      modelCacheDir: options.config.model_cache_dir,
+    });
     this.#config = options.config;
-    this.#logger = options.logger;
-    this.#progressStream = options.progressStream;
-    this.#baseDir = options.baseDir ?? process.cwd();
-    this.#cacheDir = expandHome(options.config.model_cache_dir ?? defaultModelCacheDir());
-  }
-
-  get disposed(): boolean {
-    return this.#disposed;
-  }
-
-  /** Adds a model this provider serves; with `preload`, loads it now and fills its embedding_dimension. */
-  async addModel(model: Model): Promise<void> {
-    this.#guard();
-    if (model.model_type !== 'embedding') {
-      throw new InvalidRequestError(
-        'model_type',
-        `model '${model.identifier}' is registered as ${model.model_type}, but ${transformersProviderType} serves embedding models only; set model_type: embedding.`,
-      );
-    }
-    this.#models.set(model.identifier, model);
-    if (this.#config.preload) {
-      try {
-        await this.#model(model.identifier);
-      } catch (error) {
-        this.#models.delete(model.identifier);
-        throw error;
-      }
-    }
   }
 
   async embeddings(request: EmbeddingsRequest, options: RequestOptions = {}): Promise<EmbeddingsResponse> {
-    this.#guard();
-    const texts = request.contents.map((content, index) => contentToText(content, `contents[${index}]`));
-    const model = await this.#model(request.model);
+    this.guard();
+    const texts = request.contents.map((content, index) =>
+      embeddingContentToText(content, `contents[${index}]`),
+    );
+    const model = await this.loadedModel(request.model);
     options.signal?.throwIfAborted();
     return { embeddings: await model.embed(texts, options.signal) };
   }
 
-  /** The length of the vectors `model` returns (loading it if needed). */
-  async embeddingDimension(request: { model: string }): Promise<number> {
-    this.#guard();
-    return (await this.#model(request.model)).dimension;
-  }
-
-  completion(): Promise<CompletionResponse> {
-    return Promise.reject(new NotImplementedError(transformersProviderType, 'completion'));
-  }
-
-  streamCompletion(): AsyncIterable<CompletionResponseStreamChunk> {
-    throw new NotImplementedError(transformersProviderType, 'streamCompletion');
-  }
-
-  chatCompletion(): Promise<ChatCompletionResponse> {
-    return Promise.reject(new NotImplementedError(transformersProviderType, 'chatCompletion'));
-  }
-
-  streamChatCompletion(): AsyncIterable<ChatCompletionResponseStreamChunk> {
-    throw new NotImplementedError(transformersProviderType, 'streamChatCompletion');
-  }
-
-  batchCompletion(): Promise<BatchCompletionResponse> {
-    return Promise.reject(new NotImplementedError(transformersProviderType, 'batchCompletion'));
-  }
-
-  batchChatCompletion(): Promise<BatchChatCompletionResponse> {
-    return Promise.reject(new NotImplementedError(transformersProviderType, 'batchChatCompletion'));
-  }
-
-  /** Releases every ONNX session; later calls throw `DisposedError`. Idempotent. */
-  async dispose(): Promise<void> {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    const loading = [...this.#loaded.values()];
-    this.#loaded.clear();
-    this.#models.clear();
-    await Promise.allSettled(loading.map(async (model) => (await model).dispose()));
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.dispose();
-  }
-
-  #guard(): void {
-    if (this.#disposed) throw new DisposedError(`The ${transformersProviderType} provider`);
-  }
-
-  /** The loaded model; loads run once per model, and a failed load is retried by the next call. */
-  #model(identifier: string): Promise<SentenceEmbeddingModel> {
-    const model = this.#models.get(identifier);
-    if (!model) {
-      return Promise.reject(
-        new NotFoundError(
-          'model',
-          identifier,
-          `It is not registered with this ${transformersProviderType} provider; register it under \`models:\` with its provider_id.`,
-        ),
-      );
-    }
-    let loading = this.#loaded.get(identifier);
-    if (!loading) {
-      loading = this.#load(model);
-      this.#loaded.set(identifier, loading);
-      loading.catch(() => {
-        if (this.#loaded.get(identifier) === loading) this.#loaded.delete(identifier);
-      });
-    }
-    return loading;
-  }
-
-  async #load(model: Model): Promise<SentenceEmbeddingModel> {
+  protected async loadModel(model: Model): Promise<SentenceEmbeddingModel> {
     const started = performance.now();
     const metadata = model.metadata;
     let source: ModelSource;
     try {
-      source = resolveModelSource(model.provider_resource_id, this.#baseDir);
+      source = resolveModelSource(model.provider_resource_id, this.baseDir, {
+        exampleHubId: 'hf:Xenova/all-MiniLM-L6-v2',
+      });
     } catch (error) {
       throw new InvalidRequestError('provider_model_id', (error as Error).message);
     }
     const dtype = readMetadataDtype(model) ?? this.#config.dtype;
     const required = ['config.json', 'tokenizer.json', onnxFileFor(dtype)];
     const folder =
-      source.kind === 'local'
-        ? source.folder
-        : hubCacheFolder(this.#cacheDir, source.repoId, source.revision);
+      source.kind === 'local' ? source.folder : hubCacheFolder(this.cacheDir, source.repoId, source.revision);
     const missing = required.filter((file) => !existsSync(join(folder, file)));
     const downloading = source.kind === 'hub' && missing.length > 0;
     if (missing.length > 0 && !(downloading && this.#config.allow_remote_models)) {
@@ -229,16 +114,16 @@ export class TransformersInference implements Inference {
 
     const load: PretrainedLoadOptions = {
       local_files_only: source.kind === 'local' || !this.#config.allow_remote_models,
-      cache_dir: this.#cacheDir,
+      cache_dir: this.cacheDir,
       revision: source.kind === 'hub' ? source.revision : 'main',
     };
     if (downloading && source.kind === 'hub') {
-      this.#logger?.info(`downloading embedding model '${source.repoId}' into ${folder}`, { files: missing });
+      this.logger?.info(`downloading embedding model '${source.repoId}' into ${folder}`, { files: missing });
       if (this.#config.show_progress) {
         load.progress_callback = hubDownloadProgress({
           repoId: source.repoId,
           cacheFolder: folder,
-          stream: this.#progressStream,
+          stream: this.progressStream,
         });
       }
     }
@@ -255,13 +140,12 @@ export class TransformersInference implements Inference {
         normalize: typeof metadata.normalize === 'boolean' ? metadata.normalize : true,
         maxTokens,
         maxBatchSize: this.#config.max_batch_size,
-        logger: this.#logger,
+        logger: this.logger,
       });
     } catch (error) {
       throw classifyLoadError(error, model, source, folder, remoteBase);
     }
-    model.metadata.embedding_dimension = loaded.dimension;
-    this.#logger?.info(`loaded embedding model '${model.identifier}'`, {
+    this.logger?.info(`loaded embedding model '${model.identifier}'`, {
       source: source.kind === 'local' ? source.folder : `${source.repoId}@${source.revision}`,
       dtype,
       pooling: `${pooling.pooling} (from ${pooling.reason})`,
@@ -283,13 +167,12 @@ export class TransformersInference implements Inference {
     const layout =
       'A transformers.js model folder holds config.json, tokenizer.json (with tokenizer_config.json) and onnx/model*.onnx. ';
     if (source.kind === 'hub') {
-      return new ModelFilesMissingError({
+      return ModelFilesMissingError.downloadsOff({
         modelId: model.identifier,
-        folder: `the model cache ${folder}`,
+        folder,
         missing,
-        fix:
-          `Downloads are off (allow_remote_models: false): turn them on to fetch '${source.repoId}' from ${this.#config.hub_url}, ` +
-          'or copy the model files into that folder, or set provider_model_id to a local folder.',
+        repoId: source.repoId,
+        hubUrl: this.#config.hub_url,
       });
     }
     if (!existsSync(folder)) {
@@ -298,7 +181,7 @@ export class TransformersInference implements Inference {
         folder: `the folder ${folder} does not exist; it`,
         missing,
         fix:
-          `${layout}Check provider_model_id (a relative path resolves from ${this.#baseDir}), ` +
+          `${layout}Check provider_model_id (a relative path resolves from ${this.baseDir}), ` +
           'or set provider_model_id to a hub id such as hf:Xenova/all-MiniLM-L6-v2 to download it on first use.',
       });
     }

@@ -1,4 +1,5 @@
 import { defineProviderSpec, type Inference } from '@llama-stack-ts/core';
+import { embeddingProviderInstance } from '@llama-stack-ts/provider-utils/models';
 import { sampleTransformersConfig, TransformersConfig } from './transformers-config.js';
 
 /**
@@ -17,19 +18,9 @@ export const transformersProviderSpec = defineProviderSpec<TransformersConfig, I
     // Lazy: transformers.js and onnxruntime load only when a distribution uses this provider.
     const { TransformersInference } = await import('./transformers-inference.js');
     const parsed = TransformersConfig.parse(config);
-    const implementation = new TransformersInference({ config: parsed, logger: context.logger });
-    try {
-      for (const model of context.models) await implementation.addModel(model);
-    } catch (error) {
-      await implementation.dispose();
-      throw error;
-    }
-    return {
-      implementation,
-      registerModel: (model) => implementation.addModel(model),
-      health: async () =>
-        implementation.disposed ? { status: 'error', message: 'disposed' } : { status: 'ok' },
-      dispose: () => implementation.dispose(),
-    };
+    return embeddingProviderInstance(
+      new TransformersInference({ config: parsed, logger: context.logger }),
+      context.models,
+    );
   },
 });

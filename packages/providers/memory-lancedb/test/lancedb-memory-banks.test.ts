@@ -619,16 +619,17 @@ describeWithModel('inline::lancedb memory banks', () => {
 
     it('answers 404 for an unknown bank on every operation', async () => {
       const bank_uuid = 'nope';
+      // Started one at a time, so no rejection waits unobserved while an earlier one is awaited.
       const calls = [
-        banks.insertDocuments({ bank_uuid, documents: [] }),
-        banks.updateDocuments({ bank_uuid, documents: [] }),
-        banks.getDocuments({ bank_uuid, document_uuids: ['x'] }),
-        banks.deleteDocuments({ bank_uuid, document_uuids: ['x'] }),
-        banks.queryDocuments(queryRequest('x', {}, bank_uuid)),
-        banks.dropMemoryBank({ bank_uuid }),
+        () => banks.insertDocuments({ bank_uuid, documents: [] }),
+        () => banks.updateDocuments({ bank_uuid, documents: [] }),
+        () => banks.getDocuments({ bank_uuid, document_uuids: ['x'] }),
+        () => banks.deleteDocuments({ bank_uuid, document_uuids: ['x'] }),
+        () => banks.queryDocuments(queryRequest('x', {}, bank_uuid)),
+        () => banks.dropMemoryBank({ bank_uuid }),
       ];
       for (const call of calls) {
-        const error = await failure(call);
+        const error = await failure(call());
         expect(error).toBeInstanceOf(NotFoundError);
         expect(error.status).toBe(404);
         expect(error.message).toContain("memory bank 'nope'");

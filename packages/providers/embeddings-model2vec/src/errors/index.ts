@@ -1,3 +1,2 @@
-export { ModelDownloadError } from './model-download-error.js';
-export { ModelFilesMissingError } from './model-files-missing-error.js';
+export { ModelDownloadError, ModelFilesMissingError } from '@llama-stack-ts/provider-utils/models';
 export { ModelFormatError } from './model-format-error.js';

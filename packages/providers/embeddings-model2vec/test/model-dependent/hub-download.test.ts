@@ -1,56 +1,26 @@
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Model, ProviderInstance } from '@llama-stack-ts/core';
+import { downloadHubFiles, ModelDownloadError } from '@llama-stack-ts/provider-utils/models';
+import {
+  type LoopbackHub,
+  RecordingLogger,
+  startLoopbackHub,
+  testModel,
+} from '@llama-stack-ts/provider-utils/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelDownloadError } from '../../src/errors/model-download-error.js';
-import { downloadHubFiles } from '../../src/hub-download.js';
 import { Model2VecInference } from '../../src/model2vec-inference.js';
 import { model2VecProviderSpec } from '../../src/model2vec-provider-spec.js';
-import { RecordingLogger } from '../support/silent-logger.js';
-import { testModel } from '../support/test-models.js';
 
 const modelFolder = testModel('minishlab/test-model-vocab-quantized', 'model.safetensors');
 
-/**
- * A loopback stand-in for the hub: serves the shared test model at
- * `/<owner>/<name>/resolve/<revision>/<file>` the way the hub does, and counts the requests.
- */
-function startHub(folder: string) {
-  const requests: string[] = [];
-  const server: Server = createServer((request, response) => {
-    requests.push(request.url ?? '');
-    const match = /^\/minishlab\/test-model-vocab-quantized\/resolve\/main\/([\w.]+)$/.exec(
-      request.url ?? '',
-    );
-    const file = match && join(folder, match[1]!);
-    if (!file || !existsSync(file)) {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('Entry not found');
-      return;
-    }
-    response.writeHead(200, { 'content-length': String(statSync(file).size) });
-    createReadStream(file).pipe(response);
-  });
-  return new Promise<{ url: string; requests: string[]; close: () => Promise<void> }>((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        requests,
-        close: () => new Promise((done) => server.close(() => done())),
-      });
-    });
-  });
-}
-
 describe.skipIf(!modelFolder)('inline::model2vec downloads a hub model on first use', () => {
-  let hub: Awaited<ReturnType<typeof startHub>>;
+  let hub: LoopbackHub;
   const cacheDir = mkdtempSync(join(tmpdir(), 'model2vec-cache-'));
 
   beforeAll(async () => {
-    hub = await startHub(modelFolder!);
+    hub = await startLoopbackHub({ repoId: 'minishlab/test-model-vocab-quantized', folder: modelFolder! });
   });
   afterAll(async () => {
     await hub.close();

@@ -9,14 +9,13 @@ import {
   NotImplementedError,
   type ProviderInstance,
 } from '@llama-stack-ts/core';
+import { ModelFilesMissingError } from '@llama-stack-ts/provider-utils/models';
+import { RecordingLogger, testModel } from '@llama-stack-ts/provider-utils/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelFilesMissingError } from '../../src/errors/model-files-missing-error.js';
 import type { Model2VecInference } from '../../src/model2vec-inference.js';
 import { Model2VecModel } from '../../src/model2vec-model.js';
 import { model2VecProviderSpec } from '../../src/model2vec-provider-spec.js';
 import { parseSafetensors, toFloat32, toFloat64, toInt32 } from '../../src/read-safetensors.js';
-import { RecordingLogger } from '../support/silent-logger.js';
-import { testModel } from '../support/test-models.js';
 
 const modelFolder = testModel('minishlab/test-model-vocab-quantized', 'model.safetensors');
 

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStack, type Inference, InvalidRequestError, silentLogger } from '@llama-stack-ts/core';
+import { testModel } from '@llama-stack-ts/provider-utils/test';
 import { afterAll, describe, expect, it } from 'vitest';
 import { model2VecProviderSpec } from '../../src/model2vec-provider-spec.js';
-import { testModel } from '../support/test-models.js';
 
 const modelFolder = testModel('minishlab/test-model-vocab-quantized', 'model.safetensors');
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { testModel } from '@llama-stack-ts/provider-utils/test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Model2VecTokenizer } from '../../src/model2vec-tokenizer.js';
-import { testModel } from '../support/test-models.js';
 
 const modelFolder = testModel('minishlab/test-model-vocab-quantized', 'tokenizer.json');
 

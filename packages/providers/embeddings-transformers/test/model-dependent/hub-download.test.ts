@@ -1,49 +1,20 @@
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Model } from '@llama-stack-ts/core';
+import { ModelDownloadError } from '@llama-stack-ts/provider-utils/models';
+import {
+  type LoopbackHub,
+  RecordingLogger,
+  startLoopbackHub,
+  testModel,
+} from '@llama-stack-ts/provider-utils/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelDownloadError } from '../../src/errors/model-download-error.js';
 import { TransformersConfig } from '../../src/transformers-config.js';
 import { TransformersInference } from '../../src/transformers-inference.js';
-import { RecordingLogger } from '../support/silent-logger.js';
-import { testModel } from '../support/test-models.js';
 
 const modelFolder = testModel('synthetic/tiny-random-bert-embedder', 'onnx/model_quantized.onnx');
 const repoId = 'test-org/tiny-random-bert-embedder';
-
-/**
- * A loopback stand-in for the hub: serves the shared test model at
- * `/<owner>/<name>/resolve/main/<path>` as the hub does, 404 for anything else, and counts requests.
- */
-function startHub(folder: string) {
-  const requests: string[] = [];
-  const server: Server = createServer((request, response) => {
-    const url = decodeURIComponent(request.url ?? '');
-    requests.push(url);
-    const prefix = `/${repoId}/resolve/main/`;
-    const file =
-      url.startsWith(prefix) && !url.includes('..') ? join(folder, url.slice(prefix.length)) : undefined;
-    if (!file || !existsSync(file) || !statSync(file).isFile()) {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('Entry not found');
-      return;
-    }
-    response.writeHead(200, { 'content-length': String(statSync(file).size) });
-    createReadStream(file).pipe(response);
-  });
-  return new Promise<{ url: string; requests: string[]; close: () => Promise<void> }>((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        requests,
-        close: () => new Promise((done) => server.close(() => done())),
-      });
-    });
-  });
-}
 
 const hubModel = (identifier = 'tiny-hub', reference = `hf:${repoId}`): Model => ({
   identifier,
@@ -56,11 +27,11 @@ const hubModel = (identifier = 'tiny-hub', reference = `hf:${repoId}`): Model =>
 describe.skipIf(!modelFolder)(
   'inline::transformers downloads a hub model on first use (transformers.js hub loading)',
   () => {
-    let hub: Awaited<ReturnType<typeof startHub>>;
+    let hub: LoopbackHub;
     const cacheDir = mkdtempSync(join(tmpdir(), 'transformers-cache-'));
 
     beforeAll(async () => {
-      hub = await startHub(modelFolder!);
+      hub = await startLoopbackHub({ repoId, folder: modelFolder! });
     });
     afterAll(async () => {
       await hub.close();

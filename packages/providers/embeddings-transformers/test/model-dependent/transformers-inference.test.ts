@@ -9,12 +9,11 @@ import {
   NotImplementedError,
   type ProviderInstance,
 } from '@llama-stack-ts/core';
+import { ModelFilesMissingError } from '@llama-stack-ts/provider-utils/models';
+import { RecordingLogger, testModel } from '@llama-stack-ts/provider-utils/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelFilesMissingError } from '../../src/errors/model-files-missing-error.js';
 import type { TransformersInference } from '../../src/transformers-inference.js';
 import { transformersProviderSpec } from '../../src/transformers-provider-spec.js';
-import { RecordingLogger } from '../support/silent-logger.js';
-import { testModel } from '../support/test-models.js';
 
 // Random weights over the real all-MiniLM WordPiece vocabulary: it proves the wiring, not meaning.
 const modelFolder = testModel('synthetic/tiny-random-bert-embedder', 'onnx/model_quantized.onnx');

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStack, type Inference, InvalidRequestError, silentLogger } from '@llama-stack-ts/core';
+import { testModel } from '@llama-stack-ts/provider-utils/test';
 import { afterAll, describe, expect, it } from 'vitest';
 import { transformersProviderSpec } from '../../src/transformers-provider-spec.js';
-import { testModel } from '../support/test-models.js';
 
 const modelFolder = testModel('synthetic/tiny-random-bert-embedder', 'onnx/model_quantized.onnx');
 

@@ -22,4 +22,22 @@ export class ModelFilesMissingError extends StackError {
     this.folder = options.folder;
     this.missing = options.missing;
   }
+
+  /** A hub model missing from the cache while downloads are off: names the three ways out. */
+  static downloadsOff(options: {
+    modelId: string;
+    folder: string;
+    missing: readonly string[];
+    repoId: string;
+    hubUrl: string;
+  }): ModelFilesMissingError {
+    return new ModelFilesMissingError({
+      modelId: options.modelId,
+      folder: `the model cache ${options.folder}`,
+      missing: options.missing,
+      fix:
+        `Downloads are off (allow_remote_models: false): turn them on to fetch '${options.repoId}' from ${options.hubUrl}, ` +
+        'or copy the model files into that folder, or set provider_model_id to a local folder.',
+    });
+  }
 }

@@ -6,7 +6,7 @@ export interface ProgressStream {
 }
 
 export interface DownloadProgressBarOptions {
-  /** What is downloaded, e.g. `minishlab/potion-base-8M model.safetensors`. */
+  /** What is downloaded, e.g. `minishlab/potion-base-8M model.safetensors` or `Xenova/all-MiniLM-L6-v2 onnx/model_quantized.onnx`. */
   label: string;
   stream?: ProgressStream;
   /** Milliseconds between two redraws on a terminal. Default 100. */

@@ -20,8 +20,6 @@ export const testModelsDir = resolve(
   process.env.LLAMA_STACK_TS_TEST_MODELS ?? '../shared/models',
 );
 
-const required = process.env.LLAMA_STACK_TS_REQUIRE_MODELS === '1';
-
 /**
  * The folder of a test model, or undefined when it is missing (the suite then skips). With
  * `LLAMA_STACK_TS_REQUIRE_MODELS=1` (CI) a missing model throws, so the suite fails instead.
@@ -29,7 +27,7 @@ const required = process.env.LLAMA_STACK_TS_REQUIRE_MODELS === '1';
 export function testModel(relativePath: string, requiredFile: string): string | undefined {
   const folder = join(testModelsDir, relativePath);
   if (existsSync(join(folder, requiredFile))) return folder;
-  if (required) {
+  if (process.env.LLAMA_STACK_TS_REQUIRE_MODELS === '1') {
     throw new Error(
       `test model ${join(folder, requiredFile)} is missing and LLAMA_STACK_TS_REQUIRE_MODELS=1; ` +
         'set LLAMA_STACK_TS_TEST_MODELS to the folder holding shared/models (see shared/models/SOURCES.md).',

@@ -5,10 +5,10 @@ import { type Content, InvalidRequestError } from '@llama-stack-ts/core';
  * a space (as Llama Stack does); a `data:` attachment of a text/* type is decoded. Other attachments
  * (images, remote URLs) cannot be embedded by a text model and are rejected naming the item.
  */
-export function contentToText(content: Content, field: string): string {
+export function embeddingContentToText(content: Content, field: string): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    return content.map((piece, index) => contentToText(piece, `${field}[${index}]`)).join(' ');
+    return content.map((piece, index) => embeddingContentToText(piece, `${field}[${index}]`)).join(' ');
   }
   const decoded = decodeTextDataUrl(content.url, content.mime_type);
   if (decoded !== undefined) return decoded;

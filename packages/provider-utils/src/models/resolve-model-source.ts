@@ -9,14 +9,24 @@ export type ModelSource =
 
 const hubRepoId = /^[\w.-]+\/[\w.-]+$/;
 
+export interface ResolveModelSourceOptions {
+  /** The hub id a malformed reference's error suggests, e.g. `hf:Xenova/all-MiniLM-L6-v2`. */
+  exampleHubId?: string | undefined;
+}
+
 /**
  * Reads a model's `provider_resource_id`: `hf:owner/name[@revision]` and a bare `owner/name[@revision]`
  * name a hub repository; an absolute path, `./x`, `../x`, `~/x`, `file://x`, or any relative path
  * that exists (from `baseDir`) names a folder. A bare `owner/name` that is also an existing folder is
  * read as the folder, so a checkout of a model beside the manifest is used as it is.
  */
-export function resolveModelSource(resourceId: string, baseDir: string = process.cwd()): ModelSource {
-  if (resourceId.startsWith('hf:')) return parseHubId(resourceId.slice(3), resourceId);
+export function resolveModelSource(
+  resourceId: string,
+  baseDir: string = process.cwd(),
+  options: ResolveModelSourceOptions = {},
+): ModelSource {
+  const example = options.exampleHubId ?? 'hf:minishlab/potion-base-8M';
+  if (resourceId.startsWith('hf:')) return parseHubId(resourceId.slice(3), resourceId, example);
   if (resourceId.startsWith('file://'))
     return { kind: 'local', folder: resolve(new URL(resourceId).pathname) };
   if (resourceId === '~' || resourceId.startsWith('~/')) {
@@ -28,17 +38,17 @@ export function resolveModelSource(resourceId: string, baseDir: string = process
   const asPath = resolve(baseDir, resourceId);
   if (existsSync(asPath)) return { kind: 'local', folder: asPath };
   const [repoId] = resourceId.split('@');
-  if (repoId && hubRepoId.test(repoId)) return parseHubId(resourceId, resourceId);
+  if (repoId && hubRepoId.test(repoId)) return parseHubId(resourceId, resourceId, example);
   return { kind: 'local', folder: asPath };
 }
 
-function parseHubId(reference: string, original: string): ModelSource {
+function parseHubId(reference: string, original: string, example: string): ModelSource {
   const at = reference.indexOf('@');
   const repoId = at === -1 ? reference : reference.slice(0, at);
   const revision = at === -1 ? 'main' : reference.slice(at + 1);
   if (!hubRepoId.test(repoId) || repoId.includes('..') || revision.length === 0) {
     throw new TypeError(
-      `'${original}' is not a hub model reference; write hf:<owner>/<name> (optionally @<revision>), e.g. hf:minishlab/potion-base-8M.`,
+      `'${original}' is not a hub model reference; write hf:<owner>/<name> (optionally @<revision>), e.g. ${example}.`,
     );
   }
   return { kind: 'hub', repoId, revision };

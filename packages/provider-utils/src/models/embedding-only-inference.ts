@@ -1,0 +1,179 @@
+import {
+  type BatchChatCompletionResponse,
+  type BatchCompletionResponse,
+  type ChatCompletionResponse,
+  type ChatCompletionResponseStreamChunk,
+  type CompletionResponse,
+  type CompletionResponseStreamChunk,
+  DisposedError,
+  type EmbeddingsRequest,
+  type EmbeddingsResponse,
+  type Inference,
+  InvalidRequestError,
+  type Model,
+  NotFoundError,
+  NotImplementedError,
+  type ProviderLogger,
+  type RequestOptions,
+} from '@llama-stack-ts/core';
+import type { ProgressStream } from './download-progress.js';
+import { resolveModelCacheDir } from './hub-model-config.js';
+
+/** What an embedding provider keeps per loaded model: at least the vector length. */
+export interface LoadedEmbeddingModel {
+  readonly dimension: number;
+  /** Releases what the model holds (an ONNX session); called once, when the provider is disposed. */
+  dispose?(): unknown;
+}
+
+/** What a caller gives an embedding provider besides its config. */
+export interface EmbeddingInferenceOptions {
+  logger?: ProviderLogger | undefined;
+  /** Where download progress bars go; default `process.stderr`. */
+  progressStream?: ProgressStream | undefined;
+  /** Directory relative model folders resolve from. Default: cwd. */
+  baseDir?: string | undefined;
+}
+
+export interface EmbeddingOnlyInferenceOptions extends EmbeddingInferenceOptions {
+  /** `inline::model2vec`, `inline::transformers`: named in every error. */
+  providerType: string;
+  /** Load every model as it is added, so its `embedding_dimension` is known at once. */
+  preload: boolean;
+  /** The configured `model_cache_dir`; default: the cache shared by every distribution. */
+  modelCacheDir?: string | undefined;
+}
+
+/**
+ * The part every embedding-only inference provider shares: the registered models, loading each one
+ * once (a failed load is retried by the next call), writing `metadata.embedding_dimension` once it
+ * is known, the `NotImplementedError` of the llm operations, and the dispose contract. A subclass
+ * implements `loadModel` and `embeddings`.
+ */
+export abstract class EmbeddingOnlyInference<Loaded extends LoadedEmbeddingModel> implements Inference {
+  readonly providerType: string;
+  protected readonly logger: ProviderLogger | undefined;
+  protected readonly progressStream: ProgressStream | undefined;
+  protected readonly baseDir: string;
+  /** Where hub models are downloaded, `~` expanded. */
+  protected readonly cacheDir: string;
+  readonly #preload: boolean;
+  readonly #models = new Map<string, Model>();
+  readonly #loaded = new Map<string, Promise<Loaded>>();
+  #disposed = false;
+
+  protected constructor(options: EmbeddingOnlyInferenceOptions) {
+    this.providerType = options.providerType;
+    this.logger = options.logger;
+    this.progressStream = options.progressStream;
+    this.baseDir = options.baseDir ?? process.cwd();
+    this.cacheDir = resolveModelCacheDir(options.modelCacheDir);
+    this.#preload = options.preload;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Adds a model this provider serves; with `preload`, loads it now and fills its embedding_dimension. */
+  async addModel(model: Model): Promise<void> {
+    this.guard();
+    if (model.model_type !== 'embedding') {
+      throw new InvalidRequestError(
+        'model_type',
+        `model '${model.identifier}' is registered as ${model.model_type}, but ${this.providerType} serves embedding models only; set model_type: embedding.`,
+      );
+    }
+    this.#models.set(model.identifier, model);
+    if (this.#preload) {
+      try {
+        await this.loadedModel(model.identifier);
+      } catch (error) {
+        this.#models.delete(model.identifier);
+        throw error;
+      }
+    }
+  }
+
+  abstract embeddings(request: EmbeddingsRequest, options?: RequestOptions): Promise<EmbeddingsResponse>;
+
+  /** The length of the vectors `model` returns (loading it if needed). */
+  async embeddingDimension(request: { model: string }): Promise<number> {
+    this.guard();
+    return (await this.loadedModel(request.model)).dimension;
+  }
+
+  completion(): Promise<CompletionResponse> {
+    return Promise.reject(new NotImplementedError(this.providerType, 'completion'));
+  }
+
+  streamCompletion(): AsyncIterable<CompletionResponseStreamChunk> {
+    throw new NotImplementedError(this.providerType, 'streamCompletion');
+  }
+
+  chatCompletion(): Promise<ChatCompletionResponse> {
+    return Promise.reject(new NotImplementedError(this.providerType, 'chatCompletion'));
+  }
+
+  streamChatCompletion(): AsyncIterable<ChatCompletionResponseStreamChunk> {
+    throw new NotImplementedError(this.providerType, 'streamChatCompletion');
+  }
+
+  batchCompletion(): Promise<BatchCompletionResponse> {
+    return Promise.reject(new NotImplementedError(this.providerType, 'batchCompletion'));
+  }
+
+  batchChatCompletion(): Promise<BatchChatCompletionResponse> {
+    return Promise.reject(new NotImplementedError(this.providerType, 'batchChatCompletion'));
+  }
+
+  /** Releases every loaded model; later calls throw `DisposedError`. Idempotent. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const loading = [...this.#loaded.values()];
+    this.#loaded.clear();
+    this.#models.clear();
+    await Promise.allSettled(loading.map(async (model) => (await model).dispose?.()));
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+
+  /** Loads a registered model's files; runs once per model (again only after a failure). */
+  protected abstract loadModel(model: Model): Promise<Loaded>;
+
+  protected guard(): void {
+    if (this.#disposed) throw new DisposedError(`The ${this.providerType} provider`);
+  }
+
+  /** The loaded model, or `NotFoundError` for one this provider was not given. */
+  protected loadedModel(identifier: string): Promise<Loaded> {
+    const model = this.#models.get(identifier);
+    if (!model) {
+      return Promise.reject(
+        new NotFoundError(
+          'model',
+          identifier,
+          `It is not registered with this ${this.providerType} provider; register it under \`models:\` with its provider_id.`,
+        ),
+      );
+    }
+    let loading = this.#loaded.get(identifier);
+    if (!loading) {
+      loading = this.#load(model);
+      this.#loaded.set(identifier, loading);
+      loading.catch(() => {
+        if (this.#loaded.get(identifier) === loading) this.#loaded.delete(identifier);
+      });
+    }
+    return loading;
+  }
+
+  async #load(model: Model): Promise<Loaded> {
+    const loaded = await this.loadModel(model);
+    model.metadata.embedding_dimension = loaded.dimension;
+    return loaded;
+  }
+}

@@ -1,0 +1,26 @@
+export { type DownloadHubFilesOptions, downloadHubFiles } from './download-hub-files.js';
+export {
+  DownloadProgressBar,
+  type DownloadProgressBarOptions,
+  formatBytes,
+  type ProgressStream,
+} from './download-progress.js';
+export { embeddingContentToText } from './embedding-content-to-text.js';
+export {
+  type EmbeddingInferenceOptions,
+  EmbeddingOnlyInference,
+  type EmbeddingOnlyInferenceOptions,
+  type LoadedEmbeddingModel,
+} from './embedding-only-inference.js';
+export { embeddingProviderInstance } from './embedding-provider-instance.js';
+export { ModelDownloadError } from './errors/model-download-error.js';
+export { ModelFilesMissingError } from './errors/model-files-missing-error.js';
+export { hubModelConfigFields, resolveModelCacheDir, sampleHubModelConfig } from './hub-model-config.js';
+export {
+  defaultModelCacheDir,
+  expandHome,
+  hubCacheFolder,
+  type ModelSource,
+  type ResolveModelSourceOptions,
+  resolveModelSource,
+} from './resolve-model-source.js';
