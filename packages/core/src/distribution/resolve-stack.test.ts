@@ -158,7 +158,7 @@ shields:
       /unknown key 'thread'.*Allowed here: model_path, threads/,
     );
     expect(byPath.get('providers.safety[0].provider_type')).toMatch(
-      /unknown provider_type 'inline::nonexistent' for the 'safety' API\. Known: .*inline::llama-guard.*inline::scripted-safety/,
+      /unknown provider_type 'inline::nonexistent' for the 'safety' API\. Known: .*inline::scripted-safety/,
     );
     expect(byPath.get('providers.agentic_system[0]')).toMatch(
       /API dependency cycle agentic_system -> memory_banks -> agentic_system: providers.agentic_system\[0\] \(inline::scripted-agents\) needs memory_banks; providers.memory_banks\[0\] \(inline::loopy-memory\) needs agentic_system/,

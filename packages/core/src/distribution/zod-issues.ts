@@ -56,7 +56,8 @@ function unknownKeyMessage(path: readonly PropertyKey[], key: string, allowed: r
 }
 
 function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined)
+  // zod 4 keeps the input out of issues unless asked, so a missing value shows only in the message.
+  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined'))
     return `required (expected ${issue.expected})`;
   return issue.message.replace(/^Invalid input: /, '');
 }
