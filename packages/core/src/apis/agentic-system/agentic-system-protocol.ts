@@ -7,12 +7,14 @@ import type {
   AgenticSystemExecuteResponseStreamChunk,
   DeleteAgenticSystemRequest,
 } from './agentic-system-schemas.js';
+import type { AgenticSystemSessions } from './agentic-system-session-protocol.js';
 
 /**
  * Agents: a model with instructions, tools, memory banks and shields, run turn by turn. An unknown
  * `agent_uuid` throws `NotFoundError`; creating an agent under an existing uuid throws `ConflictError`.
+ * Server-side sessions (`AgenticSystemSessions`, experimental) are optional: without them the server answers 501.
  */
-export interface AgenticSystem {
+export interface AgenticSystem extends Partial<AgenticSystemSessions> {
   /** Creates an agent; when the request has no `uuid`, the implementation generates one. */
   createAgenticSystem(
     request: AgenticSystemCreateRequest,

@@ -9,6 +9,7 @@ import {
   AgenticSystemExecuteResponseStreamChunk,
   DeleteAgenticSystemRequest,
 } from './agentic-system-schemas.js';
+import { agenticSystemSessionRoutes } from './agentic-system-session-routes.js';
 
 export const agenticSystemRoutes = defineRoutes<AgenticSystem>()([
   {
@@ -43,4 +44,5 @@ export const agenticSystemRoutes = defineRoutes<AgenticSystem>()([
     query: DeleteAgenticSystemRequest,
     response: z.null(),
   },
+  ...agenticSystemSessionRoutes,
 ]);

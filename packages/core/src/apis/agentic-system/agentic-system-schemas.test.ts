@@ -31,12 +31,17 @@ const user = { role: 'user', content: 'hi' } as const;
 describeRouteFixtures(fileURLToPath(new URL('./__fixtures__', import.meta.url)), routes);
 
 describe('agentic system routes', () => {
-  it('has the draft routes with their exact methods and paths', () => {
+  it('has the draft routes with their exact methods and paths, then the experimental session routes', () => {
     expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual([
       'POST /agentic_system/create',
       'POST /agentic_system/execute',
       'DELETE /agentic_system/delete',
+      'POST /agentic_system/session/create',
+      'POST /agentic_system/turn/create',
+      'GET /agentic_system/session/get',
+      'DELETE /agentic_system/session/delete',
     ]);
+    expect(routes.slice(3).every((route) => route.experimental === true)).toBe(true);
   });
 
   it('streams execute on request, through streamExecute', () => {

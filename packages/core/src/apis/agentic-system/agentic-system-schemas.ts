@@ -11,6 +11,7 @@ import {
   ToolDefinition,
   ToolResponse,
 } from '../common/common-schemas.js';
+import { ToolChoice } from '../inference/inference-schemas.js';
 import { MemoryBankDocument } from '../memory-banks/memory-banks-schemas.js';
 
 /**
@@ -126,6 +127,15 @@ export const AgenticSystemCreateRequest = z
     sampling_params: SamplingParams.prefault({}).describe(
       'How the model samples. An extension of the draft; the SamplingParams defaults (greedy) when absent.',
     ),
+    tool_choice: ToolChoice.optional().describe(
+      "Tool choice of the first inference of each turn ('auto' when absent; later inferences of the turn use 'auto'). An extension.",
+    ),
+    max_infer_iters: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Most model inferences in one turn; the provider config sets the default. An extension.'),
   })
   .meta({ id: 'AgenticSystemCreateRequest' });
 export type AgenticSystemCreateRequest = z.infer<typeof AgenticSystemCreateRequest>;
