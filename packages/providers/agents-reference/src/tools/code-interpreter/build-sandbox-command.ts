@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * How a run is isolated, decided once per process by `detectCodeInterpreterSandbox`:
+ * - `root`: the server runs as root. New mount/net/pid/ipc/uts namespaces; the code runs under a
+ *   throwaway uid (so RLIMIT_NPROC applies: it is never enforced on uid 0) with no capabilities.
+ * - `user-namespace`: the server runs unprivileged. The same namespaces inside a new user namespace
+ *   (the kernel must allow unprivileged user namespaces); capabilities are dropped before exec.
+ * - `none`: a plain subprocess with resource limits only (explicit opt-in).
+ */
+export type SandboxMode = 'root' | 'user-namespace' | 'none';
+
+/** Absolute paths of the util-linux tools the sandbox is built with. */
+export interface SandboxTools {
+  sh: string;
+  unshare: string;
+  mount: string;
+  setpriv: string;
+  prlimit: string;
+}
+
+export interface SandboxLimits {
+  addressSpaceBytes: number;
+  cpuSeconds: number;
+  fileBytes: number;
+  processes: number;
+}
+
+export interface SandboxCommandInput {
+  mode: SandboxMode;
+  /** Required unless mode is `none` (where `prlimit` is used if present). */
+  tools: Partial<SandboxTools>;
+  workDir: string;
+  /** uid/gid the code runs as in `root` mode. */
+  sandboxUid: number;
+  limits: SandboxLimits;
+  /** The interpreter and its arguments. */
+  argv: string[];
+}
+
+export interface SandboxCommand {
+  command: string;
+  args: string[];
+}
+
+/** Exit status of the setup script when it cannot build the sandbox (distinct from the code's own). */
+export const SANDBOX_SETUP_FAILURE_EXIT_CODE = 125;
+export const SANDBOX_SETUP_FAILURE_PREFIX = 'code-interpreter-sandbox:';
+
+/**
+ * Builds the command line of one run. In namespace modes it is
+ * `unshare <namespaces> sh -c <setup> ... setpriv <drop privileges> prlimit <limits> <interpreter>`:
+ * the setup script runs as (namespace) root inside the new mount namespace, makes every mount
+ * read-only except the work directory, mounts a /proc of the new PID namespace, then execs down.
+ */
+export function buildSandboxCommand(input: SandboxCommandInput): SandboxCommand {
+  const limited = prlimitArgv(input.tools.prlimit, input.limits, input.argv);
+  if (input.mode === 'none') {
+    const [command, ...args] = limited;
+    return { command: command as string, args };
+  }
+  const tools = input.tools as SandboxTools;
+  const drop =
+    input.mode === 'root'
+      ? [
+          tools.setpriv,
+          `--reuid=${input.sandboxUid}`,
+          `--regid=${input.sandboxUid}`,
+          '--clear-groups',
+          '--inh-caps=-all',
+          '--bounding-set=-all',
+          '--no-new-privs',
+          '--',
+        ]
+      : // Inside a user namespace the code stays namespace-root but without any capability: an
+        // empty bounding set means exec grants none, so it cannot undo the read-only remounts.
+        [tools.setpriv, '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--'];
+  const script = setupScript(tools, readMountPoints(), [...drop, ...limited]);
+  const namespaces = ['--net', '--mount', '--pid', '--ipc', '--uts', '--fork', '--kill-child'];
+  if (input.mode === 'user-namespace') namespaces.unshift('--user', '--map-root-user');
+  return {
+    command: tools.unshare,
+    args: [...namespaces, '--', tools.sh, '-c', script, 'code-interpreter-setup', input.workDir],
+  };
+}
+
+function prlimitArgv(prlimit: string | undefined, limits: SandboxLimits, argv: string[]): string[] {
+  if (prlimit === undefined) return argv;
+  return [
+    prlimit,
+    `--as=${limits.addressSpaceBytes}`,
+    `--cpu=${limits.cpuSeconds}`,
+    `--fsize=${limits.fileBytes}`,
+    `--nproc=${limits.processes}`,
+    '--nofile=256',
+    '--core=0',
+    '--',
+    ...argv,
+  ];
+}
+
+export interface MountPoint {
+  path: string;
+  /** Per-mount flags that must be kept on remount (a user namespace may not clear locked ones). */
+  keptFlags: string[];
+}
+
+const keptMountFlags = new Set([
+  'nosuid',
+  'nodev',
+  'noexec',
+  'noatime',
+  'nodiratime',
+  'relatime',
+  'strictatime',
+]);
+
+/** The mount points visible now; a new mount namespace starts with a copy of exactly these. */
+export function readMountPoints(mountinfo = readFileSync('/proc/self/mountinfo', 'utf8')): MountPoint[] {
+  const byPath = new Map<string, MountPoint>();
+  for (const line of mountinfo.split('\n')) {
+    const fields = line.split(' ');
+    const rawPath = fields[4];
+    const options = fields[5];
+    if (rawPath === undefined || options === undefined) continue;
+    // mountinfo escapes space, tab, newline and backslash as octal.
+    const path = rawPath.replace(/\\([0-7]{3})/g, (_, octal: string) =>
+      String.fromCharCode(Number.parseInt(octal, 8)),
+    );
+    byPath.set(path, { path, keptFlags: options.split(',').filter((flag) => keptMountFlags.has(flag)) });
+  }
+  return [...byPath.values()].sort((a, b) => a.path.length - b.path.length);
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+function setupScript(tools: SandboxTools, mounts: MountPoint[], exec: string[]): string {
+  const mount = shellQuote(tools.mount);
+  const fail = (what: string) =>
+    `{ echo ${shellQuote(`${SANDBOX_SETUP_FAILURE_PREFIX} ${what}`)} >&2; exit ${SANDBOX_SETUP_FAILURE_EXIT_CODE}; }`;
+  const lines = [
+    'work="$1"',
+    `${mount} --make-rprivate / || ${fail('cannot make the mount tree private')}`,
+    // The work directory becomes its own mount first, so making its parent read-only leaves it writable.
+    `${mount} --bind "$work" "$work" || ${fail('cannot bind the work directory')}`,
+  ];
+  for (const point of mounts) {
+    // /proc is replaced below by the new PID namespace's own; the old one would show host processes.
+    if (point.path === '/proc' || point.path.startsWith('/proc/')) continue;
+    const flags = ['remount', 'bind', 'ro', ...point.keptFlags].join(',');
+    lines.push(
+      `${mount} -o ${flags} ${shellQuote(point.path)} 2>/dev/null || ${fail(`cannot make ${point.path} read-only`)}`,
+    );
+  }
+  lines.push(
+    `${mount} -o remount,bind,rw,nosuid,nodev "$work" || ${fail('cannot remount the work directory writable')}`,
+    `${mount} -t proc -o nosuid,nodev,noexec proc /proc || ${fail('cannot mount /proc for the new PID namespace')}`,
+    // A private, small /dev/shm (Python's multiprocessing needs one); the host's is read-only now.
+    `if [ -d /dev/shm ]; then ${mount} -t tmpfs -o nosuid,nodev,noexec,size=16m,mode=1777 tmpfs /dev/shm 2>/dev/null || true; fi`,
+    `cd "$work" || ${fail('cannot enter the work directory')}`,
+    `exec ${exec.map(shellQuote).join(' ')}`,
+  );
+  return lines.join('\n');
+}
