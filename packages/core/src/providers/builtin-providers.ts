@@ -38,6 +38,13 @@ export const builtinProviders: readonly BuiltinProvider[] = [
     packageName: '@llama-stack-ts/provider-memory-lancedb',
     description: 'Memory banks in a LanceDB directory (vector and full-text search).',
   },
+  {
+    api: 'safety',
+    providerType: 'inline::shields',
+    packageName: '@llama-stack-ts/provider-safety-shields',
+    description:
+      'Shields in this process: Llama Guard (on an inference model), Prompt Guard (transformers.js), a code scanner and banned-term regexes.',
+  },
 ];
 
 export function findBuiltinProvider(api: ApiName, providerType: string): BuiltinProvider | undefined {

@@ -1,0 +1,15 @@
+export * from './code-guard/code-guard-shield.js';
+export * from './code-guard/code-rules.js';
+export * from './code-guard/scan-code.js';
+export * from './llama-guard/llama-guard-categories.js';
+export * from './llama-guard/llama-guard-shield.js';
+export * from './llama-guard/parse-llama-guard-verdict.js';
+export * from './llama-guard/render-llama-guard-prompt.js';
+export * from './message-text.js';
+export * from './prompt-guard/prompt-guard-scores.js';
+export * from './prompt-guard/prompt-guard-shield.js';
+export * from './regex-shield.js';
+export type { Shield } from './shield.js';
+export * from './shields-config.js';
+export { shieldsProviderSpec, shieldsProviderSpec as default } from './shields-provider-spec.js';
+export { ShieldsSafety, type ShieldsSafetyOptions } from './shields-safety.js';
