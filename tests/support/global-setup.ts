@@ -13,6 +13,7 @@ const packagesTheCommandLoads = [
   'packages/core',
   'packages/server',
   'packages/cli',
+  'packages/providers/inference-llama-cpp',
   'tests/fixtures/provider-echo',
 ];
 
@@ -31,6 +32,7 @@ export default function setup(): void {
       'build',
       '--filter=@llama-stack-ts/cli',
       '--filter=@llama-stack-ts-fixtures/provider-echo',
+      '--filter=@llama-stack-ts/provider-inference-llama-cpp',
       '--output-logs=errors-only',
     ],
     { cwd: repoRoot, stdio: 'inherit' },
