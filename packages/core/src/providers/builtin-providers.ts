@@ -39,6 +39,12 @@ export const builtinProviders: readonly BuiltinProvider[] = [
     description: 'Memory banks in a LanceDB directory (vector and full-text search).',
   },
   {
+    api: 'agentic_system',
+    providerType: 'inline::reference',
+    packageName: '@llama-stack-ts/provider-agents-reference',
+    description: 'The reference agent loop (shields, memory, tools, sessions), persisted on disk or in Redis.',
+  },
+  {
     api: 'safety',
     providerType: 'inline::shields',
     packageName: '@llama-stack-ts/provider-safety-shields',
