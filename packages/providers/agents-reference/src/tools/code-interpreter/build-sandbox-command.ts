@@ -105,6 +105,9 @@ export interface MountPoint {
   keptFlags: string[];
 }
 
+/** Shared directories replaced by empty read-only tmpfs inside the sandbox. */
+const hiddenDirectories = ['/tmp', '/var/tmp', '/run', '/var/run'];
+
 const keptMountFlags = new Set([
   'nosuid',
   'nodev',
@@ -137,7 +140,8 @@ function shellQuote(value: string): string {
 }
 
 function setupScript(tools: SandboxTools, mounts: MountPoint[], exec: string[]): string {
-  const mount = shellQuote(tools.mount);
+  // -n: the host's mount table files (/etc/mtab, /run/mount/utab) are read-only or hidden in here.
+  const mount = `${shellQuote(tools.mount)} -n`;
   const fail = (what: string) =>
     `{ echo ${shellQuote(`${SANDBOX_SETUP_FAILURE_PREFIX} ${what}`)} >&2; exit ${SANDBOX_SETUP_FAILURE_EXIT_CODE}; }`;
   const lines = [
@@ -154,11 +158,26 @@ function setupScript(tools: SandboxTools, mounts: MountPoint[], exec: string[]):
       `${mount} -o ${flags} ${shellQuote(point.path)} 2>/dev/null || ${fail(`cannot make ${point.path} read-only`)}`,
     );
   }
+  const covers = hiddenDirectories.map(shellQuote).join(' ');
   lines.push(
     `${mount} -o remount,bind,rw,nosuid,nodev "$work" || ${fail('cannot remount the work directory writable')}`,
     `${mount} -t proc -o nosuid,nodev,noexec proc /proc || ${fail('cannot mount /proc for the new PID namespace')}`,
-    // A private, small /dev/shm (Python's multiprocessing needs one); the host's is read-only now.
-    `if [ -d /dev/shm ]; then ${mount} -t tmpfs -o nosuid,nodev,noexec,size=16m,mode=1777 tmpfs /dev/shm 2>/dev/null || true; fi`,
+    // A private, small, writable /dev/shm (Python's multiprocessing needs one); it also holds the
+    // work directory for a moment below.
+    `${mount} -t tmpfs -o nosuid,nodev,noexec,size=16m,mode=1777 tmpfs /dev/shm || ${fail('cannot mount a private /dev/shm')}`,
+    // Read-only is not enough for shared temp and runtime directories: connecting to a Unix socket
+    // (an X server, a D-Bus or systemd user bus, an ssh agent) ignores read-only mounts. Cover them
+    // with empty tmpfs. The work directory may lie under one, so its mount steps aside to /dev/shm
+    // and comes back at the same path inside the new tmpfs.
+    'stage=/dev/shm/.code-interpreter-work',
+    `mkdir "$stage" && ${mount} --move "$work" "$stage" || ${fail('cannot move the work directory aside')}`,
+    `for dir in ${covers}; do`,
+    `  if [ -d "$dir" ] && [ ! -L "$dir" ]; then ${mount} -t tmpfs -o nosuid,nodev,noexec,size=1m,mode=755 tmpfs "$dir" || ${fail('cannot hide a shared temporary directory')}; fi`,
+    'done',
+    `mkdir -p "$work" && ${mount} --move "$stage" "$work" && rmdir "$stage" || ${fail('cannot bring the work directory back')}`,
+    `for dir in ${covers}; do`,
+    `  if [ -d "$dir" ] && [ ! -L "$dir" ]; then ${mount} -o remount,bind,ro,nosuid,nodev,noexec "$dir" || ${fail('cannot make a hidden directory read-only')}; fi`,
+    'done',
     `cd "$work" || ${fail('cannot enter the work directory')}`,
     `exec ${exec.map(shellQuote).join(' ')}`,
   );

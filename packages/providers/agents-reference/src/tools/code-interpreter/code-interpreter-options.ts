@@ -28,7 +28,7 @@ export interface CodeInterpreterOptions {
   maxOutputBytes?: number;
   /** Largest file the code may write (RLIMIT_FSIZE), in bytes. Default 16 MiB. */
   maxFileBytes?: number;
-  /** Processes (threads included) the sandbox may hold at once (RLIMIT_NPROC). Default 32. */
+  /** Processes (threads included) the sandbox may hold at once (RLIMIT_NPROC). Default 16. */
   maxProcesses?: number;
   /** Largest image file returned as an attachment, in bytes; larger ones are skipped. Default 4 MiB. */
   maxAttachmentBytes?: number;
@@ -66,7 +66,7 @@ export function resolveCodeInterpreterOptions(
     memoryLimitBytes: options.memoryLimitBytes ?? 512 * 1024 * 1024,
     maxOutputBytes: options.maxOutputBytes ?? 64 * 1024,
     maxFileBytes: options.maxFileBytes ?? 16 * 1024 * 1024,
-    maxProcesses: options.maxProcesses ?? 32,
+    maxProcesses: options.maxProcesses ?? 16,
     maxAttachmentBytes: options.maxAttachmentBytes ?? 4 * 1024 * 1024,
     pythonPath: options.pythonPath,
     nodePath: options.nodePath ?? process.execPath,

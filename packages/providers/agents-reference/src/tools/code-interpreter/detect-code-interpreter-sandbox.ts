@@ -29,7 +29,10 @@ const cache = new Map<string, Promise<CodeInterpreterSandbox>>();
  */
 export function detectCodeInterpreterSandbox(
   options: CodeInterpreterOptions = {},
+  /** Where to look for the sandbox tools instead of PATH and the usual directories (for tests). */
+  toolDirectories?: string[],
 ): Promise<CodeInterpreterSandbox> {
+  if (toolDirectories !== undefined) return detect(options, toolDirectories);
   const resolved = resolveCodeInterpreterOptions(options);
   const key = JSON.stringify([resolved.isolation, resolved.pythonPath, resolved.nodePath, resolved.workRoot]);
   let found = cache.get(key);
@@ -41,14 +44,17 @@ export function detectCodeInterpreterSandbox(
   return found;
 }
 
-async function detect(options: CodeInterpreterOptions): Promise<CodeInterpreterSandbox> {
+async function detect(
+  options: CodeInterpreterOptions,
+  toolDirectories?: string[],
+): Promise<CodeInterpreterSandbox> {
   const resolved = resolveCodeInterpreterOptions(options);
   const tools: Partial<SandboxTools> = {
-    sh: findExecutable('sh'),
-    unshare: findExecutable('unshare'),
-    mount: findExecutable('mount'),
-    setpriv: findExecutable('setpriv'),
-    prlimit: findExecutable('prlimit'),
+    sh: findExecutable('sh', toolDirectories),
+    unshare: findExecutable('unshare', toolDirectories),
+    mount: findExecutable('mount', toolDirectories),
+    setpriv: findExecutable('setpriv', toolDirectories),
+    prlimit: findExecutable('prlimit', toolDirectories),
   };
   let mode: SandboxMode = 'none';
   if (resolved.isolation === 'namespaces') {
@@ -127,8 +133,8 @@ async function probe(
   }
 }
 
-function findExecutable(name: string): string | undefined {
-  const directories = [
+function findExecutable(name: string, only?: string[]): string | undefined {
+  const directories = only ?? [
     ...(process.env.PATH ?? '').split(delimiter),
     '/usr/local/bin',
     '/usr/bin',

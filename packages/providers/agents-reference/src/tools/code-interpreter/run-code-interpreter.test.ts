@@ -1,9 +1,10 @@
 import { chmod, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CodeInterpreterUnavailableError } from './code-interpreter-unavailable-error.js';
 import { detectCodeInterpreterSandbox } from './detect-code-interpreter-sandbox.js';
 import { runCodeInterpreter } from './run-code-interpreter.js';
 
@@ -66,6 +67,32 @@ describe.runIf(linux)('runCodeInterpreter', () => {
     const sandbox = await detectCodeInterpreterSandbox(options());
     expect(['root', 'user-namespace']).toContain(sandbox.mode);
     expect(sandbox.python ?? sandbox.node).toBeDefined();
+  });
+
+  it('refuses to run, naming what is missing, when a sandbox tool is absent', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'no-tools-'));
+    try {
+      const failure = detectCodeInterpreterSandbox(options(), [empty]);
+      await expect(failure).rejects.toBeInstanceOf(CodeInterpreterUnavailableError);
+      await expect(failure).rejects.toThrow(
+        /needs sh, unshare, mount, setpriv, prlimit on PATH.*isolation to 'none'/,
+      );
+    } finally {
+      await rm(empty, { recursive: true });
+    }
+  });
+
+  it('refuses to run when no interpreter starts inside the sandbox', async () => {
+    const missing = { ...options(), pythonPath: '/nonexistent/python3', nodePath: '/nonexistent/node' };
+    await expect(runCodeInterpreter({ code: 'print(1)' }, missing)).rejects.toThrow(
+      /could not start any interpreter: \/nonexistent\/python3 exited with \d+.*\/nonexistent\/node exited/,
+    );
+    await expect(
+      runCodeInterpreter(
+        { code: 'print(1)', language: 'python' },
+        { ...options(), pythonPath: '/nonexistent/python3' },
+      ),
+    ).rejects.toThrow(/no python interpreter that starts in its sandbox.*Set pythonPath/);
   });
 
   it('returns stdout, stderr and the exit code', async () => {
@@ -199,12 +226,15 @@ print("inside ok")
     });
 
     it('contains a fork bomb and leaves no process behind', async () => {
+      // Each process that forked successfully prints one "+" and keeps forking: the count shows the
+      // process limit held (16 processes, the first included), not merely the final kill.
       const code = `
-import os
+import os, sys
 print("forking", flush=True)
 while True:
     try:
-        os.fork()
+        if os.fork() == 0:
+            os.write(1, b"+")
     except OSError:
         pass
 `;
@@ -216,6 +246,9 @@ while True:
       );
       const elapsed = Date.now() - started;
       expect(result.stdout.startsWith('forking\n')).toBe(true);
+      const children = result.stdout.split('').filter((character) => character === '+').length;
+      expect(children).toBeGreaterThan(0);
+      expect(children).toBeLessThan(16);
       expect(result.killed_reason).toBe('timeout');
       expect(elapsed).toBeLessThan(8_000);
       // The event loop kept ticking while the bomb ran (a 50 ms ticker; allow heavy CI slowness).
@@ -223,6 +256,34 @@ while True:
       await expectServerHealthy();
       const after = await runCodeInterpreter({ code: 'print("still works")' }, options());
       expect(after.stdout).toBe('still works\n');
+    });
+
+    it('cannot reach a Unix socket of the host, even a world-writable one in /tmp', async () => {
+      const socketPath = join(workRoot, 'control.sock');
+      const socketServer = createNetServer((socket) => {
+        requestsSeen += 1;
+        socket.end('hello');
+      });
+      await new Promise<void>((resolve) => socketServer.listen(socketPath, resolve));
+      await chmod(socketPath, 0o777);
+      try {
+        const code = `
+import errno, socket
+client = socket.socket(socket.AF_UNIX)
+try:
+    client.connect(${JSON.stringify(socketPath)})
+    print("connected")
+except OSError as error:
+    print("refused", errno.errorcode[error.errno])
+`;
+        const before = requestsSeen;
+        const result = await runCodeInterpreter({ code }, options());
+        expect(result.stdout, result.stderr).toMatch(/^refused (ENOENT|EACCES|ECONNREFUSED)\n$/);
+        expect(requestsSeen).toBe(before);
+      } finally {
+        await new Promise((resolve) => socketServer.close(resolve));
+      }
+      await expectServerHealthy();
     });
 
     it('kills a run that floods its output past the cap', async () => {
