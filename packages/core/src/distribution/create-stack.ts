@@ -170,6 +170,7 @@ async function startProvider(
     shields: provider.shields,
     memoryBanks: provider.memoryBanks,
     distributionName: plan.manifest.name,
+    manifestDir: plan.baseDir,
     logger: scopeLogger(logger, entry.provider_id),
   };
   try {

@@ -21,6 +21,12 @@ export interface ProviderContext {
   memoryBanks?: readonly MemoryBankEntry[];
   /** The distribution's `name`. */
   distributionName?: string;
+  /**
+   * Directory of the manifest file (else the resolver's `baseDir`): relative paths in a provider's
+   * config or a model's `provider_model_id` resolve against it, not the process's working directory.
+   * Set by the resolver; a provider created by hand may leave it out and fall back to the cwd.
+   */
+  manifestDir?: string;
 }
 
 export interface ProviderLogger {

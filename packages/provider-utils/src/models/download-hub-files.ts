@@ -1,10 +1,7 @@
-import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { DownloadProgressBar, type ProgressStream } from './download-progress.js';
-import { ModelDownloadError } from './errors/model-download-error.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { downloadFile } from './download-file.js';
+import type { ProgressStream } from './download-progress.js';
 import { hubCacheFolder } from './resolve-model-source.js';
 
 export interface DownloadHubFilesOptions {
@@ -24,76 +21,32 @@ export interface DownloadHubFilesOptions {
 
 /**
  * Makes sure each of `files` of a hub repository is in the cache folder, downloading the missing ones
- * from `<hubUrl>/<repoId>/resolve/<revision>/<file>` with a progress bar, and returns the folder.
- * Each file is written under a temporary name and renamed when complete, so an interrupted download
- * never leaves a truncated file that a later start would take for the model.
+ * from `<hubUrl>/<repoId>/resolve/<revision>/<file>` with a progress bar (`downloadFile`: written to
+ * `<file>.partial` and renamed when complete, so an interrupted download never leaves a truncated
+ * file that a later start would take for the model, and resumed by the next attempt).
  */
 export async function downloadHubFiles(options: DownloadHubFilesOptions): Promise<string> {
   const folder = hubCacheFolder(options.cacheDir, options.repoId, options.revision);
-  const fetchImplementation = options.fetch ?? globalThis.fetch;
   const token = options.token ?? process.env.HF_TOKEN;
   for (const file of options.files) {
     const target = join(folder, file);
     if (existsSync(target)) continue;
-    const url = `${options.hubUrl.replace(/\/+$/, '')}/${options.repoId}/resolve/${encodeURIComponent(options.revision)}/${file}`;
-    const fail = (reason: string, cause?: unknown): ModelDownloadError =>
-      new ModelDownloadError({ repoId: options.repoId, url, reason, cacheFolder: folder, cause });
-
-    let response: Response;
-    try {
-      response = await fetchImplementation(url, {
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-        signal: options.signal ?? null,
-        redirect: 'follow',
-      });
-    } catch (error) {
-      if (options.signal?.aborted) throw options.signal.reason ?? error;
-      throw fail((error as Error).message, error);
-    }
-    if (!response.ok || !response.body) {
-      const hint =
-        response.status === 401 || response.status === 403
-          ? ' (a gated or private model: set HF_TOKEN)'
-          : response.status === 404
-            ? ' (no such model or file)'
-            : '';
-      throw fail(`HTTP ${response.status} ${response.statusText}${hint}`);
-    }
-
-    const lengthHeader = response.headers.get('content-length');
-    const total = lengthHeader ? Number(lengthHeader) : undefined;
-    const bar =
-      options.progressStream === null
-        ? undefined
-        : new DownloadProgressBar({
-            label: `${options.repoId} ${file}`,
-            ...(options.progressStream ? { stream: options.progressStream } : {}),
-          });
-    const partial = `${target}.${process.pid}.part`;
-    await mkdir(dirname(target), { recursive: true });
-    let loaded = 0;
-    bar?.update(0, total);
-    try {
-      const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-      body.on('data', (chunk: Buffer) => {
-        loaded += chunk.length;
-        bar?.update(loaded, total);
-      });
-      await pipeline(body, createWriteStream(partial), {
-        signal: options.signal ?? new AbortController().signal,
-      });
-      if (total !== undefined && loaded !== total) {
-        throw fail(`the download ended after ${loaded} of ${total} bytes`);
-      }
-      await rename(partial, target);
-      bar?.finish();
-    } catch (error) {
-      bar?.finish(true);
-      await rm(partial, { force: true });
-      if (options.signal?.aborted) throw options.signal.reason ?? error;
-      if (error instanceof ModelDownloadError) throw error;
-      throw fail((error as Error).message, error);
-    }
+    await downloadFile({
+      url: hubFileUrl(options.hubUrl, options.repoId, options.revision, file),
+      target,
+      label: `${options.repoId} ${file}`,
+      modelName: options.repoId,
+      cacheFolder: folder,
+      token,
+      signal: options.signal,
+      progressStream: options.progressStream,
+      fetch: options.fetch,
+    });
   }
   return folder;
+}
+
+/** `<hubUrl>/<repoId>/resolve/<revision>/<file>`: where the hub serves one file of a repository. */
+export function hubFileUrl(hubUrl: string, repoId: string, revision: string, file: string): string {
+  return `${hubUrl.replace(/\/+$/, '')}/${repoId}/resolve/${encodeURIComponent(revision)}/${file}`;
 }

@@ -1,4 +1,14 @@
-export { type DownloadHubFilesOptions, downloadHubFiles } from './download-hub-files.js';
+export {
+  type DownloadFileOptions,
+  type DownloadFileResult,
+  downloadFile,
+} from './download-file.js';
+export { type DownloadHubFilesOptions, downloadHubFiles, hubFileUrl } from './download-hub-files.js';
+export {
+  cachedHubModelFile,
+  type DownloadHubModelFileOptions,
+  downloadHubModelFile,
+} from './download-hub-model-file.js';
 export {
   DownloadProgressBar,
   type DownloadProgressBarOptions,
@@ -13,8 +23,16 @@ export {
   type LoadedEmbeddingModel,
 } from './embedding-only-inference.js';
 export { embeddingProviderInstance } from './embedding-provider-instance.js';
+export { ModelChecksumError } from './errors/model-checksum-error.js';
 export { ModelDownloadError } from './errors/model-download-error.js';
 export { ModelFilesMissingError } from './errors/model-files-missing-error.js';
+export {
+  formatHubFileReference,
+  type HubFileReference,
+  isHubReference,
+  parseHubFileReference,
+  pickQuantFile,
+} from './hub-file-reference.js';
 export { hubModelConfigFields, resolveModelCacheDir, sampleHubModelConfig } from './hub-model-config.js';
 export {
   defaultModelCacheDir,

@@ -16,6 +16,9 @@ describe('LlamaCppConfig', () => {
       idle_unload_seconds: 0,
       chat_wrapper: 'auto',
       log_level: 'warn',
+      allow_remote_models: true,
+      hub_url: 'https://huggingface.co',
+      show_progress: true,
     });
   });
 

@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: sample configs spell ${env.NAME} literally.
+import { hubModelConfigFields } from '@llama-stack-ts/provider-utils/models';
 import { z } from 'zod';
 
 /**
@@ -87,8 +88,19 @@ export const LlamaCppConfig = LlamaCppModelSettings.extend({
     .min(1)
     .optional()
     .describe(
-      "Directory a relative GGUF path in a model's provider_model_id resolves against. Default: the process's working directory.",
+      "Directory a relative GGUF path in a model's provider_model_id resolves against. Default: the manifest's directory " +
+        "(the process's working directory for a provider created without a manifest).",
     ),
+  model_cache_dir: hubModelConfigFields.model_cache_dir.describe(
+    'Where hf: models are downloaded (<dir>/<owner>/<repo>/<file>). Default: $LLAMA_STACK_TS_HOME/models, ' +
+      'else ~/.llama-stack-ts/models (shared by every distribution and `llama-stack-ts models`).',
+  ),
+  allow_remote_models: hubModelConfigFields.allow_remote_models.describe(
+    'Download an hf: model missing from model_cache_dir, in the background after start-up. Default true; ' +
+      'false = offline only (a missing file fails start-up).',
+  ),
+  hub_url: hubModelConfigFields.hub_url,
+  show_progress: hubModelConfigFields.show_progress,
   log_level: z
     .enum(['error', 'warn', 'info', 'debug'])
     .default('warn')
@@ -115,5 +127,8 @@ export function sampleLlamaCppConfig(_dataDir: string): Record<string, unknown> 
     preload: '${env.LLAMA_CPP_PRELOAD:=true}',
     idle_unload_seconds: '${env.LLAMA_CPP_IDLE_UNLOAD_SECONDS:=0}',
     model_dir: '${env.LLAMA_CPP_MODEL_DIR:=.}',
+    model_cache_dir: '${env.LLAMA_STACK_TS_MODEL_CACHE:=~/.llama-stack-ts/models}',
+    allow_remote_models: '${env.LLAMA_STACK_TS_ALLOW_DOWNLOADS:=true}',
+    hub_url: '${env.HF_ENDPOINT:=https://huggingface.co}',
   };
 }

@@ -1,6 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { DisposedError, type Model, NotFoundError, type ProviderLogger } from '@llama-stack-ts/core';
 import {
+  type DownloadFileResult,
+  downloadHubModelFile,
+  formatHubFileReference,
+  type HubFileReference,
+  type ProgressStream,
+  resolveModelCacheDir,
+} from '@llama-stack-ts/provider-utils/models';
+import {
   type ChatWrapper,
   getLlama,
   type Llama,
@@ -14,10 +22,15 @@ import {
   resolveChatWrapper,
 } from 'node-llama-cpp';
 import { resolveThreadCount } from './default-thread-count.js';
+import { ModelDownloadFailedError, ModelDownloadingError } from './errors/model-downloading-error.js';
 import { ModelFileNotFoundError } from './errors/model-file-not-found-error.js';
 import { ModelLoadError } from './errors/model-load-error.js';
 import type { GpuSetting, LlamaCppConfig } from './llama-cpp-config.js';
-import { type ResolvedLlamaCppModel, resolveLlamaCppModel } from './resolve-llama-cpp-model.js';
+import {
+  llamaCppModelDir,
+  type ResolvedLlamaCppModel,
+  resolveLlamaCppModel,
+} from './resolve-llama-cpp-model.js';
 import { SequenceLeaseQueue } from './sequence-lease-queue.js';
 
 /** A text-generation model in memory: its context, whose sequences requests lease. */
@@ -52,16 +65,33 @@ export interface ModelLease<Loaded extends LoadedModel = LoadedModel> extends Di
   release(): void;
 }
 
+/** A background download of an `hf:` model's file. */
+interface PendingDownload {
+  state: 'downloading' | 'failed';
+  loaded: number;
+  total: number | undefined;
+  error?: unknown;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
 interface PoolEntry {
   model: ResolvedLlamaCppModel;
   queue: SequenceLeaseQueue;
   loading: Promise<LoadedModel> | undefined;
   idleTimer: NodeJS.Timeout | undefined;
+  download: PendingDownload | undefined;
 }
 
 export interface LlamaCppModelPoolOptions {
   config: LlamaCppConfig;
   logger: ProviderLogger;
+  /** Where relative paths resolve: the manifest's directory. Default: the working directory. */
+  baseDir?: string | undefined;
+  /** Where the download progress bar goes; default `process.stderr`. */
+  progressStream?: ProgressStream | undefined;
+  /** Injected in tests; default `globalThis.fetch`. */
+  fetch?: typeof globalThis.fetch | undefined;
 }
 
 const llamaLogLevels: Record<LlamaCppConfig['log_level'], LlamaLogLevel> = {
@@ -84,11 +114,19 @@ export class LlamaCppModelPool implements AsyncDisposable {
   readonly #logger: ProviderLogger;
   readonly #entries = new Map<string, PoolEntry>();
   readonly #llamas = new Map<GpuSetting, Promise<Llama>>();
+  readonly #baseDir: string;
+  readonly #cacheDir: string;
+  readonly #progressStream: ProgressStream | undefined;
+  readonly #fetch: typeof globalThis.fetch | undefined;
   #disposed = false;
 
   constructor(options: LlamaCppModelPoolOptions) {
     this.#config = options.config;
     this.#logger = options.logger;
+    this.#baseDir = options.baseDir ?? process.cwd();
+    this.#cacheDir = resolveModelCacheDir(options.config.model_cache_dir);
+    this.#progressStream = options.progressStream;
+    this.#fetch = options.fetch;
   }
 
   get disposed(): boolean {
@@ -102,22 +140,32 @@ export class LlamaCppModelPool implements AsyncDisposable {
 
   /**
    * Registers a model: checks its settings and that its file exists, then loads it when `preload`.
-   * Registering an id again replaces the previous registration once it is unloaded.
+   * An `hf:` model missing from the model cache is downloaded in the background instead (when
+   * `allow_remote_models`): `add` returns at once, requests get `ModelDownloadingError` (503) until
+   * the file is complete, and the model loads then (with `preload`). Registering an id again
+   * replaces the previous registration once it is unloaded.
    */
   async add(model: Model): Promise<ResolvedLlamaCppModel> {
     this.#ensureNotDisposed();
-    const resolved = resolveLlamaCppModel(model, this.#config);
-    const file = await stat(resolved.path).catch(() => undefined);
-    if (!file?.isFile()) {
+    const resolved = resolveLlamaCppModel(model, this.#config, {
+      baseDir: this.#baseDir,
+      cacheDir: this.#cacheDir,
+    });
+    const file = resolved.path ? await stat(resolved.path).catch(() => undefined) : undefined;
+    const download = !file?.isFile() && resolved.hub && this.#config.allow_remote_models;
+    if (!file?.isFile() && !download) {
       throw new ModelFileNotFoundError({
         modelId: resolved.id,
         source: resolved.source,
-        path: resolved.path,
-        modelDir: this.#config.model_dir ?? process.cwd(),
+        path: resolved.path || `${this.#cacheDir} (allow_remote_models is false)`,
+        modelDir: llamaCppModelDir(this.#config, this.#baseDir),
       });
     }
     const previous = this.#entries.get(resolved.id);
-    if (previous) await this.#unload(previous, 'replaced');
+    if (previous) {
+      previous.download?.abort.abort();
+      await this.#unload(previous, 'replaced');
+    }
     const { settings } = resolved;
     const entry: PoolEntry = {
       model: resolved,
@@ -129,9 +177,14 @@ export class LlamaCppModelPool implements AsyncDisposable {
       }),
       loading: undefined,
       idleTimer: undefined,
+      download: undefined,
     };
     entry.queue.onIdle = () => this.#scheduleIdleUnload(entry);
     this.#entries.set(resolved.id, entry);
+    if (download && resolved.hub) {
+      entry.download = this.#startDownload(entry, resolved.hub);
+      return resolved;
+    }
     if (settings.preload) {
       await this.#load(entry);
       this.#scheduleIdleUnload(entry);
@@ -142,6 +195,11 @@ export class LlamaCppModelPool implements AsyncDisposable {
   /** The resolved model registered under `id`, or a `NotFoundError` naming the ids this provider serves. */
   get(id: string): ResolvedLlamaCppModel {
     return this.#entry(id).model;
+  }
+
+  /** Resolves when the model's background download has ended (at once when there is none). */
+  async downloaded(id: string): Promise<void> {
+    await this.#entry(id).download?.done;
   }
 
   /** Whether the model is in memory now. */
@@ -163,6 +221,7 @@ export class LlamaCppModelPool implements AsyncDisposable {
   async lease(id: string, signal?: AbortSignal): Promise<ModelLease> {
     this.#ensureNotDisposed();
     const entry = this.#entry(id);
+    this.#ensureDownloaded(entry);
     const releaseSlot = await entry.queue.acquire(signal);
     if (entry.idleTimer) {
       clearTimeout(entry.idleTimer);
@@ -194,6 +253,8 @@ export class LlamaCppModelPool implements AsyncDisposable {
     if (this.#disposed) return;
     this.#disposed = true;
     const entries = [...this.#entries.values()];
+    for (const entry of entries) entry.download?.abort.abort();
+    await Promise.allSettled(entries.map((entry) => entry.download?.done));
     for (const entry of entries) entry.queue.close(new DisposedError('The llama.cpp inference provider'));
     await Promise.allSettled(entries.map((entry) => this.#unload(entry, 'provider disposed')));
     this.#entries.clear();
@@ -221,6 +282,85 @@ export class LlamaCppModelPool implements AsyncDisposable {
       );
     }
     return entry;
+  }
+
+  #ensureDownloaded(entry: PoolEntry): void {
+    const download = entry.download;
+    if (!download) return;
+    const source = entry.model.source;
+    if (download.state === 'failed') {
+      throw new ModelDownloadFailedError({ modelId: entry.model.id, source, cause: download.error });
+    }
+    throw new ModelDownloadingError({
+      modelId: entry.model.id,
+      source,
+      loaded: download.loaded,
+      total: download.total,
+    });
+  }
+
+  #startDownload(entry: PoolEntry, hub: HubFileReference): PendingDownload {
+    const abort = new AbortController();
+    const pending: PendingDownload = {
+      state: 'downloading',
+      loaded: 0,
+      total: undefined,
+      abort,
+      done: Promise.resolve(),
+    };
+    const reference = formatHubFileReference(hub);
+    this.#logger.info(`downloading model '${entry.model.id}' (${reference}) into ${this.#cacheDir}`);
+    const progressStream = this.#config.show_progress ? (this.#progressStream ?? process.stderr) : null;
+    pending.done = downloadHubModelFile({
+      reference: hub,
+      hubUrl: this.#config.hub_url,
+      cacheDir: this.#cacheDir,
+      sha256: entry.model.sha256,
+      signal: abort.signal,
+      progressStream,
+      fetch: this.#fetch,
+      onProgress: (loaded, total) => {
+        pending.loaded = loaded;
+        pending.total = total;
+      },
+    }).then(
+      (result: DownloadFileResult) => this.#downloadEnded(entry, pending, result),
+      (error: unknown) => {
+        if (abort.signal.aborted) return;
+        pending.state = 'failed';
+        pending.error = error;
+        this.#logger.error(
+          `model '${entry.model.id}' could not be downloaded: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      },
+    );
+    return pending;
+  }
+
+  async #downloadEnded(
+    entry: PoolEntry,
+    pending: PendingDownload,
+    result: DownloadFileResult,
+  ): Promise<void> {
+    if (this.#disposed || entry.download !== pending || this.#entries.get(entry.model.id) !== entry) return;
+    entry.model.path = result.path;
+    entry.download = undefined;
+    this.#logger.info(`downloaded model '${entry.model.id}'`, {
+      path: result.path,
+      bytes: result.bytes,
+      ...(result.verifiedWith ? { sha256: result.sha256, checked_against: result.verifiedWith } : {}),
+    });
+    if (entry.model.settings.preload) {
+      try {
+        await this.#load(entry);
+        this.#scheduleIdleUnload(entry);
+      } catch (error) {
+        // The next request tries again and gets the error itself.
+        this.#logger.error(
+          `model '${entry.model.id}' did not load after its download: ${(error as Error).message}`,
+        );
+      }
+    }
   }
 
   #ensureNotDisposed(): void {

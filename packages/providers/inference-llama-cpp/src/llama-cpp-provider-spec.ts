@@ -20,7 +20,11 @@ export const llamaCppProviderSpec = defineProviderSpec<LlamaCppConfig, Inference
       import('./llama-cpp-inference.js'),
       import('./llama-cpp-model-pool.js'),
     ]);
-    const pool = new LlamaCppModelPool({ config: parsed, logger: context.logger });
+    const pool = new LlamaCppModelPool({
+      config: parsed,
+      logger: context.logger,
+      baseDir: context.manifestDir,
+    });
     const implementation = new LlamaCppInference({ config: parsed, logger: context.logger, pool });
     try {
       for (const model of context.models) await implementation.addModel(model);

@@ -54,12 +54,40 @@ describe('resolveLlamaCppModel', () => {
     expect(call).toThrow(/Model 'tiny': metadata\.threads/);
   });
 
-  it('rejects an hf: reference with the way to fetch it', () => {
-    expect(() =>
+  it('resolves relative paths against the manifest directory when model_dir is unset or relative', () => {
+    const options = { baseDir: '/manifests/local' };
+    expect(
+      resolveLlamaCppModel(model({ provider_resource_id: 'm.gguf' }), LlamaCppConfig.parse({}), options).path,
+    ).toBe('/manifests/local/m.gguf');
+    expect(
       resolveLlamaCppModel(
-        model({ provider_resource_id: 'hf:org/repo/file.gguf' }),
-        LlamaCppConfig.parse({}),
-      ),
-    ).toThrow(UnsupportedModelSourceError);
+        model({ provider_resource_id: '../m.gguf' }),
+        LlamaCppConfig.parse({ model_dir: 'models' }),
+        options,
+      ).path,
+    ).toBe('/manifests/local/m.gguf');
+  });
+
+  it('reads an hf: reference as a hub file in the model cache (empty path until downloaded)', () => {
+    const resolved = resolveLlamaCppModel(
+      model({ provider_resource_id: 'hf:org/repo/sub/file.gguf', metadata: { sha256: 'ab'.repeat(32) } }),
+      LlamaCppConfig.parse({}),
+      { cacheDir: '/nonexistent-cache' },
+    );
+    expect(resolved.hub).toEqual({
+      kind: 'file',
+      repoId: 'org/repo',
+      revision: 'main',
+      file: 'sub/file.gguf',
+    });
+    expect(resolved.path).toBe('');
+    expect(resolved.sha256).toBe('ab'.repeat(32));
+  });
+
+  it('rejects a malformed hf: reference with the accepted forms', () => {
+    const call = () =>
+      resolveLlamaCppModel(model({ provider_resource_id: 'hf:org' }), LlamaCppConfig.parse({}));
+    expect(call).toThrow(UnsupportedModelSourceError);
+    expect(call).toThrow(/hf:<owner>\/<repo>\/<file>\.gguf or hf:<owner>\/<repo>:<quant>/);
   });
 });

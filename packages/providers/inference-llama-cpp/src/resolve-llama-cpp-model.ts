@@ -1,5 +1,12 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Model } from '@llama-stack-ts/core';
+import {
+  cachedHubModelFile,
+  expandHome,
+  type HubFileReference,
+  isHubReference,
+  parseHubFileReference,
+} from '@llama-stack-ts/provider-utils/models';
 import { InvalidModelSettingsError } from './errors/invalid-model-settings-error.js';
 import { UnsupportedModelSourceError } from './errors/unsupported-model-source-error.js';
 import { type LlamaCppConfig, LlamaCppModelSettings, modelSettingKeys } from './llama-cpp-config.js';
@@ -9,26 +16,59 @@ export interface ResolvedLlamaCppModel {
   /** The id clients send as `model`. */
   id: string;
   kind: 'llm' | 'embedding';
-  /** Absolute path of the GGUF file. */
+  /** Absolute path of the GGUF file; for an `hf:` model not downloaded yet, '' until its download ends. */
   path: string;
+  /** The hub file an `hf:` model comes from. */
+  hub?: HubFileReference;
+  /** `metadata.sha256`: the SHA-256 its download must have (default: the hub's own). */
+  sha256?: string;
   /** `provider_model_id` as the manifest wrote it. */
   source: string;
   /** The provider's defaults with the model's `metadata` overrides applied. */
   settings: LlamaCppModelSettings;
 }
 
+export interface ResolveLlamaCppModelOptions {
+  /** Where a relative `model_dir` (or, without one, a relative path) resolves: the manifest's directory. Default: cwd. */
+  baseDir?: string | undefined;
+  /** The model cache `hf:` files are downloaded into (`~` expanded). */
+  cacheDir?: string | undefined;
+}
+
+/** The directory a relative `provider_model_id` resolves against: `model_dir` (itself against `baseDir`), else `baseDir`. */
+export function llamaCppModelDir(config: LlamaCppConfig, baseDir: string = process.cwd()): string {
+  return config.model_dir ? resolve(baseDir, expandHome(config.model_dir)) : resolve(baseDir);
+}
+
 /**
- * Resolves a registered model: its GGUF path (a relative path against `model_dir`, else the working
- * directory) and its settings (the provider config, overridden by the llama.cpp keys of the model's
- * `metadata`; other metadata keys are left alone).
+ * Resolves a registered model: its GGUF path (a relative path against `model_dir`, else the manifest's
+ * directory; an `hf:` reference to its place in the model cache) and its settings (the provider
+ * config, overridden by the llama.cpp keys of the model's `metadata`; other metadata keys are left
+ * alone).
  */
-export function resolveLlamaCppModel(model: Model, config: LlamaCppConfig): ResolvedLlamaCppModel {
+export function resolveLlamaCppModel(
+  model: Model,
+  config: LlamaCppConfig,
+  options: ResolveLlamaCppModelOptions = {},
+): ResolvedLlamaCppModel {
   const source = model.provider_resource_id;
-  if (source.startsWith('hf:') || source.startsWith('huggingface:')) {
-    throw new UnsupportedModelSourceError({ modelId: model.identifier, source });
+  let path: string;
+  let hub: HubFileReference | undefined;
+  if (isHubReference(source)) {
+    try {
+      hub = parseHubFileReference(source);
+    } catch (error) {
+      throw new UnsupportedModelSourceError({
+        modelId: model.identifier,
+        source,
+        reason: (error as Error).message,
+      });
+    }
+    path = options.cacheDir ? (cachedHubModelFile(hub, options.cacheDir) ?? '') : '';
+  } else {
+    const expanded = expandHome(source);
+    path = isAbsolute(expanded) ? expanded : resolve(llamaCppModelDir(config, options.baseDir), expanded);
   }
-  const base = resolve(config.model_dir ?? process.cwd());
-  const path = isAbsolute(source) ? source : resolve(base, source);
 
   const overrides: Record<string, unknown> = {};
   for (const key of modelSettingKeys) {
@@ -50,6 +90,8 @@ export function resolveLlamaCppModel(model: Model, config: LlamaCppConfig): Reso
     kind: model.model_type === 'embedding' ? 'embedding' : 'llm',
     path,
     source,
+    ...(hub ? { hub } : {}),
+    ...(typeof model.metadata.sha256 === 'string' ? { sha256: model.metadata.sha256 } : {}),
     settings: parsed.data,
   };
 }
