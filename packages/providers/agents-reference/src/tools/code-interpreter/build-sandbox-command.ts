@@ -103,6 +103,7 @@ export interface MountPoint {
   path: string;
   /** Per-mount flags that must be kept on remount (a user namespace may not clear locked ones). */
   keptFlags: string[];
+  readOnly: boolean;
 }
 
 /** Shared directories replaced by empty read-only tmpfs inside the sandbox. */
@@ -130,7 +131,12 @@ export function readMountPoints(mountinfo = readFileSync('/proc/self/mountinfo',
     const path = rawPath.replace(/\\([0-7]{3})/g, (_, octal: string) =>
       String.fromCharCode(Number.parseInt(octal, 8)),
     );
-    byPath.set(path, { path, keptFlags: options.split(',').filter((flag) => keptMountFlags.has(flag)) });
+    const flags = options.split(',');
+    byPath.set(path, {
+      path,
+      keptFlags: flags.filter((flag) => keptMountFlags.has(flag)),
+      readOnly: flags.includes('ro'),
+    });
   }
   return [...byPath.values()].sort((a, b) => a.path.length - b.path.length);
 }
@@ -153,6 +159,8 @@ function setupScript(tools: SandboxTools, mounts: MountPoint[], exec: string[]):
   for (const point of mounts) {
     // /proc is replaced below by the new PID namespace's own; the old one would show host processes.
     if (point.path === '/proc' || point.path.startsWith('/proc/')) continue;
+    // Without capabilities the code cannot make a read-only mount writable again.
+    if (point.readOnly) continue;
     const flags = ['remount', 'bind', 'ro', ...point.keptFlags].join(',');
     lines.push(
       `${mount} -o ${flags} ${shellQuote(point.path)} 2>/dev/null || ${fail(`cannot make ${point.path} read-only`)}`,
