@@ -65,7 +65,7 @@ export async function* runTurn(
     finish(assistant(violation.suggested_user_response ?? defaultBlockedResponse));
 
   // Input shields on the new messages.
-  const inputViolation = yield* shieldStep(context, newStepId(), agent.input_shields, messages, steps);
+  const inputViolation = yield* shieldStep(context, newStepId, agent.input_shields, messages, steps);
   if (inputViolation) return blocked(inputViolation);
 
   // Memory retrieval: the passages go into the model's context, not into the recorded messages.
@@ -90,7 +90,7 @@ export async function* runTurn(
     if (last.tool_calls.length === 0) {
       const outputViolation = yield* shieldStep(
         context,
-        newStepId(),
+        newStepId,
         agent.output_shields,
         [...messages, last],
         steps,
@@ -115,7 +115,7 @@ export async function* runTurn(
     ]);
     const toolViolation = yield* shieldStep(
       context,
-      newStepId(),
+      newStepId,
       toolShields,
       responses.map(toolMessage),
       steps,
@@ -157,12 +157,13 @@ function uniqueShields(shields: readonly ShieldConfig[]): ShieldConfig[] {
 /** Runs the shields in order; the first violation ends the step. No step when there are no shields. */
 async function* shieldStep(
   context: TurnContext,
-  stepUuid: string,
+  newStepId: () => string,
   shields: readonly ShieldConfig[],
   messages: readonly Message[],
   steps: ExecutionStep[],
 ): AsyncGenerator<Chunk, SafetyViolation | undefined> {
   if (shields.length === 0) return undefined;
+  const stepUuid = newStepId();
   const safety = context.safety;
   if (!safety) {
     // create() refuses agents with shields when no safety provider exists; this guards stored agents.
