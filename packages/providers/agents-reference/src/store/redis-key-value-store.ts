@@ -28,6 +28,9 @@ export class RedisKeyValueStore implements KeyValueStore {
       maxRetriesPerRequest: 2,
       enableOfflineQueue: true,
     });
+    // ioredis reconnects by itself and reports each failure as an 'error' event; the failing
+    // command rejects anyway, so the event is not rethrown (an unhandled one is printed by ioredis).
+    redis.on('error', () => {});
     try {
       await redis.connect();
     } catch (error) {
