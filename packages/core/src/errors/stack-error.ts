@@ -12,7 +12,7 @@ export interface StackErrorOptions {
  * with and a stable `code`. `isInstance` works across duplicate installs of this package.
  */
 export class StackError extends Error {
-  private readonly [symbol] = true;
+  protected readonly [symbol] = true;
   readonly status: number;
   readonly code: string;
   readonly field: string | undefined;

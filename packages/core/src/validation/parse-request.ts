@@ -12,12 +12,17 @@ export function toInvalidRequestError(error: z.ZodError, prefix = ''): InvalidRe
   const fieldOf = (issue: z.core.$ZodIssue) =>
     [prefix, formatIssuePath(issue.path)].filter((part) => part && part !== '(root)').join('.') || '(root)';
   const field = first ? fieldOf(first) : prefix || '(root)';
-  const more = rest.length > 0 ? ` (and ${rest.map((issue) => `${fieldOf(issue)}: ${issue.message}`).join('; ')})` : '';
+  const more =
+    rest.length > 0 ? ` (and ${rest.map((issue) => `${fieldOf(issue)}: ${issue.message}`).join('; ')})` : '';
   return new InvalidRequestError(field, `${first?.message ?? 'invalid value'}${more}`, { cause: error });
 }
 
 /** Parses `value` with `schema` or throws an `InvalidRequestError` whose field is `prefix.path`. */
-export function parseRequest<Schema extends z.ZodType>(schema: Schema, value: unknown, prefix = ''): z.output<Schema> {
+export function parseRequest<Schema extends z.ZodType>(
+  schema: Schema,
+  value: unknown,
+  prefix = '',
+): z.output<Schema> {
   const result = schema.safeParse(value);
   if (!result.success) throw toInvalidRequestError(result.error, prefix);
   return result.data;

@@ -20,7 +20,10 @@ export const Attachment = z
     url: URL,
     mime_type: z.string().min(1),
   })
-  .meta({ id: 'Attachment', description: 'A reference to an external resource: an image, a document, audio.' });
+  .meta({
+    id: 'Attachment',
+    description: 'A reference to an external resource: an image, a document, audio.',
+  });
 export type Attachment = z.infer<typeof Attachment>;
 
 export const Content = z
@@ -47,7 +50,9 @@ export const ToolResponse = z
   .meta({ id: 'ToolResponse' });
 export type ToolResponse = z.infer<typeof ToolResponse>;
 
-export const BuiltinTool = z.enum(['web_search', 'math', 'image_gen', 'code_interpreter']).meta({ id: 'BuiltinTool' });
+export const BuiltinTool = z
+  .enum(['web_search', 'math', 'image_gen', 'code_interpreter'])
+  .meta({ id: 'BuiltinTool' });
 export type BuiltinTool = z.infer<typeof BuiltinTool>;
 
 export const ShieldType = z.enum(['llama_guard', 'prompt_guard', 'code_guard']).meta({ id: 'ShieldType' });
@@ -58,7 +63,9 @@ export const ShieldConfig = z
     shield_type: z
       .string()
       .min(1)
-      .describe('A ShieldType (llama_guard, prompt_guard, code_guard) or the id of a shield the distribution registers.'),
+      .describe(
+        'A ShieldType (llama_guard, prompt_guard, code_guard) or the id of a shield the distribution registers.',
+      ),
     params: JsonObject.default({}),
   })
   .meta({ id: 'ShieldConfig' });
@@ -76,7 +83,10 @@ export type SafetyViolation = z.infer<typeof SafetyViolation>;
 export const ToolDefinition = z
   .object({
     tool_name: z.union([BuiltinTool, z.string().min(1)]),
-    description: z.string().optional().describe('What the tool does, shown to the model. An extension of the draft.'),
+    description: z
+      .string()
+      .optional()
+      .describe('What the tool does, shown to the model. An extension of the draft.'),
     parameters: JsonObject.nullish().describe('The JSON schema of the tool arguments.'),
     input_shields: z.array(ShieldConfig).default([]),
     output_shields: z.array(ShieldConfig).default([]),
@@ -103,7 +113,10 @@ export const Dialog = z
     message: Message,
     message_history: z.array(Message).default([]),
   })
-  .meta({ id: 'Dialog', description: 'The July 2024 draft shape of a conversation: the last message and its history.' });
+  .meta({
+    id: 'Dialog',
+    description: 'The July 2024 draft shape of a conversation: the last message and its history.',
+  });
 export type Dialog = z.infer<typeof Dialog>;
 
 export const SamplingStrategy = z.enum(['greedy', 'top_p', 'top_k']).meta({ id: 'SamplingStrategy' });
@@ -115,7 +128,11 @@ export const SamplingParams = z
     top_p: z.number().gt(0).max(1).default(0.95),
     top_k: z.number().int().min(0).default(0),
     seed: z.number().int().optional().describe('Seed of the sampler, for repeatable sampling. An extension.'),
-    repetition_penalty: z.number().gt(0).optional().describe('Penalty on repeated tokens (1 = none). An extension.'),
+    repetition_penalty: z
+      .number()
+      .gt(0)
+      .optional()
+      .describe('Penalty on repeated tokens (1 = none). An extension.'),
     frequency_penalty: z.number().min(-2).max(2).optional().describe('An extension, as in the OpenAI API.'),
     presence_penalty: z.number().min(-2).max(2).optional().describe('An extension, as in the OpenAI API.'),
   })

@@ -8,7 +8,9 @@ export const Model = z
   .object({
     identifier: z.string().describe('The id clients send as `model`.'),
     provider_id: z.string().describe('The provider (manifest `provider_id`) that serves the model.'),
-    provider_resource_id: z.string().describe("The model's id inside its provider: a path, an hf: reference, a remote name."),
+    provider_resource_id: z
+      .string()
+      .describe("The model's id inside its provider: a path, an hf: reference, a remote name."),
     model_type: ModelType,
     metadata: JsonObject.default({}),
   })
