@@ -19,6 +19,7 @@ describe('LlamaCppConfig', () => {
       allow_remote_models: true,
       hub_url: 'https://huggingface.co',
       show_progress: true,
+      wait_for_preload: true,
     });
   });
 

@@ -100,6 +100,13 @@ export const LlamaCppConfig = LlamaCppModelSettings.extend({
       'false = offline only (a missing file fails start-up).',
   ),
   hub_url: hubModelConfigFields.hub_url,
+  wait_for_preload: z
+    .boolean()
+    .default(true)
+    .describe(
+      'With preload, whether start-up waits for each model to load (true, default: a model that does not load ' +
+        'fails start-up) or loads it in the background (false: the server answers at once; requests wait for the load).',
+    ),
   show_progress: hubModelConfigFields.show_progress,
   log_level: z
     .enum(['error', 'warn', 'info', 'debug'])
@@ -125,6 +132,7 @@ export function sampleLlamaCppConfig(_dataDir: string): Record<string, unknown> 
     parallel_sequences: '${env.LLAMA_CPP_PARALLEL_SEQUENCES:=4}',
     max_queue: '${env.LLAMA_CPP_MAX_QUEUE:=32}',
     preload: '${env.LLAMA_CPP_PRELOAD:=true}',
+    wait_for_preload: '${env.LLAMA_CPP_WAIT_FOR_PRELOAD:=true}',
     idle_unload_seconds: '${env.LLAMA_CPP_IDLE_UNLOAD_SECONDS:=0}',
     model_dir: '${env.LLAMA_CPP_MODEL_DIR:=.}',
     model_cache_dir: '${env.LLAMA_STACK_TS_MODEL_CACHE:=~/.llama-stack-ts/models}',

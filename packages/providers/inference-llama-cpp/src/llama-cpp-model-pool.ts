@@ -185,9 +185,11 @@ export class LlamaCppModelPool implements AsyncDisposable {
       entry.download = this.#startDownload(entry, resolved.hub);
       return resolved;
     }
-    if (settings.preload) {
+    if (settings.preload && this.#config.wait_for_preload) {
       await this.#load(entry);
       this.#scheduleIdleUnload(entry);
+    } else if (settings.preload) {
+      void this.#preloadInBackground(entry);
     }
     return resolved;
   }
@@ -350,16 +352,18 @@ export class LlamaCppModelPool implements AsyncDisposable {
       bytes: result.bytes,
       ...(result.verifiedWith ? { sha256: result.sha256, checked_against: result.verifiedWith } : {}),
     });
-    if (entry.model.settings.preload) {
-      try {
-        await this.#load(entry);
-        this.#scheduleIdleUnload(entry);
-      } catch (error) {
-        // The next request tries again and gets the error itself.
-        this.#logger.error(
-          `model '${entry.model.id}' did not load after its download: ${(error as Error).message}`,
-        );
-      }
+    if (entry.model.settings.preload) await this.#preloadInBackground(entry);
+  }
+
+  /** Loads a model without anyone waiting on it: requests that come meanwhile wait for the same load. */
+  async #preloadInBackground(entry: PoolEntry): Promise<void> {
+    try {
+      await this.#load(entry);
+      if (this.#entries.get(entry.model.id) === entry) this.#scheduleIdleUnload(entry);
+    } catch (error) {
+      // The next request tries again and gets the error itself.
+      if (!this.#disposed)
+        this.#logger.error(`model '${entry.model.id}' did not load: ${(error as Error).message}`);
     }
   }
 
