@@ -34,7 +34,8 @@ math.import(
 export function evaluateMath(expression: string): string {
   const result: unknown = evaluateExpression(expression);
   if (typeof result === 'function') throw new Error('the expression defines a function; ask for a value');
-  return math.format(result as never, { precision: 64 });
+  // Plain notation up to 64 digits: the model reads "1267650600228229401496703205376", not "1.27e+30".
+  return math.format(result as never, { precision: 64, lowerExp: -12, upperExp: 64 });
 }
 
 /**
