@@ -24,6 +24,8 @@ export interface LoopbackHubOptions {
   cutFirstDownloadAfterBytes?: number;
   /** The SHA-256 the hub claims in `X-Linked-Etag` for every file; default: each file's true sum. */
   claimedSha256?: string;
+  /** File bodies wait for this promise (the headers go at once): holds a download in progress. */
+  holdDownloads?: Promise<unknown>;
 }
 
 /**
@@ -87,6 +89,11 @@ export function startLoopbackHub(options: LoopbackHubOptions): Promise<LoopbackH
       ...(range ? { 'content-range': `bytes ${start}-${size - 1}/${size}` } : {}),
       etag,
     });
+    if (options.holdDownloads) {
+      response.flushHeaders();
+      void options.holdDownloads.then(() => createReadStream(file, { start }).pipe(response));
+      return;
+    }
     const cut = options.cutFirstDownloadAfterBytes;
     if (cut !== undefined && !cutDone) {
       cutDone = true;
