@@ -127,6 +127,14 @@ export const SamplingParams = z
     temperature: z.number().min(0).max(2).default(0),
     top_p: z.number().gt(0).max(1).default(0.95),
     top_k: z.number().int().min(0).default(0),
+    max_tokens: z
+      .number()
+      .int('must be a whole number')
+      .min(0)
+      .optional()
+      .describe(
+        "Where later Llama Stack versions carry the request's `max_tokens`; used when the request's own `max_tokens` is 0.",
+      ),
     seed: z.number().int().optional().describe('Seed of the sampler, for repeatable sampling. An extension.'),
     repetition_penalty: z
       .number()
@@ -138,6 +146,14 @@ export const SamplingParams = z
   })
   .meta({ id: 'SamplingParams' });
 export type SamplingParams = z.infer<typeof SamplingParams>;
+
+/**
+ * The token budget of a generation request: its own `max_tokens` (the July 2024 draft), else
+ * `sampling_params.max_tokens` (later Llama Stack); 0 means until the end of the turn or context.
+ */
+export function resolveMaxTokens(request: { max_tokens: number; sampling_params: SamplingParams }): number {
+  return request.max_tokens > 0 ? request.max_tokens : (request.sampling_params.max_tokens ?? 0);
+}
 
 /** Log probabilities of generated tokens; the spec leaves the shape open (`Dict[str, Any]`). */
 export const Logprobs = JsonObject.nullish();

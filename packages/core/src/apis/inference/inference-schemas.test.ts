@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { StackError } from '../../errors/stack-error.js';
+import { resolveMaxTokens } from '../common/common-schemas.js';
 import { parseRequest } from '../../validation/parse-request.js';
 import type { RouteDefinition } from '../route-definition.js';
 import type { Inference } from './inference-protocol.js';
@@ -117,6 +118,13 @@ describe('defaults', () => {
     const request = ChatCompletionRequest.parse({ model: 'm', messages: [user] });
     expect(request.messages).toEqual([{ role: 'user', content: 'Hi', tool_calls: [], tool_responses: [] }]);
     expect(request).toMatchObject({ available_tools: [], tool_choice: 'auto', max_tokens: 0, stream: false });
+  });
+
+  it('take max_tokens from the request, else from sampling_params (later Llama Stack)', () => {
+    const budget = (input: object) => resolveMaxTokens(CompletionRequest.parse({ model: 'm', content: 'x', ...input }));
+    expect(budget({})).toBe(0);
+    expect(budget({ sampling_params: { max_tokens: 16 } })).toBe(16);
+    expect(budget({ max_tokens: 8, sampling_params: { max_tokens: 16 } })).toBe(8);
   });
 
   it('fill tool_calls of a response', () => {

@@ -39,6 +39,14 @@ describeWithModels('completion (stories260K)', [testModels.stories, testModels.t
     expect(first.logprobs).toBeUndefined();
   });
 
+  it('takes the budget from sampling_params.max_tokens, as later Llama Stack clients send it', async () => {
+    const response = await provider.inference.completion(
+      request({ content: 'Once upon a time', sampling_params: { max_tokens: 5 } }),
+    );
+    expect(response.stop_reason).toBe('max_tokens');
+    expect(response.usage?.completion_tokens).toBe(5);
+  });
+
   it('streams the same text as the plain response, stop_reason on the last chunk only', async () => {
     const plain = await provider.inference.completion(request({ content: 'The cat', max_tokens: 10 }));
     const chunks = await collect(
