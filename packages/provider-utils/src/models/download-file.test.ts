@@ -91,18 +91,21 @@ describe.skipIf(!modelsDir)('downloadFile over a loopback hub', () => {
     const options = { url, target, label: fileName, hubChecksum: true, progressStream: null } as const;
     const first = downloadFile(options);
     await expect(first).rejects.toBeInstanceOf(ModelDownloadError);
+    // The cut lands after 400,000 bytes sent; the client may have taken fewer off the socket.
+    const kept = statSync(`${target}.partial`).size;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThanOrEqual(400_000);
     await expect(first).rejects.toThrow(
-      /kept 400000 bytes in .*\.partial; trying again resumes|ended after 400000/,
+      new RegExp(`kept ${kept} bytes in .*\\.partial; trying again resumes|ended after ${kept}`),
     );
-    expect(statSync(`${target}.partial`).size).toBe(400_000);
     expect(existsSync(target)).toBe(false);
 
     const progress = progressSink();
     const second = await downloadFile({ ...options, progressStream: progress.stream });
-    expect(second).toMatchObject({ resumedFrom: 400_000, bytes: source.length, sha256: sourceSha256 });
-    expect(hub.ranges).toEqual([undefined, 'bytes=400000-']);
+    expect(second).toMatchObject({ resumedFrom: kept, bytes: source.length, sha256: sourceSha256 });
+    expect(hub.ranges).toEqual([undefined, `bytes=${kept}-`]);
     expect(readFileSync(target).equals(source)).toBe(true);
-    expect(progress.lines[0]).toMatch(/stories260K\.gguf \(resuming\) \[#+-+\] 33%/);
+    expect(progress.lines[0]).toMatch(/stories260K\.gguf \(resuming\) \[#+-+\] \d+%/);
   });
 
   it("rejects a file whose SHA-256 is not the hub's, and keeps neither the file nor the partial", async () => {
