@@ -158,6 +158,33 @@ describe('the agent loop', () => {
     expect(inference.requests[1]?.messages[2]?.tool_calls).toEqual([weatherCall]);
   });
 
+  it('forces the tool call of a turn with user input, not of the turn that hands back the client response', async () => {
+    const weatherCall = { tool_name: 'get_weather', arguments: { city: 'Lisbon' } };
+    const inference = new ScriptedInference([{ toolCalls: [weatherCall] }, { text: 'Sunny.' }]);
+    await using system = await createTestAgenticSystem({ inference });
+    await system.agentic.createAgenticSystem(
+      agentInput({
+        available_tools: [{ tool_name: 'get_weather', parameters: { type: 'object' } }],
+        executable_tools: [],
+        tool_choice: { tool_name: 'get_weather' },
+      }),
+    );
+    const first = await system.agentic.execute(
+      executeInput({ messages: [{ role: 'user', content: 'Weather?' }] }),
+    );
+    const toolResponse = { tool_name: 'get_weather', content: 'sunny' };
+    await system.agentic.execute(
+      executeInput({
+        messages: [{ role: 'tool', content: 'sunny', tool_responses: [toolResponse] }],
+        turn_history: [first.turn],
+      }),
+    );
+    expect(inference.requests.map((request) => request.tool_choice)).toEqual([
+      { tool_name: 'get_weather' },
+      'auto',
+    ]);
+  });
+
   it('runs a custom tool on the server only when it is executable and has an endpoint; otherwise returns it', async () => {
     const call = { tool_name: 'lookup', arguments: { id: 7 } };
     const inference = new ScriptedInference(() => ({ toolCalls: [call] }));

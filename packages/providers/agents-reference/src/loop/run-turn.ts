@@ -81,10 +81,13 @@ export async function* runTurn(
     ...newMessages,
   ];
 
+  // tool_choice binds the first inference of a turn that brings new input. A forced call would
+  // otherwise repeat forever: after a tool ran here, and on a turn that only hands back the client's
+  // responses to the call the previous turn returned.
+  const answersClientCall = messages.every((message) => message.role === 'tool');
   let last: Message = assistant('');
   for (let iteration = 1; iteration <= context.maxInferIters; iteration += 1) {
-    // tool_choice binds the first inference only: a forced call would otherwise repeat forever.
-    const toolChoice = iteration === 1 ? (agent.tool_choice ?? 'auto') : 'auto';
+    const toolChoice = iteration === 1 && !answersClientCall ? (agent.tool_choice ?? 'auto') : 'auto';
     last = yield* inferenceStep(context, newStepId(), conversation, toolChoice, steps);
 
     if (last.tool_calls.length === 0) {
