@@ -14,6 +14,9 @@ const packagesTheCommandLoads = [
   'packages/server',
   'packages/cli',
   'packages/providers/inference-llama-cpp',
+  'packages/providers/embeddings-transformers',
+  'packages/providers/embeddings-model2vec',
+  'packages/providers/memory-lancedb',
   'tests/fixtures/provider-echo',
 ];
 
@@ -33,6 +36,9 @@ export default function setup(): void {
       '--filter=@llama-stack-ts/cli',
       '--filter=@llama-stack-ts-fixtures/provider-echo',
       '--filter=@llama-stack-ts/provider-inference-llama-cpp',
+      '--filter=@llama-stack-ts/provider-embeddings-transformers',
+      '--filter=@llama-stack-ts/provider-embeddings-model2vec',
+      '--filter=@llama-stack-ts/provider-memory-lancedb',
       '--output-logs=errors-only',
     ],
     { cwd: repoRoot, stdio: 'inherit' },
