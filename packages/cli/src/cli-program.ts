@@ -36,6 +36,7 @@ Examples:
   $ llama-stack-ts run local                   serve distributions/local on http://127.0.0.1:8321
   $ llama-stack-ts run local --port 9000 --env LLAMA_CPP_MODEL=./models/tiny.gguf
   $ llama-stack-ts validate ./my-distribution.yaml
+  $ llama-stack-ts models download hf:bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M
   $ curl http://127.0.0.1:8321/health
 
 Environment:
@@ -117,6 +118,96 @@ Examples:
     .action(async (api: string | undefined) => {
       const { listProvidersCommand } = await import('./commands/list-providers-command.js');
       await listProvidersCommand(api);
+    });
+
+  const models = program
+    .command('models')
+    .summary('download, list and remove GGUF models in the model cache')
+    .description(
+      'Manage the model cache: the folder where inline::llama-cpp keeps the GGUF files of hf: models ' +
+        '(provider_model_id: hf:<owner>/<repo>/<file>.gguf). A model downloaded here ahead of time is used at ' +
+        'once by `run`, without a download at start-up.\n\n' +
+        'The cache is --dir, else $LLAMA_STACK_TS_MODEL_CACHE, else $LLAMA_STACK_TS_HOME/models, else ' +
+        '~/.llama-stack-ts/models.',
+    )
+    .configureHelp({ sortSubcommands: false })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ llama-stack-ts models download hf:bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M
+  $ llama-stack-ts models list
+  $ llama-stack-ts models remove hf:bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M`,
+    );
+  const dirHelp =
+    'the model cache folder (default: $LLAMA_STACK_TS_MODEL_CACHE, else ~/.llama-stack-ts/models)';
+
+  models
+    .command('download')
+    .summary('download a GGUF model into the cache')
+    .description(
+      'Download one GGUF file into the model cache, with a progress bar on stderr, and print its path on stdout. ' +
+        'An interrupted download (Ctrl-C, a dropped connection) is kept as <file>.partial and resumed by the same ' +
+        "command. The file is checked against --sha256, or the hub's published SHA-256, before it takes its name; " +
+        'a file that does not match is deleted. A file already in the cache is not downloaded again.',
+    )
+    .argument('<source>', 'hf:<owner>/<repo>/<file>.gguf, hf:<owner>/<repo>:<quant> or https://…/<file>.gguf')
+    .option('--dir <folder>', dirHelp)
+    .option('--sha256 <hex>', "the file's expected SHA-256 (default: the hub's, when it publishes one)")
+    .addHelpText(
+      'after',
+      `
+Sources:
+  hf:<owner>/<repo>/<file>.gguf   a file of a Hugging Face hub repository (@<revision> may follow <repo>)
+  hf:<owner>/<repo>:<quant>       the repository's GGUF file whose name carries <quant>, e.g. Q4_K_M
+  https://…/<file>.gguf           any URL; a hub URL …/<owner>/<repo>/resolve/<revision>/<file> is saved
+                                  where its hf: form goes, other files as <cache>/<file>.gguf
+
+Environment:
+  HF_ENDPOINT   the hub (or a mirror) hf: files come from (default https://huggingface.co)
+  HF_TOKEN      sent to the hub for gated or private models
+
+Examples:
+  $ llama-stack-ts models download hf:bartowski/Llama-3.2-1B-Instruct-GGUF/Llama-3.2-1B-Instruct-Q4_K_M.gguf
+  $ llama-stack-ts models download hf:bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M --dir ./models
+  $ llama-stack-ts run local --env LLAMA_STACK_TS_MODEL=hf:bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M`,
+    )
+    .action(async (source: string, options: { dir?: string; sha256?: string }) => {
+      const { modelsDownloadCommand } = await import('./commands/models-download-command.js');
+      await modelsDownloadCommand(source, options);
+    });
+
+  models
+    .command('list')
+    .summary('list the GGUF models in the cache')
+    .description(
+      'List the GGUF files in the model cache: size, architecture, the context length the model was trained with, ' +
+        'and whether it carries a chat template (without one, inline::llama-cpp picks a chat format from the ' +
+        'architecture). Only the file headers are read; no model is loaded. Unfinished downloads are listed after.',
+    )
+    .option('--dir <folder>', dirHelp)
+    .option('--json', 'print JSON ({ dir, models, unfinished }) instead of a table')
+    .action(async (options: { dir?: string; json?: boolean }) => {
+      const { modelsListCommand } = await import('./commands/models-list-command.js');
+      await modelsListCommand(options);
+    });
+
+  models
+    .command('remove')
+    .summary('delete a model from the cache')
+    .description(
+      'Delete a model file from the model cache, with what an interrupted download left beside it ' +
+        '(<file>.partial, <file>.lock). MODEL is the hf: reference or URL it was downloaded from, or the FILE ' +
+        'column of `models list`.',
+    )
+    .argument(
+      '<model>',
+      'hf:<owner>/<repo>/<file>.gguf, hf:<owner>/<repo>:<quant>, a URL, or a file as `models list` shows it',
+    )
+    .option('--dir <folder>', dirHelp)
+    .action(async (model: string, options: { dir?: string }) => {
+      const { modelsRemoveCommand } = await import('./commands/models-remove-command.js');
+      await modelsRemoveCommand(model, options);
     });
 
   return program;

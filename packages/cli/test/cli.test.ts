@@ -2,41 +2,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDistribution, listDistributions } from '../src/find-distribution.js';
-
-const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const bin = join(repoRoot, 'packages/cli/bin/llama-stack-ts.js');
-
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-/** Runs the real command as a process, from the repository root, on the TypeScript sources. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Finished> {
-  const started = Date.now();
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, LLAMA_STACK_TS_FROM_SOURCE: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr, ms: Date.now() - started }));
-  });
-}
+import { bin, cli, repoRoot } from './run-cli.js';
 
 /** Starts `run`, resolves with the URL it prints once listening. */
 function startServer(
