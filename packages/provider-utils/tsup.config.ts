@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // The ./test entry is used inside vitest suites, which bring their own vitest.
+  external: ['vitest'],
 });

@@ -7,5 +7,5 @@ export {
   type FixtureServer,
 } from './fixture-server.js';
 export { type LoopbackHub, type LoopbackHubOptions, startLoopbackHub } from './loopback-hub.js';
-export { RecordingLogger } from './recording-logger.js';
-export { testModel, testModelsDir } from './test-models.js';
+export { type RecordedLine, RecordingLogger } from './recording-logger.js';
+export { describeWithModels, repoRoot, testModel, testModelsDir } from './test-models.js';

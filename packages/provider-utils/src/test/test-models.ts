@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describe } from 'vitest';
 
 /** The repository root: the nearest folder above this file holding pnpm-workspace.yaml. */
-function repositoryRoot(): string {
+function findRepoRoot(): string {
   let folder = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(folder, 'pnpm-workspace.yaml'))) {
     const parent = dirname(folder);
@@ -14,11 +15,19 @@ function repositoryRoot(): string {
   return folder;
 }
 
+export const repoRoot = findRepoRoot();
+
 /** `LLAMA_STACK_TS_TEST_MODELS`, resolved from the repository root; default `<root>/../shared/models`. */
-export const testModelsDir = resolve(
-  repositoryRoot(),
-  process.env.LLAMA_STACK_TS_TEST_MODELS ?? '../shared/models',
-);
+export const testModelsDir = resolve(repoRoot, process.env.LLAMA_STACK_TS_TEST_MODELS ?? '../shared/models');
+
+const requireModels = () => process.env.LLAMA_STACK_TS_REQUIRE_MODELS === '1';
+
+function missingModelsMessage(missing: readonly string[]): string {
+  return (
+    `Missing test model(s): ${missing.join(', ')}. Set LLAMA_STACK_TS_TEST_MODELS to the folder ` +
+    'holding shared/models (see shared/models/SOURCES.md).'
+  );
+}
 
 /**
  * The folder of a test model, or undefined when it is missing (the suite then skips). With
@@ -27,11 +36,25 @@ export const testModelsDir = resolve(
 export function testModel(relativePath: string, requiredFile: string): string | undefined {
   const folder = join(testModelsDir, relativePath);
   if (existsSync(join(folder, requiredFile))) return folder;
-  if (process.env.LLAMA_STACK_TS_REQUIRE_MODELS === '1') {
-    throw new Error(
-      `test model ${join(folder, requiredFile)} is missing and LLAMA_STACK_TS_REQUIRE_MODELS=1; ` +
-        'set LLAMA_STACK_TS_TEST_MODELS to the folder holding shared/models (see shared/models/SOURCES.md).',
-    );
-  }
+  if (requireModels()) throw new Error(missingModelsMessage([join(folder, requiredFile)]));
   return undefined;
+}
+
+/**
+ * `describe` for suites that need real model files: skipped when one is missing, unless
+ * `LLAMA_STACK_TS_REQUIRE_MODELS=1`, in which case the suite fails and names the file.
+ */
+export function describeWithModels(name: string, files: readonly string[], body: () => void): void {
+  const missing = files.filter((file) => !existsSync(file));
+  if (missing.length === 0) {
+    describe(name, body);
+    return;
+  }
+  if (requireModels()) {
+    describe(name, () => {
+      throw new Error(missingModelsMessage(missing));
+    });
+    return;
+  }
+  describe.skip(`${name} (missing ${missing.join(', ')})`, body);
 }

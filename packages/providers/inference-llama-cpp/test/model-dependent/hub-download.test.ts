@@ -2,12 +2,12 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChatCompletionRequest, StackError } from '@llama-stack-ts/core';
-import { type LoopbackHub, startLoopbackHub } from '@llama-stack-ts/provider-utils/test';
+import { type LoopbackHub, RecordingLogger, startLoopbackHub } from '@llama-stack-ts/provider-utils/test';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { ModelFileNotFoundError } from '../../src/errors/index.js';
 import { llamaCppProviderSpec } from '../../src/index.js';
 import type { LlamaCppInference } from '../../src/llama-cpp-inference.js';
-import { describeWithModels, recordingLogger, startProvider, testModel, testModels } from '../test-models.js';
+import { describeWithModels, startProvider, testModel, testModels } from '../test-models.js';
 
 const repoId = 'test-org/stories-gguf';
 const hello = (model: string) =>
@@ -120,7 +120,7 @@ describeWithModels('hf: models downloaded in the background', [testModels.storie
         dataDir: cacheDir,
         deps: {},
         models: [testModel('near', 'beside-the-manifest.gguf')],
-        logger: recordingLogger(),
+        logger: new RecordingLogger(),
         manifestDir: cacheDir,
       },
     );
