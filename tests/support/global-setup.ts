@@ -17,6 +17,8 @@ const packagesTheCommandLoads = [
   'packages/providers/embeddings-transformers',
   'packages/providers/embeddings-model2vec',
   'packages/providers/memory-lancedb',
+  'packages/providers/safety-shields',
+  'packages/providers/agents-reference',
   'tests/fixtures/provider-echo',
 ];
 
@@ -39,6 +41,8 @@ export default function setup(): void {
       '--filter=@llama-stack-ts/provider-embeddings-transformers',
       '--filter=@llama-stack-ts/provider-embeddings-model2vec',
       '--filter=@llama-stack-ts/provider-memory-lancedb',
+      '--filter=@llama-stack-ts/provider-safety-shields',
+      '--filter=@llama-stack-ts/provider-agents-reference',
       '--output-logs=errors-only',
     ],
     { cwd: repoRoot, stdio: 'inherit' },
