@@ -1,8 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeRouteFixtures } from '../../../test/support/describe-route-fixtures.js';
+import { describeRouteTable } from '../../../test/support/describe-route-table.js';
+import { expectInvalidRequest } from '../../../test/support/expect-invalid-request.js';
 import { parseRouteRequest } from '../../../test/support/route-fixtures.js';
-import { InvalidRequestError } from '../../errors/invalid-request-error.js';
 import { parseRequest } from '../../validation/parse-request.js';
 import type { RouteDefinition } from '../route-definition.js';
 import type { AgenticSystem } from './agentic-system-protocol.js';
@@ -16,31 +15,20 @@ import {
 
 const routes: readonly RouteDefinition<AgenticSystem>[] = agenticSystemRoutes;
 
-function failure(run: () => unknown): InvalidRequestError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidRequestError);
-    return error as InvalidRequestError;
-  }
-  throw new Error('expected an InvalidRequestError, but the input parsed');
-}
-
 const user = { role: 'user', content: 'hi' } as const;
 
-describeRouteFixtures(fileURLToPath(new URL('./__fixtures__', import.meta.url)), routes);
+describeRouteTable(new URL('./__fixtures__', import.meta.url), routes, [
+  'POST /agentic_system/create',
+  'POST /agentic_system/execute',
+  'DELETE /agentic_system/delete',
+  'POST /agentic_system/session/create',
+  'POST /agentic_system/turn/create',
+  'GET /agentic_system/session/get',
+  'DELETE /agentic_system/session/delete',
+]);
 
 describe('agentic system routes', () => {
-  it('has the draft routes with their exact methods and paths, then the experimental session routes', () => {
-    expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual([
-      'POST /agentic_system/create',
-      'POST /agentic_system/execute',
-      'DELETE /agentic_system/delete',
-      'POST /agentic_system/session/create',
-      'POST /agentic_system/turn/create',
-      'GET /agentic_system/session/get',
-      'DELETE /agentic_system/session/delete',
-    ]);
+  it('marks the session routes, after the three draft routes, experimental', () => {
     expect(routes.slice(3).every((route) => route.experimental === true)).toBe(true);
   });
 
@@ -93,12 +81,12 @@ describe('agentic system create request', () => {
   });
 
   it('names the missing model', () => {
-    const error = failure(() => parseRequest(AgenticSystemCreateRequest, { instructions: 'x' }));
+    const error = expectInvalidRequest(() => parseRequest(AgenticSystemCreateRequest, { instructions: 'x' }));
     expect(error.field).toBe('model');
   });
 
   it('rejects an executable tool listed twice and names the duplicate', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(AgenticSystemCreateRequest, {
         instructions: 'x',
         model: 'm',
@@ -110,7 +98,7 @@ describe('agentic system create request', () => {
   });
 
   it('rejects an out-of-range temperature in the sampling params extension', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(AgenticSystemCreateRequest, {
         instructions: 'x',
         model: 'm',
@@ -130,13 +118,15 @@ describe('agentic system execute request', () => {
   });
 
   it('needs at least one message', () => {
-    const error = failure(() => parseRequest(AgenticSystemExecuteRequest, { agent_uuid: 'a', messages: [] }));
+    const error = expectInvalidRequest(() =>
+      parseRequest(AgenticSystemExecuteRequest, { agent_uuid: 'a', messages: [] }),
+    );
     expect(error.field).toBe('messages');
     expect(error.message).toContain('at least one message');
   });
 
   it('names the bad role of a message', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(AgenticSystemExecuteRequest, {
         agent_uuid: 'a',
         messages: [{ role: 'human', content: 'x' }],
@@ -146,7 +136,7 @@ describe('agentic system execute request', () => {
   });
 
   it('names the field a step of the turn history lacks, by its step type', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(AgenticSystemExecuteRequest, {
         agent_uuid: 'a',
         messages: [user],
@@ -163,7 +153,7 @@ describe('agentic system execute request', () => {
   });
 
   it('rejects an unknown step type', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(AgenticSystemTurn, {
         user_messages: [user],
         steps: [{ step_type: 'planning', uuid: 's' }],
@@ -190,7 +180,7 @@ describe('agentic system stream chunk', () => {
   });
 
   it('rejects an unknown event type', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(AgenticSystemExecuteResponseStreamChunk, {
         event_type: 'step_delta',
         step_uuid: 's',

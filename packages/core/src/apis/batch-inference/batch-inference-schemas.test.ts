@@ -1,8 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeRouteFixtures } from '../../../test/support/describe-route-fixtures.js';
+import { describeRouteTable } from '../../../test/support/describe-route-table.js';
+import { expectInvalidRequest } from '../../../test/support/expect-invalid-request.js';
 import { parseRouteRequest } from '../../../test/support/route-fixtures.js';
-import { InvalidRequestError } from '../../errors/invalid-request-error.js';
 import { parseRequest } from '../../validation/parse-request.js';
 import type { RouteDefinition } from '../route-definition.js';
 import type { BatchInference } from './batch-inference-protocol.js';
@@ -15,30 +14,16 @@ import {
 
 const routes: readonly RouteDefinition<BatchInference>[] = batchInferenceRoutes;
 
-function failure(run: () => unknown): InvalidRequestError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidRequestError);
-    return error as InvalidRequestError;
-  }
-  throw new Error('expected an InvalidRequestError, but the input parsed');
-}
-
 const prompts = { value: '/data/prompts.jsonl', type: 'filepath' };
 
-describeRouteFixtures(fileURLToPath(new URL('./__fixtures__', import.meta.url)), routes);
+describeRouteTable(new URL('./__fixtures__', import.meta.url), routes, [
+  'POST /batch_inference/submit_job',
+  'GET /batch_inference/job_status',
+]);
 
 describe('batch inference routes', () => {
-  it('has the draft routes with their exact methods and paths', () => {
-    expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual([
-      'POST /batch_inference/submit_job',
-      'GET /batch_inference/job_status',
-    ]);
-  });
-
   it('names the missing job_id query parameter', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRouteRequest(routes[1] as RouteDefinition<BatchInference>, { query: {} }),
     );
     expect(error.field).toBe('job_id');
@@ -53,12 +38,12 @@ describe('submit job request', () => {
   });
 
   it('names the missing prompt file', () => {
-    const error = failure(() => parseRequest(SubmitBatchInferenceJobRequest, { model: 'm' }));
+    const error = expectInvalidRequest(() => parseRequest(SubmitBatchInferenceJobRequest, { model: 'm' }));
     expect(error.field).toBe('prompt_file_path');
   });
 
   it('names an unknown path type and lists the known ones', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(SubmitBatchInferenceJobRequest, {
         model: 'm',
         prompt_file_path: { value: 'x', type: 'url' },
@@ -69,7 +54,7 @@ describe('submit job request', () => {
   });
 
   it('needs a URL when the path type is uri', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(SubmitBatchInferenceJobRequest, {
         model: 'm',
         prompt_file_path: { value: '/data/prompts.jsonl', type: 'uri' },
@@ -80,7 +65,7 @@ describe('submit job request', () => {
   });
 
   it('names an out-of-range option', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(SubmitBatchInferenceJobRequest, {
         model: 'm',
         prompt_file_path: prompts,
@@ -91,7 +76,7 @@ describe('submit job request', () => {
   });
 
   it('rejects a fractional num_generations', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(SubmitBatchInferenceJobRequest, {
         model: 'm',
         prompt_file_path: prompts,
@@ -114,7 +99,7 @@ describe('batch inference job', () => {
   });
 
   it('names an unknown status', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(BatchInferenceJob, {
         job_id: 'j',
         created: '2024-07-23T10:00:00Z',
@@ -135,7 +120,9 @@ describe('prompt file line', () => {
   });
 
   it('names the bad message of a line', () => {
-    const error = failure(() => parseRequest(BatchInferencePromptLine, [{ role: 'user' }], 'line 3'));
+    const error = expectInvalidRequest(() =>
+      parseRequest(BatchInferencePromptLine, [{ role: 'user' }], 'line 3'),
+    );
     expect(error.field).toBe('line 3.0.content');
   });
 });

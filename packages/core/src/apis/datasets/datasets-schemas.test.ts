@@ -1,8 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeRouteFixtures } from '../../../test/support/describe-route-fixtures.js';
+import { describeRouteTable } from '../../../test/support/describe-route-table.js';
+import { expectInvalidRequest } from '../../../test/support/expect-invalid-request.js';
 import { parseRouteRequest } from '../../../test/support/route-fixtures.js';
-import { InvalidRequestError } from '../../errors/invalid-request-error.js';
 import { parseRequest } from '../../validation/parse-request.js';
 import type { RouteDefinition } from '../route-definition.js';
 import type { Datasets } from './datasets-protocol.js';
@@ -11,29 +10,17 @@ import { CreateDatasetRequest } from './datasets-schemas.js';
 
 const routes: readonly RouteDefinition<Datasets>[] = datasetsRoutes;
 
-function failure(run: () => unknown): InvalidRequestError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidRequestError);
-    return error as InvalidRequestError;
-  }
-  throw new Error('expected an InvalidRequestError, but the input parsed');
-}
-
-describeRouteFixtures(fileURLToPath(new URL('./__fixtures__', import.meta.url)), routes);
+describeRouteTable(new URL('./__fixtures__', import.meta.url), routes, [
+  'POST /datasets/create',
+  'GET /datasets/get',
+  'DELETE /datasets/delete',
+]);
 
 describe('datasets routes', () => {
-  it('has the draft routes with their exact methods and paths', () => {
-    expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual([
-      'POST /datasets/create',
-      'GET /datasets/get',
-      'DELETE /datasets/delete',
-    ]);
-  });
-
   it('names the missing dataset_id query parameter', () => {
-    const error = failure(() => parseRouteRequest(routes[1] as RouteDefinition<Datasets>, { query: {} }));
+    const error = expectInvalidRequest(() =>
+      parseRouteRequest(routes[1] as RouteDefinition<Datasets>, { query: {} }),
+    );
     expect(error.field).toBe('dataset_id');
   });
 });
@@ -46,7 +33,7 @@ describe('create dataset request', () => {
   });
 
   it('names a column of an unknown type', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(CreateDatasetRequest, {
         uuid: 'a',
         dataset: { ...dataset, columns: { image: 'picture' } },
@@ -57,7 +44,7 @@ describe('create dataset request', () => {
   });
 
   it('rejects a content_url that is not a URL, saying which schemes it takes', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(CreateDatasetRequest, {
         uuid: 'a',
         dataset: { ...dataset, content_url: '/data/a.jsonl' },
@@ -68,7 +55,7 @@ describe('create dataset request', () => {
   });
 
   it('names the empty uuid', () => {
-    const error = failure(() => parseRequest(CreateDatasetRequest, { uuid: '', dataset }));
+    const error = expectInvalidRequest(() => parseRequest(CreateDatasetRequest, { uuid: '', dataset }));
     expect(error.field).toBe('uuid');
   });
 });

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { StackError } from '../../errors/stack-error.js';
-import { resolveMaxTokens } from '../common/common-schemas.js';
+import { expectInvalidRequest } from '../../../test/support/expect-invalid-request.js';
 import { parseRequest } from '../../validation/parse-request.js';
+import { resolveMaxTokens } from '../common/common-schemas.js';
 import type { RouteDefinition } from '../route-definition.js';
 import type { Inference } from './inference-protocol.js';
 import { inferenceRoutes as inferenceRouteTable } from './inference-routes.js';
@@ -42,17 +42,6 @@ function schemaOfFixture<Protocol>(routes: readonly RouteDefinition<Protocol>[],
           : undefined;
   if (!schema) throw new Error(`fixture ${name}: route ${route.path} has no schema for kind '${kind}'`);
   return schema;
-}
-
-/** Parses like the server does and hands back the error it would answer with. */
-function invalidRequest(schema: z.ZodType, value: unknown): StackError {
-  try {
-    parseRequest(schema, value);
-  } catch (error) {
-    if (StackError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the request to be rejected');
 }
 
 const user = { role: 'user', content: 'Hi' } as const;
@@ -121,7 +110,8 @@ describe('defaults', () => {
   });
 
   it('take max_tokens from the request, else from sampling_params (later Llama Stack)', () => {
-    const budget = (input: object) => resolveMaxTokens(CompletionRequest.parse({ model: 'm', content: 'x', ...input }));
+    const budget = (input: object) =>
+      resolveMaxTokens(CompletionRequest.parse({ model: 'm', content: 'x', ...input }));
     expect(budget({})).toBe(0);
     expect(budget({ sampling_params: { max_tokens: 16 } })).toBe(16);
     expect(budget({ max_tokens: 8, sampling_params: { max_tokens: 16 } })).toBe(8);
@@ -297,7 +287,7 @@ describe('bad input fails on the field at fault', () => {
     ],
     ['nothing to embed', EmbeddingsRequest, { model: 'm', contents: [] }, 'contents', /at least one item/],
   ] as const)('%s', (_case, schema, value, field, message) => {
-    const error = invalidRequest(schema, value);
+    const error = expectInvalidRequest(() => parseRequest(schema, value));
     expect(error.status).toBe(400);
     expect(error.field).toBe(field);
     expect(error.message).toMatch(message);

@@ -1,8 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeRouteFixtures } from '../../../test/support/describe-route-fixtures.js';
+import { describeRouteTable } from '../../../test/support/describe-route-table.js';
+import { expectInvalidRequest } from '../../../test/support/expect-invalid-request.js';
 import { parseRouteRequest } from '../../../test/support/route-fixtures.js';
-import { InvalidRequestError } from '../../errors/invalid-request-error.js';
 import { parseRequest } from '../../validation/parse-request.js';
 import type { RouteDefinition } from '../route-definition.js';
 import type { MemoryBanks } from './memory-banks-protocol.js';
@@ -17,31 +16,19 @@ const route = (operation: keyof MemoryBanks) => {
   return found;
 };
 
-/** The `InvalidRequestError` that `run` throws. */
-function failure(run: () => unknown): InvalidRequestError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidRequestError);
-    return error as InvalidRequestError;
-  }
-  throw new Error('expected an InvalidRequestError, but the input parsed');
-}
-
-describeRouteFixtures(fileURLToPath(new URL('./__fixtures__', import.meta.url)), routes);
+describeRouteTable(new URL('./__fixtures__', import.meta.url), routes, [
+  'POST /memory_banks/create',
+  'GET /memory_banks/get',
+  'DELETE /memory_banks/drop',
+  'POST /memory_bank/insert',
+  'POST /memory_bank/update',
+  'POST /memory_bank/get',
+  'POST /memory_bank/delete',
+  'POST /memory_bank/query',
+]);
 
 describe('memory banks routes', () => {
-  it('lists the draft routes with their exact methods and paths, plus the query route', () => {
-    expect(routes.map((entry) => `${entry.method} ${entry.path}`)).toEqual([
-      'POST /memory_banks/create',
-      'GET /memory_banks/get',
-      'DELETE /memory_banks/drop',
-      'POST /memory_bank/insert',
-      'POST /memory_bank/update',
-      'POST /memory_bank/get',
-      'POST /memory_bank/delete',
-      'POST /memory_bank/query',
-    ]);
+  it('marks only the query route experimental', () => {
     expect(routes.filter((entry) => entry.experimental).map((entry) => entry.path)).toEqual([
       '/memory_bank/query',
     ]);
@@ -77,13 +64,15 @@ describe('memory banks requests', () => {
   });
 
   it('names the missing bank_uuid of a create', () => {
-    const error = failure(() => parseRouteRequest(route('createMemoryBank'), { query: { bank_name: 'B' } }));
+    const error = expectInvalidRequest(() =>
+      parseRouteRequest(route('createMemoryBank'), { query: { bank_name: 'B' } }),
+    );
     expect(error.field).toBe('bank_uuid');
     expect(error.message).toMatch(/^bank_uuid: /);
   });
 
   it('rejects an overlap as large as the chunk size', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRouteRequest(route('createMemoryBank'), {
         query: { bank_uuid: 'b', bank_name: 'B', chunk_size_in_tokens: '64', overlap_size_in_tokens: '64' },
       }),
@@ -93,7 +82,7 @@ describe('memory banks requests', () => {
   });
 
   it('rejects a chunk size that is not a positive integer', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRouteRequest(route('createMemoryBank'), {
         query: { bank_uuid: 'b', bank_name: 'B', chunk_size_in_tokens: 'many' },
       }),
@@ -102,7 +91,7 @@ describe('memory banks requests', () => {
   });
 
   it('names the document and field of a bad document in a bare-array body', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRouteRequest(route('insertDocuments'), {
         query: { bank_uuid: 'b' },
         body: [
@@ -116,7 +105,7 @@ describe('memory banks requests', () => {
   });
 
   it('rejects a body that is not an array of document uuids', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRouteRequest(route('getDocuments'), {
         query: { bank_uuid: 'b' },
         body: { document_uuids: ['d'] },
@@ -126,7 +115,7 @@ describe('memory banks requests', () => {
   });
 
   it('rejects an unknown query mode and names it', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(QueryDocumentsRequest, { bank_uuid: 'b', query: 'x', params: { mode: 'semantic' } }),
     );
     expect(error.field).toBe('params.mode');
@@ -134,7 +123,7 @@ describe('memory banks requests', () => {
   });
 
   it('rejects filters that are not equality values', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(QueryDocumentsRequest, {
         bank_uuid: 'b',
         query: 'x',
@@ -147,7 +136,7 @@ describe('memory banks requests', () => {
 
 describe('memory banks responses', () => {
   it('requires one score per chunk', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(QueryDocumentsResponse, {
         chunks: [{ content: 'a', document_id: 'd', token_count: 1 }],
         scores: [],

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeRouteFixtures } from '../../../test/support/describe-route-fixtures.js';
+import { describeRouteTable } from '../../../test/support/describe-route-table.js';
+import { expectInvalidRequest } from '../../../test/support/expect-invalid-request.js';
 import { parseRouteRequest } from '../../../test/support/route-fixtures.js';
-import { InvalidRequestError } from '../../errors/invalid-request-error.js';
 import { parseRequest } from '../../validation/parse-request.js';
 import type { RouteDefinition } from '../route-definition.js';
 import type { PostTraining } from './post-training-protocol.js';
@@ -16,16 +15,6 @@ import {
 
 const routes: readonly RouteDefinition<PostTraining>[] = postTrainingRoutes;
 
-function failure(run: () => unknown): InvalidRequestError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidRequestError);
-    return error as InvalidRequestError;
-  }
-  throw new Error('expected an InvalidRequestError, but the input parsed');
-}
-
 function fixtureBody(name: string): Record<string, unknown> {
   const file = new URL(`./__fixtures__/${name}`, import.meta.url);
   return (JSON.parse(readFileSync(file, 'utf8')) as { body: Record<string, unknown> }).body;
@@ -34,20 +23,16 @@ function fixtureBody(name: string): Record<string, unknown> {
 const loraRequest = fixtureBody('supervised-fine-tune.lora.json');
 const dpoRequest = fixtureBody('preference-optimize.dpo.json');
 
-describeRouteFixtures(fileURLToPath(new URL('./__fixtures__', import.meta.url)), routes);
+describeRouteTable(new URL('./__fixtures__', import.meta.url), routes, [
+  'POST /post_training/supervised_fine_tune/',
+  'POST /post_training/preference_optimize/',
+  'GET /post_training/job/logs',
+  'GET /post_training/job/status',
+  'POST /post_training/job/cancel',
+  'GET /post_training/job/artifacts',
+]);
 
 describe('post-training routes', () => {
-  it('has the draft routes with their exact methods and paths, trailing slashes kept', () => {
-    expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual([
-      'POST /post_training/supervised_fine_tune/',
-      'POST /post_training/preference_optimize/',
-      'GET /post_training/job/logs',
-      'GET /post_training/job/status',
-      'POST /post_training/job/cancel',
-      'GET /post_training/job/artifacts',
-    ]);
-  });
-
   it('answers the job submissions with no content', () => {
     for (const route of routes.slice(0, 2)) expect(route.response.safeParse(null).success).toBe(true);
   });
@@ -55,7 +40,7 @@ describe('post-training routes', () => {
   it('names the missing job_uuid of a job route', () => {
     const status = routes.find((route) => route.operation === 'getTrainingJobStatus');
     if (!status) throw new Error('no status route');
-    const error = failure(() => parseRouteRequest(status, { query: {} }));
+    const error = expectInvalidRequest(() => parseRouteRequest(status, { query: {} }));
     expect(error.field).toBe('job_uuid');
   });
 });
@@ -81,7 +66,7 @@ describe('supervised fine-tune request', () => {
   it('needs algorithm_config for lora, qlora and dora, and says what it holds', () => {
     for (const algorithm of ['lora', 'qlora', 'dora']) {
       const { algorithm_config: _config, ...rest } = loraRequest;
-      const error = failure(() => parseRequest(PostTrainingSFTRequest, { ...rest, algorithm }));
+      const error = expectInvalidRequest(() => parseRequest(PostTrainingSFTRequest, { ...rest, algorithm }));
       expect(error.field).toBe('algorithm_config');
       expect(error.message).toContain(`required when algorithm is ${algorithm}`);
       expect(error.message).toContain('rank');
@@ -89,7 +74,7 @@ describe('supervised fine-tune request', () => {
   });
 
   it('names the bad field inside algorithm_config', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(PostTrainingSFTRequest, {
         ...loraRequest,
         algorithm_config: { ...(loraRequest.algorithm_config as object), rank: 0 },
@@ -99,7 +84,7 @@ describe('supervised fine-tune request', () => {
   });
 
   it('names an unknown algorithm', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(PostTrainingSFTRequest, { ...loraRequest, algorithm: 'prefix' }),
     );
     expect(error.field).toBe('algorithm');
@@ -107,7 +92,7 @@ describe('supervised fine-tune request', () => {
   });
 
   it('rejects lr_min above lr', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(PostTrainingSFTRequest, {
         ...loraRequest,
         optimizer_config: { optimizer_type: 'sgd', lr: 0.001, lr_min: 0.01, weight_decay: 0 },
@@ -122,14 +107,14 @@ describe('supervised fine-tune request', () => {
       string,
       unknown
     >;
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(PostTrainingSFTRequest, { ...loraRequest, training_config: trainingConfig }),
     );
     expect(error.field).toBe('training_config.fsdp_cpu_offload');
   });
 
   it('names a validation dataset without a URL', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(PostTrainingSFTRequest, { ...loraRequest, validation_dataset: { columns: {} } }),
     );
     expect(error.field).toBe('validation_dataset.content_url');
@@ -138,7 +123,7 @@ describe('supervised fine-tune request', () => {
 
 describe('preference optimize request', () => {
   it('names a missing DPO setting', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(PostTrainingRLHFRequest, {
         ...dpoRequest,
         algorithm_config: { reward_scale: 1, reward_clip: 5, epsilon: 0.1 },
@@ -148,7 +133,9 @@ describe('preference optimize request', () => {
   });
 
   it('only knows dpo', () => {
-    const error = failure(() => parseRequest(PostTrainingRLHFRequest, { ...dpoRequest, algorithm: 'ppo' }));
+    const error = expectInvalidRequest(() =>
+      parseRequest(PostTrainingRLHFRequest, { ...dpoRequest, algorithm: 'ppo' }),
+    );
     expect(error.field).toBe('algorithm');
   });
 });
@@ -161,7 +148,7 @@ describe('job status response', () => {
   });
 
   it('rejects a date that is not ISO 8601', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(PostTrainingJobStatusResponse, {
         job_uuid: 'j',
         status: 'running',

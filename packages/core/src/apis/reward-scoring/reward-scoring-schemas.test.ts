@@ -1,7 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeRouteFixtures } from '../../../test/support/describe-route-fixtures.js';
-import { InvalidRequestError } from '../../errors/invalid-request-error.js';
+import { describeRouteTable } from '../../../test/support/describe-route-table.js';
+import { expectInvalidRequest } from '../../../test/support/expect-invalid-request.js';
 import { parseRequest } from '../../validation/parse-request.js';
 import type { RouteDefinition } from '../route-definition.js';
 import type { RewardScoring } from './reward-scoring-protocol.js';
@@ -10,28 +9,14 @@ import { RewardScoringRequest } from './reward-scoring-schemas.js';
 
 const routes: readonly RouteDefinition<RewardScoring>[] = rewardScoringRoutes;
 
-function failure(run: () => unknown): InvalidRequestError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidRequestError);
-    return error as InvalidRequestError;
-  }
-  throw new Error('expected an InvalidRequestError, but the input parsed');
-}
-
 const generations = {
   dialog: { message: { role: 'user', content: 'Hi' } },
   k_generations: [{ role: 'assistant', content: 'Hello' }],
 };
 
-describeRouteFixtures(fileURLToPath(new URL('./__fixtures__', import.meta.url)), routes);
+describeRouteTable(new URL('./__fixtures__', import.meta.url), routes, ['POST /reward_scoring/score']);
 
 describe('reward scoring', () => {
-  it('has the draft route', () => {
-    expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual(['POST /reward_scoring/score']);
-  });
-
   it('fills the dialog history and message defaults', () => {
     const request = parseRequest(RewardScoringRequest, {
       model: 'reward',
@@ -54,12 +39,14 @@ describe('reward scoring', () => {
   });
 
   it('names the missing model', () => {
-    const error = failure(() => parseRequest(RewardScoringRequest, { prompt_generations: [generations] }));
+    const error = expectInvalidRequest(() =>
+      parseRequest(RewardScoringRequest, { prompt_generations: [generations] }),
+    );
     expect(error.field).toBe('model');
   });
 
   it('names a prompt with no generations', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(RewardScoringRequest, {
         model: 'reward',
         prompt_generations: [generations, { ...generations, k_generations: [] }],
@@ -70,7 +57,7 @@ describe('reward scoring', () => {
   });
 
   it('names the dialog message a prompt lacks', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(RewardScoringRequest, {
         model: 'reward',
         prompt_generations: [{ ...generations, dialog: {} }],

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { StackError } from '../../errors/stack-error.js';
+import { expectInvalidRequest } from '../../../test/support/expect-invalid-request.js';
 import { parseRequest } from '../../validation/parse-request.js';
 import { safetyRoutes } from './safety-routes.js';
 import { RunShieldRequest, RunShieldResponse } from './safety-schemas.js';
@@ -11,16 +11,6 @@ const fixtureNames = readdirSync(fixturesDirectory).filter((name) => name.endsWi
 
 function readFixture(name: string): unknown {
   return JSON.parse(readFileSync(new URL(name, fixturesDirectory), 'utf8'));
-}
-
-function invalidRequest(value: unknown): StackError {
-  try {
-    parseRequest(RunShieldRequest, value);
-  } catch (error) {
-    if (StackError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the request to be rejected');
 }
 
 const [runShieldRoute] = safetyRoutes;
@@ -94,7 +84,7 @@ describe('run_shield', () => {
       /expected record/,
     ],
   ] as const)('rejects %s on the right field', (_case, value, field, message) => {
-    const error = invalidRequest(value);
+    const error = expectInvalidRequest(() => parseRequest(RunShieldRequest, value));
     expect(error.status).toBe(400);
     expect(error.field).toBe(field);
     expect(error.message).toMatch(message);

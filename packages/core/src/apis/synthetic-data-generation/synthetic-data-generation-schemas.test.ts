@@ -1,7 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeRouteFixtures } from '../../../test/support/describe-route-fixtures.js';
-import { InvalidRequestError } from '../../errors/invalid-request-error.js';
+import { describeRouteTable } from '../../../test/support/describe-route-table.js';
+import { expectInvalidRequest } from '../../../test/support/expect-invalid-request.js';
 import { parseRequest } from '../../validation/parse-request.js';
 import type { RouteDefinition } from '../route-definition.js';
 import type { SyntheticDataGeneration } from './synthetic-data-generation-protocol.js';
@@ -10,27 +9,13 @@ import { SyntheticDataGenerationRequest } from './synthetic-data-generation-sche
 
 const routes: readonly RouteDefinition<SyntheticDataGeneration>[] = syntheticDataGenerationRoutes;
 
-function failure(run: () => unknown): InvalidRequestError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidRequestError);
-    return error as InvalidRequestError;
-  }
-  throw new Error('expected an InvalidRequestError, but the input parsed');
-}
-
 const prompts = [{ role: 'user', content: 'Hi' }];
 
-describeRouteFixtures(fileURLToPath(new URL('./__fixtures__', import.meta.url)), routes);
+describeRouteTable(new URL('./__fixtures__', import.meta.url), routes, [
+  'POST /synthetic_data_generation/generate',
+]);
 
 describe('synthetic data generation', () => {
-  it('has the draft route', () => {
-    expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual([
-      'POST /synthetic_data_generation/generate',
-    ]);
-  });
-
   it('defaults the filtering function to none', () => {
     const request = parseRequest(SyntheticDataGenerationRequest, { prompts });
     expect(request.filtering_function).toBe('none');
@@ -46,7 +31,7 @@ describe('synthetic data generation', () => {
   });
 
   it('names an unknown filtering function and lists the known ones', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(SyntheticDataGenerationRequest, { prompts, filtering_function: 'best' }),
     );
     expect(error.field).toBe('filtering_function');
@@ -54,12 +39,12 @@ describe('synthetic data generation', () => {
   });
 
   it('needs at least one prompt', () => {
-    const error = failure(() => parseRequest(SyntheticDataGenerationRequest, { prompts: [] }));
+    const error = expectInvalidRequest(() => parseRequest(SyntheticDataGenerationRequest, { prompts: [] }));
     expect(error.field).toBe('prompts');
   });
 
   it('names the bad content of a prompt', () => {
-    const error = failure(() =>
+    const error = expectInvalidRequest(() =>
       parseRequest(SyntheticDataGenerationRequest, { prompts: [{ role: 'user', content: 42 }] }),
     );
     expect(error.field).toMatch(/^prompts\.0\.content/);

@@ -1,14 +1,26 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseRequest } from '../../src/validation/parse-request.js';
 import { type AnyRouteDefinition, loadRouteFixtures, parseRouteRequest } from './route-fixtures.js';
 
 /**
- * Registers one test per wire example in `directory`: its request parses through the route's query
- * and body schemas, its response through `response`, its chunks through `streamChunk`. Also checks
- * that every route of the table has at least one example.
+ * Registers the checks every API's route table gets: the table is exactly `signatures`
+ * (`METHOD /path`, in order), and one test per wire example in `fixturesDirectory` (its request
+ * parses through the route's query and body schemas, its response through `response`, its chunks
+ * through `streamChunk`), with every route covered by at least one example.
  */
-export function describeRouteFixtures(directory: string, routes: readonly AnyRouteDefinition[]): void {
-  const fixtures = loadRouteFixtures(directory, routes);
+export function describeRouteTable(
+  fixturesDirectory: URL,
+  routes: readonly AnyRouteDefinition[],
+  signatures: readonly string[],
+): void {
+  const fixtures = loadRouteFixtures(fileURLToPath(fixturesDirectory), routes);
+
+  describe('route table', () => {
+    it('has exactly these routes, with their methods and paths, in order', () => {
+      expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual(signatures);
+    });
+  });
 
   describe('wire examples', () => {
     it('cover every route', () => {
