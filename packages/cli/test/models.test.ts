@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { cachedHubModelFile, parseHubFileReference } from '@llama-stack-ts/provider-utils/models';
 import { type LoopbackHub, startLoopbackHub, testModelsDir } from '@llama-stack-ts/provider-utils/test';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from './run-cli.js';
+import { cli, startCli } from './run-cli.js';
 
 // Every download comes from a loopback hub on 127.0.0.1 serving real GGUF files; nothing reaches
 // the internet (HF_ENDPOINT points at the loopback hub, and the hub is never the default).
@@ -41,7 +41,13 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function hub(options: { cutFirstDownloadAfterBytes?: number; claimedSha256?: string } = {}) {
+async function hub(
+  options: {
+    cutFirstDownloadAfterBytes?: number;
+    claimedSha256?: string;
+    holdDownloads?: Promise<unknown>;
+  } = {},
+) {
   const started = await startLoopbackHub({ repoId, folder: hubFolder, ...options });
   hubs.push(started);
   return started;
@@ -126,6 +132,40 @@ describe('models download', () => {
     expect(resumed.stderr).toMatch(/resumed after [\d.]+ KB; SHA-256 matches the hub's/);
     expect(sha256Of(path)).toBe(storiesSha256);
     expect(existsSync(`${path}.partial`)).toBe(false);
+  });
+
+  it('stops on Ctrl-C (SIGINT) with exit 130, keeping the partial file to resume and releasing the lock', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const loopback = await hub({ holdDownloads: held });
+    const cache = newCache();
+    const path = join(cache, repoId, 'stories260K.gguf');
+    const { child, finished } = startCli(
+      ['models', 'download', `hf:${repoId}/stories260K.gguf`, '--dir', cache],
+      { HF_ENDPOINT: loopback.url },
+    );
+    // The hub has sent the headers and holds the body: the download is under way.
+    await new Promise<void>((resolve) => {
+      let stderr = '';
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        if (stderr.includes('Downloading')) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const result = await finished;
+    release();
+
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain(
+      'Download interrupted. The bytes so far are kept: run the same command again to resume.',
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(`${path}.partial`)).toBe(true);
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    expect(existsSync(path)).toBe(false);
   });
 
   it('fails on a --sha256 that does not match, and leaves neither the file nor a partial', async () => {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,14 +12,20 @@ export interface Finished {
   ms: number;
 }
 
-/** Runs the real command as a process, from the repository root, on the TypeScript sources. */
-export function cli(args: string[], env: Record<string, string> = {}): Promise<Finished> {
+export interface StartedCli {
+  child: ChildProcessWithoutNullStreams;
+  /** Resolves when the process has exited and its output is closed. */
+  finished: Promise<Finished>;
+}
+
+/** Starts the real command as a process, from the repository root, on the TypeScript sources. */
+export function startCli(args: string[], env: Record<string, string> = {}): StartedCli {
   const started = Date.now();
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, LLAMA_STACK_TS_FROM_SOURCE: '1', ...env },
-    });
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, LLAMA_STACK_TS_FROM_SOURCE: '1', ...env },
+  });
+  const finished = new Promise<Finished>((resolvePromise, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -31,4 +37,10 @@ export function cli(args: string[], env: Record<string, string> = {}): Promise<F
     child.on('error', reject);
     child.on('close', (code) => resolvePromise({ code, stdout, stderr, ms: Date.now() - started }));
   });
+  return { child, finished };
+}
+
+/** Runs the real command to its end. */
+export function cli(args: string[], env: Record<string, string> = {}): Promise<Finished> {
+  return startCli(args, env).finished;
 }
