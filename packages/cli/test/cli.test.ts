@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDistribution, listDistributions } from '../src/find-distribution.js';
 import { bin, cli, repoRoot } from './run-cli.js';
@@ -129,7 +129,16 @@ describe('llama-stack-ts', () => {
   });
 
   it('runs the local distribution: health, OpenAPI, models, 404 for APIs it lacks, clean exit on SIGTERM', async () => {
-    const { child, url, output } = await startServer(['local', '--port', '0']);
+    const testModels = resolve(repoRoot, process.env.LLAMA_STACK_TS_TEST_MODELS ?? '../shared/models');
+    const { child, url, output } = await startServer([
+      'local',
+      '--port',
+      '0',
+      '--env',
+      `LLAMA_STACK_TS_HOME=${dir}`,
+      '--env',
+      `LLAMA_STACK_TS_MODEL=${join(testModels, 'stories260K.gguf')}`,
+    ]);
     try {
       const health = await fetch(`${url}/health`);
       expect(health.status).toBe(200);
@@ -139,16 +148,18 @@ describe('llama-stack-ts', () => {
       expect(openapi.status).toBe(200);
       expect((await openapi.json()) as { paths: object }).toHaveProperty(['paths', '/models/list']);
 
-      const models = await fetch(`${url}/models/list`);
-      expect(await models.json()).toEqual({ data: [] });
+      const models = (await (await fetch(`${url}/models/list`)).json()) as { data: { identifier: string }[] };
+      expect(models.data.map((model) => model.identifier)).toEqual(
+        expect.arrayContaining(['llama3.2-1b-instruct', 'all-MiniLM-L6-v2']),
+      );
 
-      const chat = await fetch(`${url}/inference/chat_completion`, {
+      const score = await fetch(`${url}/reward_scoring/score`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'tiny', messages: [{ role: 'user', content: 'hi' }] }),
+        body: JSON.stringify({ dialog_generations: [], model: 'none' }),
       });
-      expect(chat.status).toBe(404);
-      expect(JSON.stringify(await chat.json())).toContain("not served by distribution 'local'");
+      expect(score.status).toBe(404);
+      expect(JSON.stringify(await score.json())).toContain("not served by distribution 'local'");
     } finally {
       child.kill('SIGTERM');
     }

@@ -113,7 +113,10 @@ export const AgentsReferenceConfig = z.object({
           'Custom tools the server runs, by tool name. A custom tool runs on the server only when the agent lists it in `executable_tools` and it has an endpoint here; otherwise its calls go back to the client.',
         ),
     })
-    .prefault({}),
+    .prefault({})
+    .describe(
+      'The builtin tools (math, web_search, image_gen, code_interpreter) and server-run custom tools.',
+    ),
 });
 export type AgentsReferenceConfig = z.infer<typeof AgentsReferenceConfig>;
 export type AgentsReferenceConfigInput = z.input<typeof AgentsReferenceConfig>;
