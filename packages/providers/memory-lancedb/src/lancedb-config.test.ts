@@ -13,7 +13,25 @@ describe('inline::lancedb config', () => {
       allow_http_urls: true,
       allowed_file_roots: [],
       embedding_batch_size: 32,
+      vector_index: {
+        type: 'ivf_pq',
+        min_chunks: 10_000,
+        nprobes: 20,
+        refine_factor: 10,
+        retrain_growth: 2,
+      },
     });
+  });
+
+  it('takes part of the vector index settings and fills in the rest', () => {
+    expect(LanceDbMemoryConfig.parse({ vector_index: { min_chunks: 500 } }).vector_index).toMatchObject({
+      type: 'ivf_pq',
+      min_chunks: 500,
+      refine_factor: 10,
+    });
+    expect(
+      LanceDbMemoryConfig.safeParse({ vector_index: { retrain_growth: 1 } }).error?.issues[0]?.path,
+    ).toEqual(['vector_index', 'retrain_growth']);
   });
 
   it('parses its sample config', () => {

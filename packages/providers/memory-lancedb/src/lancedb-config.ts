@@ -4,6 +4,64 @@ export const defaultChunkSizeInTokens = 512;
 export const defaultOverlapSizeInTokens = 64;
 export const defaultMaxDocumentBytes = 10 * 1024 * 1024;
 export const defaultFetchTimeoutMs = 10_000;
+export const defaultVectorIndexMinChunks = 10_000;
+
+/**
+ * When and how a bank's vectors get an approximate-nearest-neighbour index. Below `min_chunks` a
+ * query compares the query vector with every chunk (exact, and fast enough: a few milliseconds per
+ * 10k chunks); from there on an IVF index answers, re-ranked exactly (`refine_factor`).
+ */
+export const VectorIndexConfig = z
+  .object({
+    type: z
+      .enum(['ivf_pq', 'ivf_hnsw_sq', 'none'])
+      .default('ivf_pq')
+      .describe(
+        'ivf_pq: IVF partitions + product quantization (fast to build; recall comes from refine_factor). ' +
+          'ivf_hnsw_sq: an HNSW graph per partition over scalar-quantized vectors (slower to build, several times over). ' +
+          'none: always exact. Default ivf_pq.',
+      ),
+    min_chunks: z
+      .number()
+      .int()
+      .positive()
+      .default(defaultVectorIndexMinChunks)
+      .describe(
+        `A bank gets the index once it holds this many chunks; below it (and for a filtered query whose documents hold fewer), ` +
+          `search is exact. Default ${defaultVectorIndexMinChunks}.`,
+      ),
+    nprobes: z
+      .number()
+      .int()
+      .positive()
+      .default(20)
+      .describe('IVF partitions searched per query: more is slower and finds more. Default 20.'),
+    refine_factor: z
+      .number()
+      .int()
+      .positive()
+      .default(10)
+      .describe(
+        'The index proposes refine_factor × max_chunks candidates, re-ranked by their exact distance (and scored with it). Default 10.',
+      ),
+    num_partitions: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('IVF partitions. Default: the square root of the chunk count when the index is built.'),
+    retrain_growth: z
+      .number()
+      .gt(1)
+      .default(2)
+      .describe(
+        'The index is trained again (partitions and codebooks) once the bank holds this many times the chunks it was trained on ' +
+          '(or that it held when the server started); in between, each write folds its rows into the index. Default 2.',
+      ),
+  })
+  .strict()
+  .meta({ id: 'LanceDbVectorIndexConfig' });
+export type VectorIndexConfig = z.infer<typeof VectorIndexConfig>;
 
 /** The config of `inline::lancedb`, as written under `providers.memory_banks[].config`. */
 export const LanceDbMemoryConfig = z
@@ -83,6 +141,10 @@ export const LanceDbMemoryConfig = z
       .positive()
       .default(32)
       .describe('Most chunks sent in one embeddings call. Default 32.'),
+    vector_index: VectorIndexConfig.prefault({}).describe(
+      `Approximate-nearest-neighbour index of a bank's vectors, built in the background once the bank holds ` +
+        `min_chunks chunks (default ${defaultVectorIndexMinChunks}); exact search below that.`,
+    ),
   })
   .strict()
   .refine((config) => config.overlap_size_in_tokens < config.chunk_size_in_tokens, {

@@ -38,6 +38,13 @@ import {
 import { KeyedMutex } from './storage/keyed-mutex.js';
 import { type BankTables, LanceDbBankStore, toArrowRows } from './storage/lancedb-bank-store.js';
 import { sqlIn } from './storage/sql-literal.js';
+import {
+  buildVectorIndex,
+  readVectorIndexState,
+  useVectorIndex,
+  type VectorIndexState,
+  vectorIndexBuildDue,
+} from './storage/vector-index.js';
 import { writeAtomically } from './storage/write-atomically.js';
 
 export interface LanceDbMemoryBanksOptions {
@@ -53,6 +60,21 @@ interface OpenBank {
   record: BankRecord;
   tables: BankTables;
   writesSinceOptimize: number;
+  vectorIndex: VectorIndexState;
+  /** The vector index build in progress, if any; a drop or dispose waits for it. */
+  vectorIndexBuild?: Promise<void> | undefined;
+  /** Set once the bank is dropped or the provider disposed: a build in progress stops at its next step. */
+  closed: boolean;
+}
+
+/** What `vectorIndexStatus` reports of one bank. */
+export interface VectorIndexStatus {
+  chunk_count: number;
+  /** The index type in use once the bank has `min_chunks` chunks; `exact` below that or without one. */
+  search: 'exact' | 'ivf_pq' | 'ivf_hnsw_sq';
+  indexed: boolean;
+  building: boolean;
+  trained_rows: number;
 }
 
 interface ScoredRow {
@@ -77,6 +99,7 @@ const hint = 'Create it with POST /memory_banks/create, or list banks with GET /
 export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
   private readonly openBanks = new Map<string, Promise<OpenBank | undefined>>();
   private readonly writes = new KeyedMutex();
+  private readonly vectorIndexBuilds = new Set<Promise<void>>();
   private disposed = false;
 
   private constructor(
@@ -168,7 +191,13 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
         await this.store.dropBankTables(record).catch(() => undefined);
         throw error;
       }
-      const bank: OpenBank = { record, tables, writesSinceOptimize: 0 };
+      const bank: OpenBank = {
+        record,
+        tables,
+        writesSinceOptimize: 0,
+        vectorIndex: { chunkCount: 0, indexed: false, trainedRows: 0, building: false },
+        closed: false,
+      };
       await this.reindex(bank);
       this.openBanks.set(record.uuid, Promise.resolve(bank));
     });
@@ -197,6 +226,9 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
       const open = await this.openBanks.get(request.bank_uuid);
       this.openBanks.delete(request.bank_uuid);
       await this.store.unregisterBank(record.uuid);
+      if (open) open.closed = true;
+      // LanceDB cannot cancel an index build; the tables go once it has stopped writing to them.
+      await open?.vectorIndexBuild;
       open?.tables.documents.close();
       open?.tables.chunks.close();
       await this.store.dropBankTables(record);
@@ -365,15 +397,21 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
     const limit = params.max_chunks;
 
     let where: string | undefined;
+    let candidateChunks = bank.vectorIndex.chunkCount;
     if (params.filters && Object.keys(params.filters).length > 0) {
       const matching = await this.documentsMatching(bank, params.filters);
       if (matching.length === 0) return { chunks: [], scores: [] };
-      where = sqlIn('document_id', matching);
+      where = sqlIn(
+        'document_id',
+        matching.map((document) => document.uuid),
+      );
+      candidateChunks = matching.reduce((sum, document) => sum + document.chunkCount, 0);
     }
+    const search = { where, candidateChunks };
 
     let results: ScoredRow[];
     if (params.mode === 'vector') {
-      results = await this.vectorSearch(bank, text, limit, where, options.signal);
+      results = await this.vectorSearch(bank, text, limit, search, options.signal);
     } else if (params.mode === 'keyword') {
       results = await this.keywordSearch(bank, text, limit, where);
     } else {
@@ -381,7 +419,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
       // other can still come out on top.
       const depth = Math.max(limit * 4, 40);
       const [byVector, byKeyword] = await Promise.all([
-        this.vectorSearch(bank, text, depth, where, options.signal),
+        this.vectorSearch(bank, text, depth, search, options.signal),
         this.keywordSearch(bank, text, depth, where),
       ]);
       const rows = new Map<string, Record<string, unknown>>();
@@ -408,13 +446,40 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
   // ---------------------------------------------------------------------------------------------
   // Lifecycle
 
+  /** Settles once every write and vector index build, and whatever they queued in turn, has settled. */
+  async idle(): Promise<void> {
+    while (this.writes.busyKeys > 0 || this.vectorIndexBuilds.size > 0) {
+      await Promise.all([this.writes.idle(), ...this.vectorIndexBuilds]);
+    }
+  }
+
+  /** How a bank's vector search runs now: its chunk count, and whether an ANN index answers. */
+  async vectorIndexStatus(bankUuid: string): Promise<VectorIndexStatus> {
+    this.guard();
+    const bank = await this.requireBank(bankUuid);
+    const config = this.options.config.vector_index;
+    const state = bank.vectorIndex;
+    return {
+      chunk_count: state.chunkCount,
+      search: useVectorIndex(state, config, state.chunkCount)
+        ? (config.type as 'ivf_pq' | 'ivf_hnsw_sq')
+        : 'exact',
+      indexed: state.indexed,
+      building: state.building,
+      trained_rows: state.trainedRows,
+    };
+  }
+
   /** Waits for writes in progress, then closes every table and the connection. Idempotent. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await this.writes.idle();
-    for (const pending of this.openBanks.values()) {
-      const bank = await pending.catch(() => undefined);
+    const banks = await Promise.all(
+      [...this.openBanks.values()].map((pending) => pending.catch(() => undefined)),
+    );
+    for (const bank of banks) if (bank) bank.closed = true;
+    await this.idle();
+    for (const bank of banks) {
       bank?.tables.documents.close();
       bank?.tables.chunks.close();
     }
@@ -456,14 +521,18 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
       pending = (async () => {
         const record = await this.store.findBank(uuid);
         if (!record) return undefined;
+        const tables = await this.store.openBankTables(record);
         const bank: OpenBank = {
           record,
-          tables: await this.store.openBankTables(record),
+          tables,
           writesSinceOptimize: 0,
+          vectorIndex: await readVectorIndexState(tables.chunks),
+          closed: false,
         };
         // Rows a previous process wrote but did not index (it stopped in between) are indexed now.
         const stats = await bank.tables.chunks.indexStats(fullTextIndexName).catch(() => undefined);
         if (stats && stats.numUnindexedRows > 0) void this.writes.run(uuid, () => this.reindex(bank));
+        else this.scheduleVectorIndexBuild(bank);
         return bank;
       })();
       this.openBanks.set(uuid, pending);
@@ -592,21 +661,21 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
   }
 
   private async documentsMatching(bank: OpenBank, filters: NonNullable<MemoryQueryParams['filters']>) {
-    const rows = await bank.tables.documents.query().select(['uuid', 'metadata']).toArray();
+    const rows = await bank.tables.documents.query().select(['uuid', 'metadata', 'chunk_count']).toArray();
     const expected = Object.entries(filters);
     return rows
       .filter((row) => {
         const metadata = JSON.parse(String(row.metadata)) as Record<string, unknown>;
         return expected.every(([key, value]) => (metadata[key] ?? null) === value);
       })
-      .map((row) => String(row.uuid));
+      .map((row) => ({ uuid: String(row.uuid), chunkCount: Number(row.chunk_count) }));
   }
 
   private async vectorSearch(
     bank: OpenBank,
     text: string,
     limit: number,
-    where: string | undefined,
+    search: { where: string | undefined; candidateChunks: number },
     signal: AbortSignal | undefined,
   ): Promise<ScoredRow[]> {
     const [vector] = await embedTexts(this.options.embedder, [text], {
@@ -616,12 +685,21 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
       bankUuid: bank.record.uuid,
       signal,
     });
+    const indexConfig = this.options.config.vector_index;
     let query = bank.tables.chunks
       .vectorSearch(vector!)
       .distanceType('cosine')
       .select([...returnedColumns, '_distance'])
       .limit(limit);
-    if (where) query = query.where(where);
+    if (useVectorIndex(bank.vectorIndex, indexConfig, search.candidateChunks)) {
+      // The refine step re-reads the candidates' full vectors, so `_distance` (and the score) is exact.
+      query = query.nprobes(indexConfig.nprobes).refineFactor(indexConfig.refine_factor);
+    } else if (bank.vectorIndex.indexed) {
+      // A small bank, or a filter that leaves few chunks: comparing them all is exact and cheap, where
+      // the index would search only `nprobes` partitions and could miss the filtered rows.
+      query = query.bypassVectorIndex();
+    }
+    if (search.where) query = query.where(search.where);
     const rows = await query.toArray();
     // Cosine distance is 1 - cosine similarity; the similarity is the score (higher is closer).
     return rows.map((row) => ({ row, score: 1 - Number(row._distance) }));
@@ -650,6 +728,8 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
   private async reindex(bank: OpenBank): Promise<void> {
     try {
       await optimize(bank.tables.chunks);
+      bank.vectorIndex.chunkCount = await bank.tables.chunks.countRows();
+      this.scheduleVectorIndexBuild(bank);
       bank.writesSinceOptimize += 1;
       if (bank.writesSinceOptimize >= 20) {
         bank.writesSinceOptimize = 0;
@@ -664,6 +744,68 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
       );
     }
   }
+
+  /**
+   * Starts a build of the bank's vector index when one is due (the bank reached `min_chunks`, or
+   * outgrew the rows the index was trained on). It runs in the background on a handle of its own:
+   * writes and queries go on meanwhile (queries stay exact, or use the previous index, until it is
+   * done), and rows written during the build are searched unindexed until the next write folds them
+   * in. A failed build is logged, search stays as it was, and the next write starts it again.
+   */
+  private scheduleVectorIndexBuild(bank: OpenBank): void {
+    const config = this.options.config.vector_index;
+    if (bank.closed || !vectorIndexBuildDue(bank.vectorIndex, config)) return;
+    bank.vectorIndex.building = true;
+    const build = this.buildVectorIndex(bank, config).finally(() => {
+      bank.vectorIndex.building = false;
+      bank.vectorIndexBuild = undefined;
+      this.vectorIndexBuilds.delete(build);
+    });
+    bank.vectorIndexBuild = build;
+    this.vectorIndexBuilds.add(build);
+  }
+
+  private async buildVectorIndex(bank: OpenBank, config: LanceDbMemoryConfig['vector_index']): Promise<void> {
+    const uuid = bank.record.uuid;
+    let chunks: Table | undefined;
+    try {
+      chunks = await this.store.openChunksTable(bank.record);
+      for (let attempt = 1; ; attempt += 1) {
+        if (bank.closed) return;
+        await chunks.checkoutLatest();
+        const rows = await chunks.countRows();
+        if (rows < config.min_chunks) return;
+        const started = performance.now();
+        try {
+          await buildVectorIndex(chunks, config);
+        } catch (error) {
+          // A write's compaction committed first; the build starts over on the table as it is now.
+          if (attempt < maxVectorIndexBuildAttempts && isCommitConflict(error)) continue;
+          throw error;
+        }
+        if (bank.closed) return;
+        // The shared handle reads the version the build committed (and any write after it). Not under
+        // the write lock: a drop holds it while it waits for this build.
+        await bank.tables.chunks.checkoutLatest();
+        bank.vectorIndex.indexed = true;
+        bank.vectorIndex.trainedRows = rows;
+        bank.vectorIndex.chunkCount = await bank.tables.chunks.countRows();
+        this.options.logger?.info(`built the ${config.type} vector index of memory bank '${uuid}'`, {
+          chunks: rows,
+          attempts: attempt,
+          milliseconds: Math.round(performance.now() - started),
+        });
+        return;
+      }
+    } catch (error) {
+      this.options.logger?.warn(
+        `building the vector index of memory bank '${uuid}' failed; its vector search stays as it was until a later write starts the build again`,
+        { error: error instanceof Error ? error.message : String(error) },
+      );
+    } finally {
+      chunks?.close();
+    }
+  }
 }
 
 /**
@@ -671,7 +813,23 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
  * minutes (kept that long so reads that started on them can finish).
  */
 async function optimize(table: Table): Promise<void> {
-  await table.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });
+  const run = () => table.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });
+  // A vector index build may commit between this compaction's read and its commit: once more, on top.
+  await run().catch((error: unknown) => {
+    if (!isCommitConflict(error)) throw error;
+    return run();
+  });
+}
+
+/**
+ * A build starts over this often when writes' compactions commit first (each one is a write that
+ * landed during the build); past that, the next write starts it again.
+ */
+const maxVectorIndexBuildAttempts = 10;
+
+/** LanceDB's error for a commit another one on the same table preempted; trying again can succeed. */
+function isCommitConflict(error: unknown): boolean {
+  return error instanceof Error && /commit conflict/i.test(error.message);
 }
 
 function toChunkRows(document: PreparedDocument, vectors: Map<string, number[]>): ChunkRow[] {

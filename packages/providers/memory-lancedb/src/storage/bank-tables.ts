@@ -84,6 +84,12 @@ export const documentsTableName = (record: Pick<BankRecord, 'tableKey'>) =>
   `bank_${record.tableKey}_documents`;
 export const chunksTableName = (record: Pick<BankRecord, 'tableKey'>) => `bank_${record.tableKey}_chunks`;
 
+/** The LanceDB table names of a bank, for tools that read (or bulk-load) its tables directly. */
+export function bankTableNames(bankUuid: string): { documents: string; chunks: string } {
+  const record = { tableKey: tableKeyOf(bankUuid) };
+  return { documents: documentsTableName(record), chunks: chunksTableName(record) };
+}
+
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }

@@ -93,6 +93,14 @@ export class LanceDbBankStore {
     return { documents, chunks };
   }
 
+  /**
+   * A second handle on a bank's chunks table. A LanceDB handle keeps its dataset locked while it
+   * builds an index, so a build on the bank's shared handle would hold back its writes and queries.
+   */
+  async openChunksTable(record: BankRecord): Promise<Table> {
+    return this.connection.openTable(chunksTableName(record));
+  }
+
   /** The commit point of a create: from now on the bank is listed and found. */
   async registerBank(record: BankRecord): Promise<void> {
     await this.registry.add(
