@@ -1,9 +1,10 @@
 import { createFixtureServer } from '@llama-stack-ts/provider-utils/test';
 import { describe, expect, it } from 'vitest';
 import { AgentsReferenceConfig } from '../agents-reference-config.js';
+import { evaluateMath } from './exact-math.js';
 import { createHttpCustomTool } from './http-custom-tool.js';
 import { createImageGenTool } from './image-gen-tool.js';
-import { createMathTool, evaluateMath } from './math-tool.js';
+import { createMathTool } from './math-tool.js';
 import { createWebSearchTool } from './web-search-tool.js';
 
 const tools = (input: Record<string, unknown>) => AgentsReferenceConfig.parse({ tools: input }).tools;
