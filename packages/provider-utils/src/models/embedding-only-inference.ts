@@ -17,7 +17,14 @@ import {
   type RequestOptions,
 } from '@llama-stack-ts/core';
 import type { ProgressStream } from './download-progress.js';
-import { resolveModelCacheDir } from './hub-model-config.js';
+import { embeddingContentToText } from './embedding-content-to-text.js';
+import { ModelFilesMissingError } from './errors/model-files-missing-error.js';
+import { type HubModelConfig, resolveModelCacheDir } from './hub-model-config.js';
+import {
+  type ModelSource,
+  type ResolveModelSourceOptions,
+  resolveModelSource,
+} from './resolve-model-source.js';
 
 /** What an embedding provider keeps per loaded model: at least the vector length. */
 export interface LoadedEmbeddingModel {
@@ -35,40 +42,47 @@ export interface EmbeddingInferenceOptions {
   baseDir?: string | undefined;
 }
 
-export interface EmbeddingOnlyInferenceOptions extends EmbeddingInferenceOptions {
+export interface EmbeddingOnlyInferenceOptions<Config extends HubModelConfig>
+  extends EmbeddingInferenceOptions {
   /** `inline::model2vec`, `inline::transformers`: named in every error. */
   providerType: string;
-  /** Load every model as it is added, so its `embedding_dimension` is known at once. */
-  preload: boolean;
-  /** The configured `model_cache_dir`; default: the cache shared by every distribution. */
-  modelCacheDir?: string | undefined;
+  /**
+   * The parsed provider config: `preload` loads every model as it is added, so its
+   * `embedding_dimension` is known at once; `model_cache_dir` (default: the cache shared by every
+   * distribution) is where hub models go.
+   */
+  config: Config;
 }
 
 /**
  * The part every embedding-only inference provider shares: the registered models, loading each one
  * once (a failed load is retried by the next call), writing `metadata.embedding_dimension` once it
- * is known, the `NotImplementedError` of the llm operations, and the dispose contract. A subclass
- * implements `loadModel` and `embeddings`.
+ * is known, turning request contents into texts, the `NotImplementedError` of the llm operations,
+ * and the dispose contract. A subclass implements `loadModel` and `embedTexts`.
  */
-export abstract class EmbeddingOnlyInference<Loaded extends LoadedEmbeddingModel> implements Inference {
+export abstract class EmbeddingOnlyInference<
+  Loaded extends LoadedEmbeddingModel,
+  Config extends HubModelConfig = HubModelConfig,
+> implements Inference
+{
   readonly providerType: string;
+  protected readonly config: Config;
   protected readonly logger: ProviderLogger | undefined;
   protected readonly progressStream: ProgressStream | undefined;
   protected readonly baseDir: string;
   /** Where hub models are downloaded, `~` expanded. */
   protected readonly cacheDir: string;
-  readonly #preload: boolean;
   readonly #models = new Map<string, Model>();
   readonly #loaded = new Map<string, Promise<Loaded>>();
   #disposed = false;
 
-  protected constructor(options: EmbeddingOnlyInferenceOptions) {
+  protected constructor(options: EmbeddingOnlyInferenceOptions<Config>) {
     this.providerType = options.providerType;
+    this.config = options.config;
     this.logger = options.logger;
     this.progressStream = options.progressStream;
     this.baseDir = options.baseDir ?? process.cwd();
-    this.cacheDir = resolveModelCacheDir(options.modelCacheDir);
-    this.#preload = options.preload;
+    this.cacheDir = resolveModelCacheDir(options.config.model_cache_dir);
   }
 
   get disposed(): boolean {
@@ -85,7 +99,7 @@ export abstract class EmbeddingOnlyInference<Loaded extends LoadedEmbeddingModel
       );
     }
     this.#models.set(model.identifier, model);
-    if (this.#preload) {
+    if (this.config.preload) {
       try {
         await this.loadedModel(model.identifier);
       } catch (error) {
@@ -95,7 +109,17 @@ export abstract class EmbeddingOnlyInference<Loaded extends LoadedEmbeddingModel
     }
   }
 
-  abstract embeddings(request: EmbeddingsRequest, options?: RequestOptions): Promise<EmbeddingsResponse>;
+  /** One vector per content item, in order; an attachment that is not text is refused, naming the item. */
+  async embeddings(request: EmbeddingsRequest, options: RequestOptions = {}): Promise<EmbeddingsResponse> {
+    this.guard();
+    const texts = request.contents.map((content, index) =>
+      embeddingContentToText(content, `contents[${index}]`),
+    );
+    const model = await this.loadedModel(request.model);
+    options.signal?.throwIfAborted();
+    this.guard();
+    return { embeddings: await this.embedTexts(model, texts, options.signal) };
+  }
 
   /** The length of the vectors `model` returns (loading it if needed). */
   async embeddingDimension(request: { model: string }): Promise<number> {
@@ -143,6 +167,34 @@ export abstract class EmbeddingOnlyInference<Loaded extends LoadedEmbeddingModel
 
   /** Loads a registered model's files; runs once per model (again only after a failure). */
   protected abstract loadModel(model: Model): Promise<Loaded>;
+
+  /** The vectors of `texts`, in order; stops with the signal's reason once it is aborted. */
+  protected abstract embedTexts(model: Loaded, texts: string[], signal?: AbortSignal): Promise<number[][]>;
+
+  /** Where a model's files come from; a malformed `provider_model_id` is the caller's error. */
+  protected modelSource(model: Model, options?: ResolveModelSourceOptions): ModelSource {
+    try {
+      return resolveModelSource(model.provider_resource_id, this.baseDir, options);
+    } catch (error) {
+      throw new InvalidRequestError('provider_model_id', (error as Error).message);
+    }
+  }
+
+  /** The error for a hub model whose files are not in the cache while `allow_remote_models` is off. */
+  protected downloadsOffError(
+    model: Model,
+    source: Extract<ModelSource, { kind: 'hub' }>,
+    folder: string,
+    missing: readonly string[],
+  ): ModelFilesMissingError {
+    return ModelFilesMissingError.downloadsOff({
+      modelId: model.identifier,
+      folder,
+      missing,
+      repoId: source.repoId,
+      hubUrl: this.config.hub_url,
+    });
+  }
 
   protected guard(): void {
     if (this.#disposed) throw new DisposedError(`The ${this.providerType} provider`);

@@ -41,6 +41,9 @@ export const hubModelConfigFields = {
     .describe('Draw a progress bar on stderr while a model downloads. Default true.'),
 };
 
+/** The parsed `hubModelConfigFields`: what every hub-model provider's config holds. */
+export type HubModelConfig = z.infer<z.ZodObject<typeof hubModelConfigFields>>;
+
 /** The `hubModelConfigFields` of a `distribution.yaml` template, each overridable from the environment. */
 export function sampleHubModelConfig(): Record<string, unknown> {
   return {

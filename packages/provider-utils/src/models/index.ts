@@ -1,4 +1,8 @@
 export {
+  defineEmbeddingProviderSpec,
+  type EmbeddingInferenceClass,
+} from './define-embedding-provider-spec.js';
+export {
   type DownloadFileOptions,
   type DownloadFileResult,
   downloadFile,
@@ -33,7 +37,12 @@ export {
   parseHubFileReference,
   pickQuantFile,
 } from './hub-file-reference.js';
-export { hubModelConfigFields, resolveModelCacheDir, sampleHubModelConfig } from './hub-model-config.js';
+export {
+  type HubModelConfig,
+  hubModelConfigFields,
+  resolveModelCacheDir,
+  sampleHubModelConfig,
+} from './hub-model-config.js';
 export {
   defaultModelCacheDir,
   expandHome,

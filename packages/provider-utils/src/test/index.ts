@@ -1,4 +1,8 @@
 export {
+  embeddingProviderTestKit,
+  type StartedEmbeddingProvider,
+} from './embedding-provider-test-kit.js';
+export {
   createFixtureServer,
   type FixtureHandler,
   type FixtureHandlers,
@@ -9,3 +13,4 @@ export {
 export { type LoopbackHub, type LoopbackHubOptions, startLoopbackHub } from './loopback-hub.js';
 export { type RecordedLine, RecordingLogger } from './recording-logger.js';
 export { describeWithModels, repoRoot, testModel, testModelsDir } from './test-models.js';
+export { cosineSimilarity, expectVectorsClose, vectorNorm } from './vector-assertions.js';

@@ -1,22 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import {
-  type EmbeddingsRequest,
-  type EmbeddingsResponse,
-  InvalidRequestError,
-  type Model,
-  type RequestOptions,
-} from '@llama-stack-ts/core';
+import type { Model } from '@llama-stack-ts/core';
 import {
   downloadHubFiles,
   type EmbeddingInferenceOptions,
   EmbeddingOnlyInference,
-  embeddingContentToText,
   hubCacheFolder,
   ModelFilesMissingError,
   type ModelSource,
-  resolveModelSource,
 } from '@llama-stack-ts/provider-utils/models';
 import type { Model2VecConfig } from './model2vec-config.js';
 import { Model2VecModel, model2VecFiles } from './model2vec-model.js';
@@ -39,49 +31,36 @@ export interface Model2VecInferenceOptions extends EmbeddingInferenceOptions {
  * loaded (at start-up with `preload`, else on first use); `embeddingDimension({ model })` loads the
  * model if needed and returns it.
  */
-export class Model2VecInference extends EmbeddingOnlyInference<Model2VecModel> {
-  readonly #config: Model2VecConfig;
-
+export class Model2VecInference extends EmbeddingOnlyInference<Model2VecModel, Model2VecConfig> {
   constructor(options: Model2VecInferenceOptions) {
-    super({
-      ...options,
-      providerType: model2VecProviderType,
-      preload: options.config.preload,
-      modelCacheDir: options.config.model_cache_dir,
-    });
-    this.#config = options.config;
+    super({ ...options, providerType: model2VecProviderType });
   }
 
-  async embeddings(request: EmbeddingsRequest, options: RequestOptions = {}): Promise<EmbeddingsResponse> {
-    this.guard();
-    const texts = request.contents.map((content, index) =>
-      embeddingContentToText(content, `contents[${index}]`),
-    );
-    const model = await this.loadedModel(request.model);
+  protected async embedTexts(
+    model: Model2VecModel,
+    texts: string[],
+    signal?: AbortSignal,
+  ): Promise<number[][]> {
     const embeddings: number[][] = [];
     for (let start = 0; start < texts.length; start += textsPerSlice) {
-      options.signal?.throwIfAborted();
-      if (start > 0) await yieldToEventLoop();
-      this.guard();
+      if (start > 0) {
+        await yieldToEventLoop();
+        signal?.throwIfAborted();
+        this.guard();
+      }
       embeddings.push(...model.embed(texts.slice(start, start + textsPerSlice)));
     }
-    return { embeddings };
+    return embeddings;
   }
 
   protected async loadModel(model: Model): Promise<Model2VecModel> {
     const started = performance.now();
-    let source: ModelSource;
-    try {
-      source = resolveModelSource(model.provider_resource_id, this.baseDir);
-    } catch (error) {
-      throw new InvalidRequestError('provider_model_id', (error as Error).message);
-    }
-    const folder = await this.#folderOf(model, source);
+    const folder = await this.#folderOf(model, this.modelSource(model));
     const normalize = model.metadata.normalize;
     const loaded = await Model2VecModel.load(folder, {
       modelId: model.identifier,
       normalize: typeof normalize === 'boolean' ? normalize : undefined,
-      maxTokens: this.#config.max_tokens,
+      maxTokens: this.config.max_tokens,
     });
     this.logger?.info(`loaded embedding model '${model.identifier}'`, {
       source: folder,
@@ -115,23 +94,15 @@ export class Model2VecInference extends EmbeddingOnlyInference<Model2VecModel> {
     const folder = hubCacheFolder(this.cacheDir, source.repoId, source.revision);
     const missing = missingFiles(folder);
     if (missing.length === 0) return folder;
-    if (!this.#config.allow_remote_models) {
-      throw ModelFilesMissingError.downloadsOff({
-        modelId: model.identifier,
-        folder,
-        missing,
-        repoId: source.repoId,
-        hubUrl: this.#config.hub_url,
-      });
-    }
+    if (!this.config.allow_remote_models) throw this.downloadsOffError(model, source, folder, missing);
     this.logger?.info(`downloading embedding model '${source.repoId}' into ${folder}`, { files: missing });
     return downloadHubFiles({
       repoId: source.repoId,
       revision: source.revision,
       files: missing,
-      hubUrl: this.#config.hub_url,
+      hubUrl: this.config.hub_url,
       cacheDir: this.cacheDir,
-      progressStream: this.#config.show_progress ? this.progressStream : null,
+      progressStream: this.config.show_progress ? this.progressStream : null,
     });
   }
 }

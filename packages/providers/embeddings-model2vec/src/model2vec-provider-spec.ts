@@ -1,25 +1,15 @@
-import { defineProviderSpec, type Inference } from '@llama-stack-ts/core';
-import { embeddingProviderInstance } from '@llama-stack-ts/provider-utils/models';
+import { defineEmbeddingProviderSpec } from '@llama-stack-ts/provider-utils/models';
 import { Model2VecConfig, sampleModel2VecConfig } from './model2vec-config.js';
 
 /**
  * `inline::model2vec`: embeddings from Model2Vec static models (e.g. minishlab/potion-base-8M), a
  * tokenizer plus a table lookup: hundreds of times faster than a transformer on CPU.
  */
-export const model2VecProviderSpec = defineProviderSpec<Model2VecConfig, Inference>({
-  specVersion: 'v1',
-  api: 'inference',
+export const model2VecProviderSpec = defineEmbeddingProviderSpec({
   providerType: 'inline::model2vec',
   description:
     'Static sentence embeddings (Model2Vec: tokenizer, table lookup, weighted mean, normalize) from a local folder or a hub id.',
   configSchema: Model2VecConfig,
   sampleConfig: sampleModel2VecConfig,
-  async create(config, context) {
-    const { Model2VecInference } = await import('./model2vec-inference.js');
-    const parsed = Model2VecConfig.parse(config);
-    return embeddingProviderInstance(
-      new Model2VecInference({ config: parsed, logger: context.logger }),
-      context.models,
-    );
-  },
+  loadImplementation: async () => (await import('./model2vec-inference.js')).Model2VecInference,
 });

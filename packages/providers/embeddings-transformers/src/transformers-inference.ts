@@ -1,21 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type EmbeddingsRequest,
-  type EmbeddingsResponse,
-  InvalidRequestError,
-  type Model,
-  type RequestOptions,
-} from '@llama-stack-ts/core';
+import { InvalidRequestError, type Model } from '@llama-stack-ts/core';
 import {
   type EmbeddingInferenceOptions,
   EmbeddingOnlyInference,
-  embeddingContentToText,
   hubCacheFolder,
   ModelDownloadError,
   ModelFilesMissingError,
   type ModelSource,
-  resolveModelSource,
 } from '@llama-stack-ts/provider-utils/models';
 import { ModelLoadError } from './errors/model-load-error.js';
 import { hubDownloadProgress } from './hub-download-progress.js';
@@ -45,55 +37,41 @@ export interface TransformersInferenceOptions extends EmbeddingInferenceOptions 
  * (at start-up with `preload`, else on first use) its `metadata.embedding_dimension` is filled in
  * place; `embeddingDimension({ model })` loads the model if needed and returns it.
  */
-export class TransformersInference extends EmbeddingOnlyInference<SentenceEmbeddingModel> {
-  readonly #config: TransformersConfig;
-
+export class TransformersInference extends EmbeddingOnlyInference<
+  SentenceEmbeddingModel,
+  TransformersConfig
+> {
   constructor(options: TransformersInferenceOptions) {
-    super({
-      ...options,
-      providerType: transformersProviderType,
-      preload: options.config.preload,
-      modelCacheDir: options.config.model_cache_dir,
-    });
-    this.#config = options.config;
+    super({ ...options, providerType: transformersProviderType });
   }
 
-  async embeddings(request: EmbeddingsRequest, options: RequestOptions = {}): Promise<EmbeddingsResponse> {
-    this.guard();
-    const texts = request.contents.map((content, index) =>
-      embeddingContentToText(content, `contents[${index}]`),
-    );
-    const model = await this.loadedModel(request.model);
-    options.signal?.throwIfAborted();
-    return { embeddings: await model.embed(texts, options.signal) };
+  protected embedTexts(
+    model: SentenceEmbeddingModel,
+    texts: string[],
+    signal?: AbortSignal,
+  ): Promise<number[][]> {
+    return model.embed(texts, signal);
   }
 
   protected async loadModel(model: Model): Promise<SentenceEmbeddingModel> {
     const started = performance.now();
     const metadata = model.metadata;
-    let source: ModelSource;
-    try {
-      source = resolveModelSource(model.provider_resource_id, this.baseDir, {
-        exampleHubId: 'hf:Xenova/all-MiniLM-L6-v2',
-      });
-    } catch (error) {
-      throw new InvalidRequestError('provider_model_id', (error as Error).message);
-    }
-    const dtype = readMetadataDtype(model) ?? this.#config.dtype;
+    const source = this.modelSource(model, { exampleHubId: 'hf:Xenova/all-MiniLM-L6-v2' });
+    const dtype = readMetadataDtype(model) ?? this.config.dtype;
     const required = ['config.json', 'tokenizer.json', onnxFileFor(dtype)];
     const folder =
       source.kind === 'local' ? source.folder : hubCacheFolder(this.cacheDir, source.repoId, source.revision);
     const missing = required.filter((file) => !existsSync(join(folder, file)));
     const downloading = source.kind === 'hub' && missing.length > 0;
-    if (missing.length > 0 && !(downloading && this.#config.allow_remote_models)) {
+    if (missing.length > 0 && !(downloading && this.config.allow_remote_models)) {
       throw this.#missingFilesError(model, source, folder, missing, dtype);
     }
 
     const remoteBase =
-      source.kind === 'hub' && this.#config.allow_remote_models
-        ? `${this.#config.hub_url.replace(/\/+$/, '')}/${source.repoId}/resolve/${encodeURIComponent(source.revision)}/`
+      source.kind === 'hub' && this.config.allow_remote_models
+        ? `${this.config.hub_url.replace(/\/+$/, '')}/${source.repoId}/resolve/${encodeURIComponent(source.revision)}/`
         : undefined;
-    if (source.kind === 'hub') await useHubUrl(this.#config.hub_url);
+    if (source.kind === 'hub') await useHubUrl(this.config.hub_url);
     const sentenceTransformersPooling = await readOptionalModelJson({
       folder,
       file: '1_Pooling/config.json',
@@ -113,13 +91,13 @@ export class TransformersInference extends EmbeddingOnlyInference<SentenceEmbedd
       positiveInteger(metadata.max_tokens) ?? positiveInteger(sentenceBertConfig?.max_seq_length);
 
     const load: PretrainedLoadOptions = {
-      local_files_only: source.kind === 'local' || !this.#config.allow_remote_models,
+      local_files_only: source.kind === 'local' || !this.config.allow_remote_models,
       cache_dir: this.cacheDir,
       revision: source.kind === 'hub' ? source.revision : 'main',
     };
     if (downloading && source.kind === 'hub') {
       this.logger?.info(`downloading embedding model '${source.repoId}' into ${folder}`, { files: missing });
-      if (this.#config.show_progress) {
+      if (this.config.show_progress) {
         load.progress_callback = hubDownloadProgress({
           repoId: source.repoId,
           cacheFolder: folder,
@@ -134,12 +112,12 @@ export class TransformersInference extends EmbeddingOnlyInference<SentenceEmbedd
         pathOrRepoId: source.kind === 'local' ? source.folder : source.repoId,
         load,
         dtype,
-        device: this.#config.device,
-        threads: this.#config.threads,
+        device: this.config.device,
+        threads: this.config.threads,
         pooling,
         normalize: typeof metadata.normalize === 'boolean' ? metadata.normalize : true,
         maxTokens,
-        maxBatchSize: this.#config.max_batch_size,
+        maxBatchSize: this.config.max_batch_size,
         logger: this.logger,
       });
     } catch (error) {
@@ -166,15 +144,7 @@ export class TransformersInference extends EmbeddingOnlyInference<SentenceEmbedd
   ): ModelFilesMissingError {
     const layout =
       'A transformers.js model folder holds config.json, tokenizer.json (with tokenizer_config.json) and onnx/model*.onnx. ';
-    if (source.kind === 'hub') {
-      return ModelFilesMissingError.downloadsOff({
-        modelId: model.identifier,
-        folder,
-        missing,
-        repoId: source.repoId,
-        hubUrl: this.#config.hub_url,
-      });
-    }
+    if (source.kind === 'hub') return this.downloadsOffError(model, source, folder, missing);
     if (!existsSync(folder)) {
       return new ModelFilesMissingError({
         modelId: model.identifier,

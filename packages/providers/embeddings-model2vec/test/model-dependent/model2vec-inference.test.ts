@@ -10,7 +10,13 @@ import {
   type ProviderInstance,
 } from '@llama-stack-ts/core';
 import { ModelFilesMissingError } from '@llama-stack-ts/provider-utils/models';
-import { RecordingLogger, testModel } from '@llama-stack-ts/provider-utils/test';
+import {
+  cosineSimilarity,
+  embeddingProviderTestKit,
+  expectVectorsClose,
+  testModel,
+  vectorNorm,
+} from '@llama-stack-ts/provider-utils/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Model2VecInference } from '../../src/model2vec-inference.js';
 import { Model2VecModel } from '../../src/model2vec-model.js';
@@ -19,45 +25,10 @@ import { parseSafetensors, toFloat32, toFloat64, toInt32 } from '../../src/read-
 
 const modelFolder = testModel('minishlab/test-model-vocab-quantized', 'model.safetensors');
 
-function embeddingModel(
-  identifier: string,
-  providerResourceId: string,
-  metadata: Record<string, unknown> = {},
-): Model {
-  return {
-    identifier,
-    provider_id: 'model2vec',
-    provider_resource_id: providerResourceId,
-    model_type: 'embedding',
-    metadata,
-  };
-}
-
-async function startProvider(models: Model[], config: Record<string, unknown> = {}) {
-  const logger = new RecordingLogger();
-  const instance = (await model2VecProviderSpec.create(model2VecProviderSpec.configSchema.parse(config), {
-    providerId: 'model2vec',
-    dataDir: mkdtempSync(join(tmpdir(), 'model2vec-data-')),
-    deps: {},
-    models,
-    logger,
-  })) as ProviderInstance<Model2VecInference>;
-  return { instance, inference: instance.implementation, logger };
-}
-
-const norm = (vector: readonly number[]) => Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0));
-/** Every component within 10^-digits/2, as toBeCloseTo checks one number. */
-function expectVectorsClose(
-  actual: readonly number[] | undefined,
-  expected: readonly number[],
-  digits: number,
-): void {
-  expect(actual).toHaveLength(expected.length);
-  const worst = Math.max(...expected.map((value, index) => Math.abs(value - actual![index]!)));
-  expect(worst).toBeLessThan(10 ** -digits / 2);
-}
-const cosine = (a: readonly number[], b: readonly number[]) =>
-  a.reduce((sum, value, index) => sum + value * b[index]!, 0) / (norm(a) * norm(b));
+const { embeddingModel, startProvider } = embeddingProviderTestKit<Model2VecInference>(
+  model2VecProviderSpec,
+  'model2vec',
+);
 
 describe.skipIf(!modelFolder)('inline::model2vec on minishlab/test-model-vocab-quantized', () => {
   const folder = modelFolder!;
@@ -86,7 +57,7 @@ describe.skipIf(!modelFolder)('inline::model2vec on minishlab/test-model-vocab-q
     expect(vectors).toHaveLength(3);
     for (const vector of vectors) {
       expect(vector).toHaveLength(64);
-      expect(norm(vector)).toBeCloseTo(1, 10);
+      expect(vectorNorm(vector)).toBeCloseTo(1, 10);
     }
     expect(vectors[0]).not.toEqual(vectors[1]);
   });
@@ -116,7 +87,7 @@ describe.skipIf(!modelFolder)('inline::model2vec on minishlab/test-model-vocab-q
       weights = toFloat64(tensors.get('weights')!);
     });
     const row = (index: number) => Array.from(table.subarray(index * 64, index * 64 + 64));
-    const unit = (vector: number[]) => vector.map((value) => value / norm(vector));
+    const unit = (vector: number[]) => vector.map((value) => value / vectorNorm(vector));
 
     it('tokenizes without special tokens: "cat mat" is ▁cat (3939) and ▁mat (12525)', async () => {
       const loaded = await Model2VecModel.load(folder, { modelId: 'potion-test' });
@@ -163,7 +134,7 @@ describe.skipIf(!modelFolder)('inline::model2vec on minishlab/test-model-vocab-q
       'A bright, hot day.',
       'The database returned an error.',
     ]);
-    expect(cosine(sunny!, hot!)).toBeGreaterThan(cosine(sunny!, database!) + 0.3);
+    expect(cosineSimilarity(sunny!, hot!)).toBeGreaterThan(cosineSimilarity(sunny!, database!) + 0.3);
   });
 
   it('gives a text with no known token the zero vector, as model2vec does', async () => {
@@ -208,10 +179,10 @@ describe.skipIf(!modelFolder)('inline::model2vec on minishlab/test-model-vocab-q
     await instance.registerModel?.(late);
     expect(late.metadata.embedding_dimension).toBe(64);
     const [raw] = (await inference.embeddings({ model: 'potion-raw', contents: ['cat mat'] })).embeddings;
-    expect(Math.abs(norm(raw!) - 1)).toBeGreaterThan(1e-3);
+    expect(Math.abs(vectorNorm(raw!) - 1)).toBeGreaterThan(1e-3);
     const [normalized] = await embed(['cat mat']);
     expectVectorsClose(
-      raw!.map((value) => value / norm(raw!)),
+      raw!.map((value) => value / vectorNorm(raw!)),
       normalized!,
       10,
     );

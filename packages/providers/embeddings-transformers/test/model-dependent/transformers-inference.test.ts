@@ -4,13 +4,19 @@ import { join } from 'node:path';
 import {
   DisposedError,
   InvalidRequestError,
-  type Model,
   NotFoundError,
   NotImplementedError,
   type ProviderInstance,
 } from '@llama-stack-ts/core';
 import { ModelFilesMissingError } from '@llama-stack-ts/provider-utils/models';
-import { RecordingLogger, testModel } from '@llama-stack-ts/provider-utils/test';
+import {
+  cosineSimilarity,
+  embeddingProviderTestKit,
+  expectVectorsClose,
+  type RecordingLogger,
+  testModel,
+  vectorNorm,
+} from '@llama-stack-ts/provider-utils/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransformersInference } from '../../src/transformers-inference.js';
 import { transformersProviderSpec } from '../../src/transformers-provider-spec.js';
@@ -18,48 +24,10 @@ import { transformersProviderSpec } from '../../src/transformers-provider-spec.j
 // Random weights over the real all-MiniLM WordPiece vocabulary: it proves the wiring, not meaning.
 const modelFolder = testModel('synthetic/tiny-random-bert-embedder', 'onnx/model_quantized.onnx');
 
-function embeddingModel(
-  identifier: string,
-  providerResourceId: string,
-  metadata: Record<string, unknown> = {},
-): Model {
-  return {
-    identifier,
-    provider_id: 'transformers',
-    provider_resource_id: providerResourceId,
-    model_type: 'embedding',
-    metadata,
-  };
-}
-
-async function startProvider(models: Model[], config: Record<string, unknown> = {}) {
-  const logger = new RecordingLogger();
-  const instance = (await transformersProviderSpec.create(
-    transformersProviderSpec.configSchema.parse(config),
-    {
-      providerId: 'transformers',
-      dataDir: mkdtempSync(join(tmpdir(), 'transformers-data-')),
-      deps: {},
-      models,
-      logger,
-    },
-  )) as ProviderInstance<TransformersInference>;
-  return { instance, inference: instance.implementation, logger };
-}
-
-const norm = (vector: readonly number[]) => Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0));
-const cosine = (a: readonly number[], b: readonly number[]) =>
-  a.reduce((sum, value, index) => sum + value * b[index]!, 0) / (norm(a) * norm(b));
-
-function expectVectorsClose(
-  actual: readonly number[] | undefined,
-  expected: readonly number[] | undefined,
-  digits: number,
-) {
-  expect(actual).toHaveLength(expected!.length);
-  const worst = Math.max(...expected!.map((value, index) => Math.abs(value - actual![index]!)));
-  expect(worst).toBeLessThan(10 ** -digits / 2);
-}
+const { embeddingModel, startProvider } = embeddingProviderTestKit<TransformersInference>(
+  transformersProviderSpec,
+  'transformers',
+);
 
 describe.skipIf(!modelFolder)('inline::transformers on synthetic/tiny-random-bert-embedder', () => {
   const folder = modelFolder!;
@@ -98,7 +66,7 @@ describe.skipIf(!modelFolder)('inline::transformers on synthetic/tiny-random-ber
     expect(vectors).toHaveLength(3);
     for (const vector of vectors) {
       expect(vector).toHaveLength(32);
-      expect(norm(vector)).toBeCloseTo(1, 5);
+      expect(vectorNorm(vector)).toBeCloseTo(1, 5);
     }
     expect(vectors[0]).not.toEqual(vectors[1]);
   });
@@ -134,8 +102,8 @@ describe.skipIf(!modelFolder)('inline::transformers on synthetic/tiny-random-ber
       'the cat sat on a mat',
       'quantum chromodynamics',
     ]);
-    expect(cosine(mat!, aMat!)).toBeCloseTo(0.936, 2);
-    expect(cosine(mat!, physics!)).toBeCloseTo(0.371, 2);
+    expect(cosineSimilarity(mat!, aMat!)).toBeCloseTo(0.936, 2);
+    expect(cosineSimilarity(mat!, physics!)).toBeCloseTo(0.371, 2);
   });
 
   it('follows metadata.pooling and metadata.normalize', async () => {
@@ -149,9 +117,9 @@ describe.skipIf(!modelFolder)('inline::transformers on synthetic/tiny-random-ber
     expectVectorsClose(first, second!, 6);
     const [unnormalized] = await embed(['the cat'], 'tiny-bert-raw');
     const [normalized] = await embed(['the cat']);
-    expect(Math.abs(norm(unnormalized!) - 1)).toBeGreaterThan(1e-3);
+    expect(Math.abs(vectorNorm(unnormalized!) - 1)).toBeGreaterThan(1e-3);
     expectVectorsClose(
-      unnormalized!.map((value) => value / norm(unnormalized!)),
+      unnormalized!.map((value) => value / vectorNorm(unnormalized!)),
       normalized!,
       5,
     );
