@@ -118,12 +118,7 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
 
   async completion(request: CompletionRequest, options: RequestOptions = {}): Promise<CompletionResponse> {
     const result = await this.#generateCompletion(request, options.signal);
-    return {
-      content: result.text,
-      stop_reason: result.stopReason,
-      logprobs: wrapLogprobs(result.logprobs),
-      usage: result.usage,
-    };
+    return { content: result.text, ...generationOutcome(result) };
   }
 
   streamCompletion(
@@ -132,15 +127,7 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
   ): AsyncIterable<CompletionResponseStreamChunk> {
     return this.#stream<CompletionResponseStreamChunk>(
       options.signal,
-      async (signal, onChunk) => {
-        const result = await this.#generateCompletion(request, signal, onChunk);
-        return {
-          text_delta: '',
-          stop_reason: result.stopReason,
-          logprobs: wrapLogprobs(result.logprobs),
-          usage: result.usage,
-        };
-      },
+      async (signal, onChunk) => lastChunk(await this.#generateCompletion(request, signal, onChunk)),
       (chunk) => ({ text_delta: chunk.text, logprobs: wrapLogprobs(chunk.logprobs) }),
     );
   }
@@ -150,13 +137,7 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     options: RequestOptions = {},
   ): Promise<ChatCompletionResponse> {
     const result = await this.#generateChat(request, options.signal);
-    return {
-      content: result.text,
-      tool_calls: result.toolCalls,
-      stop_reason: result.stopReason,
-      logprobs: wrapLogprobs(result.logprobs),
-      usage: result.usage,
-    };
+    return { content: result.text, tool_calls: result.toolCalls, ...generationOutcome(result) };
   }
 
   streamChatCompletion(
@@ -165,15 +146,7 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
   ): AsyncIterable<ChatCompletionResponseStreamChunk> {
     return this.#stream<ChatCompletionResponseStreamChunk>(
       options.signal,
-      async (signal, onChunk) => {
-        const result = await this.#generateChat(request, signal, onChunk);
-        return {
-          text_delta: '',
-          stop_reason: result.stopReason,
-          logprobs: wrapLogprobs(result.logprobs),
-          usage: result.usage,
-        };
-      },
+      async (signal, onChunk) => lastChunk(await this.#generateChat(request, signal, onChunk)),
       (chunk) => ({
         text_delta: chunk.text,
         ...(chunk.toolCall ? { tool_call: chunk.toolCall } : {}),
@@ -607,6 +580,16 @@ function checkLogprobsWithGrammar(
 function takeLogprobs(instrument: SequenceInstrument): TokenLogprob[] | undefined {
   const taken = instrument.takeLogprobs();
   return taken.length > 0 ? taken : undefined;
+}
+
+/** What a response and a stream's last chunk both carry: why generation stopped, its log probabilities and usage. */
+function generationOutcome(result: GenerationResult) {
+  return { stop_reason: result.stopReason, logprobs: wrapLogprobs(result.logprobs), usage: result.usage };
+}
+
+/** A stream's last chunk: no new text, only the outcome. */
+function lastChunk(result: GenerationResult) {
+  return { text_delta: '', ...generationOutcome(result) };
 }
 
 function wrapLogprobs(logprobs: TokenLogprob[] | undefined): { content: TokenLogprob[] } | undefined {
