@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFixtureServer, type FixtureServer } from '@llama-stack-ts/provider-utils/test';
@@ -424,3 +424,75 @@ describeWithModels('llama-stack-ts run <agents manifest>', [testModels.stories, 
     expect(grown.turns[0]).toEqual(stored);
   });
 });
+
+// `distributions/local` serves the shields and agents it registers, offline, on the small models.
+describeWithModels(
+  'llama-stack-ts run local: shields and agents',
+  [testModels.stories, testModels.bertEmbedder],
+  () => {
+    let home: string;
+    let distribution: RunningDistribution;
+
+    beforeAll(async () => {
+      home = await mkdtemp(join(tmpdir(), 'lsts-e2e-local-agents-'));
+      distribution = await startDistribution('local', {
+        home,
+        env: { HF_ENDPOINT: 'http://127.0.0.1:9', LLAMA_STACK_TS_BANNED_PATTERN: '\\bzorp\\b' },
+        args: [
+          '--env',
+          `LLAMA_STACK_TS_MODEL=${testModels.stories}`,
+          '--env',
+          `LLAMA_STACK_TS_EMBEDDING_MODEL=${testModels.bertEmbedder}`,
+        ],
+      });
+    });
+    afterAll(async () => {
+      await killAllChildren();
+      await rm(home, { recursive: true, force: true });
+    });
+
+    async function post<T>(path: string, body: unknown): Promise<T> {
+      const response = await fetch(`${distribution.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await response.text();
+      expect(response.status, text).toBe(200);
+      return JSON.parse(text) as T;
+    }
+
+    it('runs its registered shields, and an agent turn through them stored in a session on disk', async () => {
+      const banned = await post<{ violation: Violation | null }>('/safety/run_shield', {
+        shield_type: 'banned_content',
+        messages: [user('Tell me about zorp.')],
+      });
+      expect(banned.violation?.details).toBe('message 0 (user) matches pattern /\\bzorp\\b/');
+      const code = await post<{ violation: Violation | null }>('/safety/run_shield', {
+        shield_type: 'code_guard',
+        messages: [user('```python\nrequests.get(url, verify=False)\n```')],
+      });
+      expect(code.violation?.violation_type).toBe('python/tls-verification-disabled');
+
+      const { agent_uuid } = await post<{ agent_uuid: string }>('/agentic_system/create', {
+        instructions: 'You are a helpful assistant.',
+        model: 'llama3.2-1b-instruct',
+        sampling_params: { max_tokens: 6 },
+        input_shields: [{ shield_type: 'banned_content' }, { shield_type: 'code_guard' }],
+      });
+      const { session_id } = await post<{ session_id: string }>('/agentic_system/session/create', {
+        agent_uuid,
+      });
+      const { turn } = await post<{ turn: Turn }>('/agentic_system/turn/create', {
+        agent_uuid,
+        session_id,
+        messages: [user('Tell me a story.')],
+      });
+      expect(turn.steps.map((step) => step.step_type)).toEqual(['safety_filtering', 'model_inference']);
+      expect(turn.steps[0]?.violation ?? null).toBeNull();
+      expect(turn.response_message.content).toBe(turn.steps[1]?.text);
+      const stored = await readdir(join(home, 'local/agents/kv'));
+      expect(stored.some((file) => decodeURIComponent(file).includes(session_id))).toBe(true);
+    });
+  },
+);
