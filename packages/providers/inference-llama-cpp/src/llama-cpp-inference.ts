@@ -125,10 +125,8 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     request: CompletionRequest,
     options: RequestOptions = {},
   ): AsyncIterable<CompletionResponseStreamChunk> {
-    return this.#stream<CompletionResponseStreamChunk>(
-      options.signal,
-      async (signal, onChunk) => lastChunk(await this.#generateCompletion(request, signal, onChunk)),
-      (chunk) => ({ text_delta: chunk.text, logprobs: wrapLogprobs(chunk.logprobs) }),
+    return this.#stream(options.signal, (signal, onChunk) =>
+      this.#generateCompletion(request, signal, onChunk),
     );
   }
 
@@ -144,15 +142,7 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     request: ChatCompletionRequest,
     options: RequestOptions = {},
   ): AsyncIterable<ChatCompletionResponseStreamChunk> {
-    return this.#stream<ChatCompletionResponseStreamChunk>(
-      options.signal,
-      async (signal, onChunk) => lastChunk(await this.#generateChat(request, signal, onChunk)),
-      (chunk) => ({
-        text_delta: chunk.text,
-        ...(chunk.toolCall ? { tool_call: chunk.toolCall } : {}),
-        logprobs: wrapLogprobs(chunk.logprobs),
-      }),
-    );
+    return this.#stream(options.signal, (signal, onChunk) => this.#generateChat(request, signal, onChunk));
   }
 
   async batchCompletion(
@@ -450,17 +440,16 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
    * Runs `generate` behind an `AsyncIterable`: pieces stream out as they come, then the last chunk
    * (with `stop_reason`). A consumer that stops reading, or `signal`, aborts the generation.
    */
-  #stream<Chunk>(
+  #stream(
     signal: AbortSignal | undefined,
-    generate: (signal: AbortSignal, onChunk: ChunkListener) => Promise<Chunk>,
-    toChunk: (chunk: Parameters<ChunkListener>[0]) => Chunk,
-  ): AsyncIterable<Chunk> {
+    generate: (signal: AbortSignal, onChunk: ChunkListener) => Promise<GenerationResult>,
+  ): AsyncIterable<ChatCompletionResponseStreamChunk> {
     this.#ensureNotDisposed();
-    const queue = new AsyncChunkQueue<Chunk>();
+    const queue = new AsyncChunkQueue<ChatCompletionResponseStreamChunk>();
     const combined = signal ? AbortSignal.any([signal, queue.signal]) : queue.signal;
-    generate(combined, (chunk) => queue.push(toChunk(chunk))).then(
-      (last) => {
-        queue.push(last);
+    generate(combined, (chunk) => queue.push(pieceChunk(chunk))).then(
+      (result) => {
+        queue.push(lastChunk(result));
         queue.end();
       },
       (error: unknown) => queue.fail(error),
@@ -585,6 +574,15 @@ function takeLogprobs(instrument: SequenceInstrument): TokenLogprob[] | undefine
 /** What a response and a stream's last chunk both carry: why generation stopped, its log probabilities and usage. */
 function generationOutcome(result: GenerationResult) {
   return { stop_reason: result.stopReason, logprobs: wrapLogprobs(result.logprobs), usage: result.usage };
+}
+
+/** A stream chunk for a piece of generated text or a tool call (chat only). */
+function pieceChunk(chunk: Parameters<ChunkListener>[0]): ChatCompletionResponseStreamChunk {
+  return {
+    text_delta: chunk.text,
+    ...(chunk.toolCall ? { tool_call: chunk.toolCall } : {}),
+    logprobs: wrapLogprobs(chunk.logprobs),
+  };
 }
 
 /** A stream's last chunk: no new text, only the outcome. */
