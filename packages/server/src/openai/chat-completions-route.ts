@@ -2,29 +2,26 @@ import type {
   ChatCompletionRequest,
   ChatCompletionResponse,
   ChatCompletionResponseStreamChunk,
-  StopReason,
-  TokenUsage,
+  ToolCall,
 } from '@llama-stack-ts/core';
 import type { Handler } from 'hono';
 import { toChatCompletionRequest } from './convert-openai-chat-request.js';
 import { mergeChoiceStreams, runChoices } from './merge-choice-streams.js';
 import { ChatCompletionCreateRequest } from './openai-chat-schemas.js';
+import { type ChoiceTally, newChoiceTally, tallyChunk, totalUsage } from './openai-choice-tally.js';
 import { contentText } from './openai-content.js';
-import { reportOpenAiError } from './openai-error.js';
 import { toFinishReason } from './openai-finish-reason.js';
-import { headOf, openAiId, unixSeconds } from './openai-ids.js';
+import { headOf, newResponseHead, openAiId } from './openai-ids.js';
 import type {
   ChatCompletion,
-  ChatCompletionChunk,
   ChatCompletionChunkChoice,
   OpenAiToolCall,
-  OpenAiUsage,
   ResponseHead,
 } from './openai-response-types.js';
 import { choiceCount, type OpenAiRouteContext } from './openai-route-context.js';
+import { chunkFramer, respondWithOpenAiStream } from './openai-sse.js';
 import { UsageTotals } from './openai-usage.js';
 import { parseOpenAiBody } from './parse-openai-body.js';
-import { respondWithSse } from './respond-with-sse.js';
 import { resolveModel } from './stack-inference.js';
 import { toChatLogprobs } from './to-openai-logprobs.js';
 
@@ -36,26 +33,18 @@ export function chatCompletionsRoute(context: OpenAiRouteContext): Handler {
     const model = await resolveModel(context.stack, body.model, 'llm', context.defaultModel);
     const requests = Array.from({ length: n }, (_, index) => toChatCompletionRequest(body, model, index));
     const topLogprobs = body.top_logprobs ?? 0;
-    const base: ResponseHead = {
-      id: openAiId('chatcmpl-'),
-      created: unixSeconds(),
-      model,
-      systemFingerprint: context.systemFingerprint,
-    };
+    const base = newResponseHead('chatcmpl-', model, context.systemFingerprint);
 
     if (body.stream) {
       const includeUsage = body.stream_options?.include_usage === true;
-      return respondWithSse(c, {
-        frames: (signal) =>
-          chatChunkFrames(context, requests, signal, {
-            base,
-            includeUsage,
-            topLogprobs,
-            logprobs: body.logprobs === true,
-          }),
-        errorFrame: (error) => sseFrame(reportOpenAiError(error, c, context.logger).body),
-        trailer: 'data: [DONE]\n\n',
-      });
+      return respondWithOpenAiStream(c, context, (signal) =>
+        chatChunkFrames(context, requests, signal, {
+          base,
+          includeUsage,
+          topLogprobs,
+          logprobs: body.logprobs === true,
+        }),
+      );
     }
 
     const signal = c.req.raw.signal;
@@ -83,13 +72,7 @@ function toChoice(
   logprobs: boolean,
   topLogprobs: number,
 ): ChatCompletion['choices'][number] {
-  const toolCalls = response.tool_calls.map(
-    (call): OpenAiToolCall => ({
-      id: openAiId('call_'),
-      type: 'function',
-      function: { name: call.tool_name, arguments: JSON.stringify(call.arguments) },
-    }),
-  );
+  const toolCalls = response.tool_calls.map(toOpenAiToolCall);
   const text = contentText(response.content);
   return {
     index,
@@ -104,8 +87,12 @@ function toChoice(
   };
 }
 
-export function sseFrame(data: unknown): string {
-  return `data: ${JSON.stringify(data)}\n\n`;
+function toOpenAiToolCall(call: ToolCall): OpenAiToolCall {
+  return {
+    id: openAiId('call_'),
+    type: 'function',
+    function: { name: call.tool_name, arguments: JSON.stringify(call.arguments) },
+  };
 }
 
 interface ChunkFramesOptions {
@@ -115,12 +102,9 @@ interface ChunkFramesOptions {
   topLogprobs: number;
 }
 
-interface ChoiceState {
+interface ChoiceState extends ChoiceTally {
   started: boolean;
   toolCalls: number;
-  stopReason: StopReason | null | undefined;
-  usage: TokenUsage | undefined;
-  counted: number;
 }
 
 /**
@@ -136,20 +120,8 @@ async function* chatChunkFrames(
   { base, includeUsage, logprobs, topLogprobs }: ChunkFramesOptions,
 ): AsyncGenerator<string, void, undefined> {
   const inference = context.inference();
-  const frame = (choices: ChatCompletionChunkChoice[], usage?: OpenAiUsage): string => {
-    const chunk: ChatCompletionChunk = { ...headOf(base, 'chat.completion.chunk'), choices };
-    if (includeUsage) chunk.usage = usage ?? null;
-    return sseFrame(chunk);
-  };
-  const states = requests.map(
-    (): ChoiceState => ({
-      started: false,
-      toolCalls: 0,
-      stopReason: undefined,
-      usage: undefined,
-      counted: 0,
-    }),
-  );
+  const frame = chunkFramer<ChatCompletionChunkChoice>(base, 'chat.completion.chunk', includeUsage);
+  const states = requests.map((): ChoiceState => ({ ...newChoiceTally(), started: false, toolCalls: 0 }));
   const events = mergeChoiceStreams<ChatCompletionResponseStreamChunk>(
     requests.map((request) => () => inference.streamChatCompletion(request, { signal })),
     context.parallelChoices,
@@ -170,10 +142,7 @@ async function* chatChunkFrames(
       continue;
     }
     const { chunk } = event;
-    const entries = chunk.logprobs?.content.length ?? 0;
-    state.counted += entries > 0 ? entries : chunk.text_delta ? 1 : 0;
-    if (chunk.stop_reason) state.stopReason = chunk.stop_reason;
-    if (chunk.usage) state.usage = chunk.usage;
+    const entries = tallyChunk(state, chunk);
     if (chunk.text_delta || entries > 0) {
       yield frame([
         {
@@ -185,20 +154,10 @@ async function* chatChunkFrames(
       ]);
     }
     if (chunk.tool_call) {
-      const call = chunk.tool_call;
       yield frame([
         {
           index,
-          delta: {
-            tool_calls: [
-              {
-                index: state.toolCalls++,
-                id: openAiId('call_'),
-                type: 'function',
-                function: { name: call.tool_name, arguments: JSON.stringify(call.arguments) },
-              },
-            ],
-          },
+          delta: { tool_calls: [{ index: state.toolCalls++, ...toOpenAiToolCall(chunk.tool_call) }] },
           logprobs: null,
           finish_reason: null,
         },
@@ -206,9 +165,9 @@ async function* chatChunkFrames(
     }
   }
 
-  if (includeUsage) {
-    const usage = new UsageTotals();
-    for (const [index, state] of states.entries()) usage.add(state.usage, state.counted, index === 0);
-    yield frame([], usage.toJSON());
-  }
+  if (includeUsage)
+    yield frame(
+      [],
+      totalUsage(states, (index) => index === 0),
+    );
 }

@@ -1,28 +1,17 @@
-import type {
-  CompletionRequest,
-  CompletionResponseStreamChunk,
-  StopReason,
-  TokenUsage,
-} from '@llama-stack-ts/core';
+import type { CompletionRequest, CompletionResponseStreamChunk } from '@llama-stack-ts/core';
 import type { Handler } from 'hono';
-import { sseFrame } from './chat-completions-route.js';
 import { toCompletionRequest } from './convert-openai-completion-request.js';
 import { mergeChoiceStreams, runChoices } from './merge-choice-streams.js';
+import { type ChoiceTally, newChoiceTally, tallyChunk, totalUsage } from './openai-choice-tally.js';
 import { CompletionCreateRequest } from './openai-completion-schemas.js';
 import { contentText } from './openai-content.js';
-import { reportOpenAiError } from './openai-error.js';
 import { toFinishReason } from './openai-finish-reason.js';
-import { headOf, openAiId, unixSeconds } from './openai-ids.js';
-import type {
-  OpenAiUsage,
-  ResponseHead,
-  TextCompletion,
-  TextCompletionChoice,
-} from './openai-response-types.js';
+import { headOf, newResponseHead } from './openai-ids.js';
+import type { ResponseHead, TextCompletion, TextCompletionChoice } from './openai-response-types.js';
 import { choiceCount, type OpenAiRouteContext } from './openai-route-context.js';
+import { chunkFramer, respondWithOpenAiStream } from './openai-sse.js';
 import { UsageTotals } from './openai-usage.js';
 import { invalidParam, parseOpenAiBody } from './parse-openai-body.js';
-import { respondWithSse } from './respond-with-sse.js';
 import { resolveModel } from './stack-inference.js';
 import { toCompletionLogprobs } from './to-openai-logprobs.js';
 
@@ -57,27 +46,19 @@ export function completionsRoute(context: OpenAiRouteContext): Handler {
     const echo = body.echo === true;
     const topLogprobs = body.logprobs ?? 0;
     const wantsLogprobs = body.logprobs !== null && body.logprobs !== undefined;
-    const base: ResponseHead = {
-      id: openAiId('cmpl-'),
-      created: unixSeconds(),
-      model,
-      systemFingerprint: context.systemFingerprint,
-    };
+    const base = newResponseHead('cmpl-', model, context.systemFingerprint);
 
     if (body.stream) {
       const includeUsage = body.stream_options?.include_usage === true;
-      return respondWithSse(c, {
-        frames: (signal) =>
-          completionChunkFrames(context, planned, signal, {
-            base,
-            includeUsage,
-            echo,
-            wantsLogprobs,
-            topLogprobs,
-          }),
-        errorFrame: (error) => sseFrame(reportOpenAiError(error, c, context.logger).body),
-        trailer: 'data: [DONE]\n\n',
-      });
+      return respondWithOpenAiStream(c, context, (signal) =>
+        completionChunkFrames(context, planned, signal, {
+          base,
+          includeUsage,
+          echo,
+          wantsLogprobs,
+          topLogprobs,
+        }),
+      );
     }
 
     const signal = c.req.raw.signal;
@@ -116,12 +97,9 @@ interface CompletionFramesOptions {
   topLogprobs: number;
 }
 
-interface CompletionChoiceState {
+interface CompletionChoiceState extends ChoiceTally {
   started: boolean;
   offset: number;
-  stopReason: StopReason | null | undefined;
-  usage: TokenUsage | undefined;
-  counted: number;
 }
 
 /** The frames of a streamed legacy completion: text deltas per choice, then each choice's `finish_reason`. */
@@ -132,18 +110,12 @@ async function* completionChunkFrames(
   { base, includeUsage, echo, wantsLogprobs, topLogprobs }: CompletionFramesOptions,
 ): AsyncGenerator<string, void, undefined> {
   const inference = context.inference();
-  const frame = (choices: TextCompletionChoice[], usage?: OpenAiUsage): string => {
-    const chunk: TextCompletion = { ...headOf(base, 'text_completion'), choices };
-    if (includeUsage) chunk.usage = usage ?? null;
-    return sseFrame(chunk);
-  };
+  const frame = chunkFramer<TextCompletionChoice>(base, 'text_completion', includeUsage);
   const states = planned.map(
     (choice): CompletionChoiceState => ({
+      ...newChoiceTally(),
       started: false,
       offset: choice.prompt.length,
-      stopReason: undefined,
-      usage: undefined,
-      counted: 0,
     }),
   );
   const events = mergeChoiceStreams<CompletionResponseStreamChunk>(
@@ -161,10 +133,7 @@ async function* completionChunkFrames(
       continue;
     }
     const { chunk } = event;
-    const entries = chunk.logprobs?.content.length ?? 0;
-    state.counted += entries > 0 ? entries : chunk.text_delta ? 1 : 0;
-    if (chunk.stop_reason) state.stopReason = chunk.stop_reason;
-    if (chunk.usage) state.usage = chunk.usage;
+    const entries = tallyChunk(state, chunk);
     if (!prefix && !chunk.text_delta && entries === 0) continue;
     const logprobs = wantsLogprobs ? toCompletionLogprobs(chunk.logprobs, topLogprobs, state.offset) : null;
     state.offset += chunk.text_delta.length;
@@ -172,10 +141,9 @@ async function* completionChunkFrames(
   }
 
   if (includeUsage) {
-    const usage = new UsageTotals();
-    for (const [index, state] of states.entries()) {
-      usage.add(state.usage, state.counted, (planned[index] as PlannedChoice).firstOfPrompt);
-    }
-    yield frame([], usage.toJSON());
+    yield frame(
+      [],
+      totalUsage(states, (index) => (planned[index] as PlannedChoice).firstOfPrompt),
+    );
   }
 }

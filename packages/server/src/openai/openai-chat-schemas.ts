@@ -1,16 +1,5 @@
 import { z } from 'zod';
-import {
-  ChoiceCount,
-  MaxTokens,
-  Penalty,
-  RepetitionPenalty,
-  Seed,
-  Stop,
-  StreamOptions,
-  Temperature,
-  TopK,
-  TopP,
-} from './openai-common-schemas.js';
+import { generationRequestFields, MaxTokens } from './openai-common-schemas.js';
 
 /** The request of `POST /v1/chat/completions`: the fields this server reads, loosely. */
 
@@ -101,30 +90,17 @@ export type ChatResponseFormat = z.infer<typeof ChatResponseFormat>;
 
 export const ChatCompletionCreateRequest = z
   .object({
-    /** Optional here: a missing, `tgi` or URL model falls back to the default model (as TGI's route does). */
-    model: z.string().nullish(),
+    ...generationRequestFields,
     messages: z
       .array(ChatMessage, { error: 'must be a list of messages' })
       .min(1, 'must hold at least one message'),
-    frequency_penalty: Penalty,
-    presence_penalty: Penalty,
     logprobs: z.boolean().nullish(),
     top_logprobs: z.number().int('must be an integer').min(0).max(20, 'must be at most 20').nullish(),
-    max_tokens: MaxTokens,
     max_completion_tokens: MaxTokens,
-    n: ChoiceCount,
-    seed: Seed,
-    stop: Stop,
-    stream: z.boolean().nullish(),
-    stream_options: StreamOptions,
-    temperature: Temperature,
-    top_p: TopP,
     tools: z.array(ChatTool).nullish(),
     tool_choice: ChatToolChoice.nullish(),
     parallel_tool_calls: z.boolean().nullish(),
     response_format: ChatResponseFormat.nullish(),
-    top_k: TopK,
-    repetition_penalty: RepetitionPenalty,
   })
   .superRefine((value, ctx) => {
     if (value.top_logprobs !== null && value.top_logprobs !== undefined && value.logprobs !== true) {

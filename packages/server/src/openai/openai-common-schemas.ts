@@ -58,6 +58,24 @@ export const RepetitionPenalty = z
   .gt(0, 'must be greater than 0')
   .nullish();
 
+/** The fields of the chat and legacy completion requests alike, spread into each `z.object`. */
+export const generationRequestFields = {
+  /** Optional: a missing, `tgi` or URL model falls back to the default model (as TGI's route does). */
+  model: z.string().nullish(),
+  frequency_penalty: Penalty,
+  presence_penalty: Penalty,
+  max_tokens: MaxTokens,
+  n: ChoiceCount,
+  seed: Seed,
+  stop: Stop,
+  stream: z.boolean().nullish(),
+  stream_options: StreamOptions,
+  temperature: Temperature,
+  top_p: TopP,
+  top_k: TopK,
+  repetition_penalty: RepetitionPenalty,
+};
+
 /** The stop sequences as a list (OpenAI accepts a single string). */
 export function stopList(stop: string | readonly string[] | null | undefined): string[] | undefined {
   if (stop === null || stop === undefined) return undefined;

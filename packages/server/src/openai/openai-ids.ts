@@ -11,6 +11,11 @@ export function unixSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
+/** The head every answer and chunk of a new request shares: a fresh id with `idPrefix`, and now. */
+export function newResponseHead(idPrefix: string, model: string, systemFingerprint: string): ResponseHead {
+  return { id: openAiId(idPrefix), created: unixSeconds(), model, systemFingerprint };
+}
+
 /** The leading fields of an answer or chunk, in OpenAI's order. */
 export function headOf<Kind extends string>(
   head: ResponseHead,
