@@ -10,6 +10,14 @@ export interface StartedEmbeddingProvider<Implementation> {
   logger: RecordingLogger;
 }
 
+export interface EmbeddingProviderTestKit<Implementation> {
+  embeddingModel(identifier: string, providerResourceId: string, metadata?: Record<string, unknown>): Model;
+  startProvider(
+    models: Model[],
+    config?: Record<string, unknown>,
+  ): Promise<StartedEmbeddingProvider<Implementation>>;
+}
+
 /**
  * What an embedding provider's tests build on: `embeddingModel` (a registry entry for `providerId`)
  * and `startProvider` (the spec started as a distribution would, with a fresh data folder and a
@@ -18,7 +26,7 @@ export interface StartedEmbeddingProvider<Implementation> {
 export function embeddingProviderTestKit<Implementation, Config = unknown>(
   spec: ProviderSpec<Config, Inference>,
   providerId: string,
-) {
+): EmbeddingProviderTestKit<Implementation> {
   return {
     embeddingModel(
       identifier: string,

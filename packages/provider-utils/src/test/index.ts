@@ -1,4 +1,9 @@
 export {
+  describeEmbeddingProviderContract,
+  type EmbeddingProviderContractOptions,
+} from './describe-embedding-provider-contract.js';
+export {
+  type EmbeddingProviderTestKit,
   embeddingProviderTestKit,
   type StartedEmbeddingProvider,
 } from './embedding-provider-test-kit.js';

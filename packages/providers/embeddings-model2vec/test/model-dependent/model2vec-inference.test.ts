@@ -1,17 +1,11 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DisposedError,
-  InvalidRequestError,
-  type Model,
-  NotFoundError,
-  NotImplementedError,
-  type ProviderInstance,
-} from '@llama-stack-ts/core';
+import type { ProviderInstance } from '@llama-stack-ts/core';
 import { ModelFilesMissingError } from '@llama-stack-ts/provider-utils/models';
 import {
   cosineSimilarity,
+  describeEmbeddingProviderContract,
   embeddingProviderTestKit,
   expectVectorsClose,
   testModel,
@@ -25,10 +19,10 @@ import { parseSafetensors, toFloat32, toFloat64, toInt32 } from '../../src/read-
 
 const modelFolder = testModel('minishlab/test-model-vocab-quantized', 'model.safetensors');
 
-const { embeddingModel, startProvider } = embeddingProviderTestKit<Model2VecInference>(
-  model2VecProviderSpec,
-  'model2vec',
-);
+const kit = embeddingProviderTestKit<Model2VecInference>(model2VecProviderSpec, 'model2vec');
+const { embeddingModel, startProvider } = kit;
+
+describeEmbeddingProviderContract(kit, { providerType: 'inline::model2vec', modelFolder, dimension: 64 });
 
 describe.skipIf(!modelFolder)('inline::model2vec on minishlab/test-model-vocab-quantized', () => {
   const folder = modelFolder!;
@@ -45,11 +39,6 @@ describe.skipIf(!modelFolder)('inline::model2vec on minishlab/test-model-vocab-q
 
   const embed = async (contents: string[]) =>
     (await inference.embeddings({ model: 'potion-test', contents })).embeddings;
-
-  it('reports the embedding dimension in the model metadata at start-up and on request', async () => {
-    expect(model.metadata.embedding_dimension).toBe(64);
-    expect(await inference.embeddingDimension({ model: 'potion-test' })).toBe(64);
-  });
 
   it('returns one 64-dimensional unit vector per text, in order', async () => {
     const texts = ['The cat sat on the mat.', 'Stock markets fell sharply today.', 'a'];
@@ -155,25 +144,6 @@ describe.skipIf(!modelFolder)('inline::model2vec on minishlab/test-model-vocab-q
     ).rejects.toThrow(/^contents\[1\]: an attachment/);
   });
 
-  it('stops at an aborted signal', async () => {
-    const controller = new AbortController();
-    controller.abort(new Error('client went away'));
-    await expect(
-      inference.embeddings({ model: 'potion-test', contents: ['a'] }, { signal: controller.signal }),
-    ).rejects.toThrow('client went away');
-  });
-
-  it('answers NotImplementedError for llm operations and NotFoundError for a model it does not serve', async () => {
-    await expect(inference.chatCompletion()).rejects.toBeInstanceOf(NotImplementedError);
-    await expect(inference.completion()).rejects.toThrow(
-      "Provider 'inline::model2vec' does not implement 'completion'.",
-    );
-    expect(() => inference.streamChatCompletion()).toThrow(NotImplementedError);
-    const unknown = inference.embeddings({ model: 'nope', contents: ['a'] });
-    await expect(unknown).rejects.toBeInstanceOf(NotFoundError);
-    await expect(unknown).rejects.toThrow(/Unknown model 'nope'/);
-  });
-
   it('fills embedding_dimension of a model registered after start-up, honouring metadata.normalize', async () => {
     const late = embeddingModel('potion-raw', folder, { normalize: false });
     await instance.registerModel?.(late);
@@ -186,13 +156,6 @@ describe.skipIf(!modelFolder)('inline::model2vec on minishlab/test-model-vocab-q
       normalized!,
       10,
     );
-  });
-
-  it('refuses calls once disposed', async () => {
-    const { instance: other, inference: disposed } = await startProvider([embeddingModel('m', folder)]);
-    await other.dispose?.();
-    await other.dispose?.();
-    await expect(disposed.embeddings({ model: 'm', contents: ['a'] })).rejects.toBeInstanceOf(DisposedError);
   });
 });
 
@@ -245,13 +208,6 @@ describe.skipIf(!modelFolder)('inline::model2vec errors name what is missing and
     await expect(startProvider([embeddingModel('wrong', wrong)])).rejects.toThrow(
       /has no 'embeddings' tensor \(it holds: weight\); is this a Model2Vec model\?/,
     );
-  });
-
-  it('an llm registered with it', async () => {
-    const llm: Model = { ...embeddingModel('chat', modelFolder!), model_type: 'llm' };
-    const start = startProvider([llm]);
-    await expect(start).rejects.toBeInstanceOf(InvalidRequestError);
-    await expect(start).rejects.toThrow(/serves embedding models only; set model_type: embedding/);
   });
 
   it('a lazy provider reports a missing folder on the first request, and retries after a fix', async () => {

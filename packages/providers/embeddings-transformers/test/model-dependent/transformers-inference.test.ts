@@ -1,16 +1,11 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DisposedError,
-  InvalidRequestError,
-  NotFoundError,
-  NotImplementedError,
-  type ProviderInstance,
-} from '@llama-stack-ts/core';
+import { InvalidRequestError, type ProviderInstance } from '@llama-stack-ts/core';
 import { ModelFilesMissingError } from '@llama-stack-ts/provider-utils/models';
 import {
   cosineSimilarity,
+  describeEmbeddingProviderContract,
   embeddingProviderTestKit,
   expectVectorsClose,
   type RecordingLogger,
@@ -24,10 +19,10 @@ import { transformersProviderSpec } from '../../src/transformers-provider-spec.j
 // Random weights over the real all-MiniLM WordPiece vocabulary: it proves the wiring, not meaning.
 const modelFolder = testModel('synthetic/tiny-random-bert-embedder', 'onnx/model_quantized.onnx');
 
-const { embeddingModel, startProvider } = embeddingProviderTestKit<TransformersInference>(
-  transformersProviderSpec,
-  'transformers',
-);
+const kit = embeddingProviderTestKit<TransformersInference>(transformersProviderSpec, 'transformers');
+const { embeddingModel, startProvider } = kit;
+
+describeEmbeddingProviderContract(kit, { providerType: 'inline::transformers', modelFolder, dimension: 32 });
 
 describe.skipIf(!modelFolder)('inline::transformers on synthetic/tiny-random-bert-embedder', () => {
   const folder = modelFolder!;
@@ -47,9 +42,7 @@ describe.skipIf(!modelFolder)('inline::transformers on synthetic/tiny-random-ber
   const embed = async (contents: string[], identifier = 'tiny-bert') =>
     (await inference.embeddings({ model: identifier, contents })).embeddings;
 
-  it('reports the embedding dimension in the model metadata at start-up and on request', async () => {
-    expect(model.metadata.embedding_dimension).toBe(32);
-    expect(await inference.embeddingDimension({ model: 'tiny-bert' })).toBe(32);
+  it('logs the loaded model', () => {
     expect(
       logger.lines.some(
         (line) => line.level === 'info' && line.message.startsWith("loaded embedding model 'tiny-bert'"),
@@ -142,32 +135,6 @@ describe.skipIf(!modelFolder)('inline::transformers on synthetic/tiny-random-ber
       }),
     ).rejects.toThrow(/^contents\[0\]: an attachment/);
   });
-
-  it('stops at an aborted signal', async () => {
-    const controller = new AbortController();
-    controller.abort(new Error('client went away'));
-    await expect(
-      inference.embeddings({ model: 'tiny-bert', contents: ['a'] }, { signal: controller.signal }),
-    ).rejects.toThrow('client went away');
-  });
-
-  it('answers NotImplementedError for llm operations and NotFoundError for a model it does not serve', async () => {
-    await expect(inference.chatCompletion()).rejects.toBeInstanceOf(NotImplementedError);
-    await expect(inference.batchCompletion()).rejects.toThrow(
-      "Provider 'inline::transformers' does not implement 'batchCompletion'.",
-    );
-    expect(() => inference.streamCompletion()).toThrow(NotImplementedError);
-    await expect(inference.embeddings({ model: 'nope', contents: ['a'] })).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
-  });
-
-  it('refuses calls once disposed', async () => {
-    const { instance: other, inference: disposed } = await startProvider([embeddingModel('m', folder)]);
-    await other.dispose?.();
-    await other.dispose?.();
-    await expect(disposed.embeddings({ model: 'm', contents: ['a'] })).rejects.toBeInstanceOf(DisposedError);
-  });
 });
 
 describe.skipIf(!modelFolder)('inline::transformers errors name what is missing and how to fix it', () => {
@@ -226,15 +193,12 @@ describe.skipIf(!modelFolder)('inline::transformers errors name what is missing 
     );
   });
 
-  it('bad metadata and an llm registered with it', async () => {
+  it('bad metadata', async () => {
     await expect(startProvider([embeddingModel('p', modelFolder!, { pooling: 'median' })])).rejects.toThrow(
       'metadata.pooling: model \'p\' has pooling "median"; use one of mean, cls, max, last_token, mean_sqrt_len.',
     );
     await expect(startProvider([embeddingModel('d', modelFolder!, { dtype: 'fp8' })])).rejects.toBeInstanceOf(
       InvalidRequestError,
     );
-    await expect(
-      startProvider([{ ...embeddingModel('chat', modelFolder!), model_type: 'llm' }]),
-    ).rejects.toThrow(/serves embedding models only; set model_type: embedding/);
   });
 });

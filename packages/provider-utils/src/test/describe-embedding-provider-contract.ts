@@ -1,0 +1,84 @@
+import { DisposedError, InvalidRequestError, NotFoundError, NotImplementedError } from '@llama-stack-ts/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EmbeddingOnlyInference, LoadedEmbeddingModel } from '../models/embedding-only-inference.js';
+import type { HubModelConfig } from '../models/hub-model-config.js';
+import type { EmbeddingProviderTestKit, StartedEmbeddingProvider } from './embedding-provider-test-kit.js';
+
+export interface EmbeddingProviderContractOptions {
+  /** `inline::model2vec`: named in the NotImplementedError messages. */
+  providerType: string;
+  /** A local model folder the provider loads; undefined (missing, see `testModel`) skips the suite. */
+  modelFolder: string | undefined;
+  /** The vector length of that model. */
+  dimension: number;
+}
+
+/**
+ * The behaviour every `EmbeddingOnlyInference` provider owes, checked on a real model: the
+ * embedding dimension, abort, the llm operations refused, unknown and llm models refused, dispose.
+ */
+export function describeEmbeddingProviderContract<
+  Implementation extends EmbeddingOnlyInference<LoadedEmbeddingModel, HubModelConfig>,
+>(
+  { embeddingModel, startProvider }: EmbeddingProviderTestKit<Implementation>,
+  { providerType, modelFolder, dimension }: EmbeddingProviderContractOptions,
+): void {
+  describe.skipIf(!modelFolder)(`${providerType} as an embedding-only inference provider`, () => {
+    const folder = modelFolder ?? '';
+    const model = embeddingModel('contract', folder);
+    let started: StartedEmbeddingProvider<Implementation>;
+
+    beforeAll(async () => {
+      started = await startProvider([model]);
+    });
+    afterAll(async () => {
+      await started?.instance.dispose?.();
+    });
+
+    it('reports the embedding dimension in the model metadata at start-up and on request', async () => {
+      expect(model.metadata.embedding_dimension).toBe(dimension);
+      expect(await started.inference.embeddingDimension({ model: 'contract' })).toBe(dimension);
+    });
+
+    it('stops at an aborted signal', async () => {
+      const controller = new AbortController();
+      controller.abort(new Error('client went away'));
+      await expect(
+        started.inference.embeddings({ model: 'contract', contents: ['a'] }, { signal: controller.signal }),
+      ).rejects.toThrow('client went away');
+    });
+
+    it('answers NotImplementedError for every llm operation', async () => {
+      const { inference } = started;
+      await expect(inference.completion()).rejects.toThrow(
+        `Provider '${providerType}' does not implement 'completion'.`,
+      );
+      await expect(inference.chatCompletion()).rejects.toBeInstanceOf(NotImplementedError);
+      await expect(inference.batchCompletion()).rejects.toBeInstanceOf(NotImplementedError);
+      await expect(inference.batchChatCompletion()).rejects.toBeInstanceOf(NotImplementedError);
+      expect(() => inference.streamCompletion()).toThrow(NotImplementedError);
+      expect(() => inference.streamChatCompletion()).toThrow(NotImplementedError);
+    });
+
+    it('answers NotFoundError for a model it does not serve', async () => {
+      const unknown = started.inference.embeddings({ model: 'nope', contents: ['a'] });
+      await expect(unknown).rejects.toBeInstanceOf(NotFoundError);
+      await expect(unknown).rejects.toThrow(/Unknown model 'nope'/);
+    });
+
+    it('refuses a model registered as an llm', async () => {
+      const start = startProvider([{ ...embeddingModel('chat', folder), model_type: 'llm' }]);
+      await expect(start).rejects.toBeInstanceOf(InvalidRequestError);
+      await expect(start).rejects.toThrow(/serves embedding models only; set model_type: embedding/);
+    });
+
+    it('refuses calls once disposed, and disposes twice without error', async () => {
+      const { instance, inference } = await startProvider([embeddingModel('m', folder)]);
+      await instance.dispose?.();
+      await instance.dispose?.();
+      await expect(inference.embeddings({ model: 'm', contents: ['a'] })).rejects.toBeInstanceOf(
+        DisposedError,
+      );
+    });
+  });
+}
