@@ -10,4 +10,6 @@ export const testModels = {
   tinyRandom: join(testModelsDir, 'llama-2-tiny-random.gguf'),
   /** A random BERT embedder in transformers.js layout (see SOURCES.md). */
   bertEmbedder: join(testModelsDir, 'synthetic/tiny-random-bert-embedder'),
+  /** Model2Vec's test model: a trained static embedder (64 dimensions) on the bge-base vocabulary. */
+  model2vec: join(testModelsDir, 'minishlab/test-model-vocab-quantized'),
 } as const;
