@@ -65,6 +65,10 @@ interface OpenBank {
   vectorIndexBuild?: Promise<void> | undefined;
   /** Set once the bank is dropped or the provider disposed: a build in progress stops at its next step. */
   closed: boolean;
+  /** A reindex is queued behind the writes and has not started: the next write needs none of its own. */
+  reindexQueued: boolean;
+  /** Settles once the last queued reindex has run; keyword searches wait for it. */
+  reindexed: Promise<void>;
 }
 
 /** What `vectorIndexStatus` reports of one bank. */
@@ -197,6 +201,8 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
         writesSinceOptimize: 0,
         vectorIndex: { chunkCount: 0, indexed: false, trainedRows: 0, building: false },
         closed: false,
+        reindexQueued: false,
+        reindexed: Promise.resolve(),
       };
       await this.reindex(bank);
       this.openBanks.set(record.uuid, Promise.resolve(bank));
@@ -289,7 +295,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
       await this.requireSameBank(bank);
       await this.refuseExisting(bank, request.documents);
       await this.addDocuments(bank.tables, bank.record, prepared, vectors);
-      await this.reindex(bank);
+      this.scheduleReindex(bank);
     });
   }
 
@@ -346,7 +352,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
           .whenMatchedUpdateAll()
           .execute(toArrowRows(changed.map(toDocumentRow), documentsSchema));
       });
-      await this.reindex(bank);
+      this.scheduleReindex(bank);
     });
   }
 
@@ -378,7 +384,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
         await chunks.delete(sqlIn('document_id', deleted));
         await documents.delete(sqlIn('uuid', deleted));
       });
-      await this.reindex(bank);
+      this.scheduleReindex(bank);
       return deleted;
     });
   }
@@ -528,10 +534,12 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
           writesSinceOptimize: 0,
           vectorIndex: await readVectorIndexState(tables.chunks),
           closed: false,
+          reindexQueued: false,
+          reindexed: Promise.resolve(),
         };
         // Rows a previous process wrote but did not index (it stopped in between) are indexed now.
         const stats = await bank.tables.chunks.indexStats(fullTextIndexName).catch(() => undefined);
-        if (stats && stats.numUnindexedRows > 0) void this.writes.run(uuid, () => this.reindex(bank));
+        if (stats && stats.numUnindexedRows > 0) this.scheduleReindex(bank);
         else this.scheduleVectorIndexBuild(bank);
         return bank;
       })();
@@ -706,6 +714,8 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
   }
 
   private async keywordSearch(bank: OpenBank, text: string, limit: number, where: string | undefined) {
+    // Rows the full-text index has not taken in are not found reliably (see `reindex`).
+    await bank.reindexed;
     let query = bank.tables.chunks
       .query()
       .fullTextSearch(text)
@@ -718,10 +728,24 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
   }
 
   /**
-   * Runs after every write, under the write lock. LanceDB searches rows its full-text index has not
+   * Queues `reindex` under the bank's write lock, behind the write that asks for it. The write
+   * returns without waiting, so a client's next request is read and embedded while this runs; writes
+   * queued meanwhile share it. Vector search sees unindexed rows as they are; keyword search waits.
+   */
+  private scheduleReindex(bank: OpenBank): void {
+    if (bank.reindexQueued) return;
+    bank.reindexQueued = true;
+    bank.reindexed = this.writes.run(bank.record.uuid, async () => {
+      bank.reindexQueued = false;
+      if (!bank.closed) await this.reindex(bank);
+    });
+  }
+
+  /**
+   * Runs after writes, under the write lock. LanceDB searches rows its full-text index has not
    * taken in yet by a fallback that misses matches (measured on 0.22: a term in two of two unindexed
-   * rows is not found, and a filtered search finds none), so the index takes in every write before
-   * the request returns: keyword search then sees exactly what was written. The same call compacts
+   * rows is not found, and a filtered search finds none), so keyword searches wait for it: they then
+   * see exactly what was written. The same call compacts
    * the chunk fragments (tens of milliseconds for thousands of chunks). The documents table, which
    * has no index, is compacted every 20 writes. A failure here leaves the write in place.
    */
