@@ -50,6 +50,16 @@ export const VectorIndexConfig = z
       .positive()
       .optional()
       .describe('IVF partitions. Default: the square root of the chunk count when the index is built.'),
+    num_sub_vectors: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(
+        'ivf_pq: sub-vectors each vector is quantized into (the dimension must be a multiple). Default: a quarter of ' +
+          "the dimension (LanceDB's own default, a sixteenth, found 74% of the exact top 10 on a 64-dimension model " +
+          'where a quarter found 87%; a half, 94%, at twice the build time).',
+      ),
     retrain_growth: z
       .number()
       .gt(1)

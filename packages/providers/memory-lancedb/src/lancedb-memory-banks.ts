@@ -801,7 +801,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
         if (rows < config.min_chunks) return;
         const started = performance.now();
         try {
-          await buildVectorIndex(chunks, config);
+          await buildVectorIndex(chunks, config, bank.record.embeddingDimension);
         } catch (error) {
           // A write's compaction committed first; the build starts over on the table as it is now.
           if (attempt < maxVectorIndexBuildAttempts && isCommitConflict(error)) continue;

@@ -50,7 +50,11 @@ export function useVectorIndex(
 }
 
 /** Trains the index over every row now in the table, replacing an older one. Cosine, as the search. */
-export async function buildVectorIndex(chunks: Table, config: VectorIndexConfig): Promise<void> {
+export async function buildVectorIndex(
+  chunks: Table,
+  config: VectorIndexConfig,
+  dimension: number,
+): Promise<void> {
   const index =
     config.type === 'ivf_hnsw_sq'
       ? Index.hnswSq({
@@ -60,6 +64,15 @@ export async function buildVectorIndex(chunks: Table, config: VectorIndexConfig)
       : Index.ivfPq({
           distanceType: 'cosine',
           ...(config.num_partitions ? { numPartitions: config.num_partitions } : {}),
+          numSubVectors: config.num_sub_vectors ?? defaultSubVectors(dimension),
         });
   await chunks.createIndex('vector', { config: index, replace: true, name: vectorIndexName });
+}
+
+/** A quarter of the dimension, when it divides; else the largest divisor of the dimension below that. */
+function defaultSubVectors(dimension: number): number {
+  for (let count = Math.max(1, Math.floor(dimension / 4)); count > 1; count -= 1) {
+    if (dimension % count === 0) return count;
+  }
+  return 1;
 }
