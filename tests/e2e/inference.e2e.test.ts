@@ -205,7 +205,7 @@ describeWithModels(
         model: 'stories',
         messages: [{ role: 'user', content: 'Is it warm?' }],
         // stories260K spells most of the call's JSON one character per token.
-      max_tokens: 200,
+        max_tokens: 200,
         tools: [
           {
             type: 'function',

@@ -42,7 +42,8 @@ export const builtinProviders: readonly BuiltinProvider[] = [
     api: 'agentic_system',
     providerType: 'inline::reference',
     packageName: '@llama-stack-ts/provider-agents-reference',
-    description: 'The reference agent loop (shields, memory, tools, sessions), persisted on disk or in Redis.',
+    description:
+      'The reference agent loop (shields, memory, tools, sessions), persisted on disk or in Redis.',
   },
   {
     api: 'safety',
