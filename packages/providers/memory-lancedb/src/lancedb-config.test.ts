@@ -16,7 +16,7 @@ describe('inline::lancedb config', () => {
       vector_index: {
         type: 'ivf_pq',
         min_chunks: 10_000,
-        nprobes: 20,
+        nprobes: 50,
         refine_factor: 10,
         retrain_growth: 2,
       },
