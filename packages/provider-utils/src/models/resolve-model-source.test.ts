@@ -51,5 +51,8 @@ describe('resolveModelSource', () => {
     expect(hubCacheFolder('/cache', 'a/b', 'v2')).toBe('/cache/a/b/v2');
     expect(defaultModelCacheDir({ LLAMA_STACK_TS_HOME: '/srv/stack' })).toBe('/srv/stack/models');
     expect(defaultModelCacheDir({})).toBe(join(homedir(), '.llama-stack-ts', 'models'));
+    expect(
+      defaultModelCacheDir({ LLAMA_STACK_TS_MODEL_CACHE: '/srv/models', LLAMA_STACK_TS_HOME: '/srv/stack' }),
+    ).toBe('/srv/models');
   });
 });

@@ -59,10 +59,14 @@ export function hubCacheFolder(cacheDir: string, repoId: string, revision: strin
   return revision === 'main' ? join(cacheDir, repoId) : join(cacheDir, repoId, revision);
 }
 
-/** `$LLAMA_STACK_TS_HOME/models`, else `~/.llama-stack-ts/models`: one cache shared by every distribution. */
+/**
+ * `$LLAMA_STACK_TS_MODEL_CACHE`, else `$LLAMA_STACK_TS_HOME/models`, else `~/.llama-stack-ts/models`:
+ * one cache shared by every distribution and the `models` commands.
+ */
 export function defaultModelCacheDir(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): string {
+  if (env.LLAMA_STACK_TS_MODEL_CACHE) return expandHome(env.LLAMA_STACK_TS_MODEL_CACHE);
   const home = env.LLAMA_STACK_TS_HOME;
   return home ? join(expandHome(home), 'models') : join(homedir(), '.llama-stack-ts', 'models');
 }
