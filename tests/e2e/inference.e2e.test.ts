@@ -322,7 +322,12 @@ describeWithModels(
         inputs: 'Once upon a time',
         parameters: { max_new_tokens: 4 },
       })) {
-        if (!event.token.special) tokens.push(event.token.text);
+        if (!event.token.special) {
+          tokens.push(event.token.text);
+          // As TGI: each event names its token's id in the vocabulary and its log probability.
+          expect(event.token.id).toBeGreaterThan(0);
+          expect(event.token.logprob).toBeLessThanOrEqual(0);
+        }
         generated = event.generated_text ?? generated;
       }
       expect(output.generated_text.length).toBeGreaterThan(0);

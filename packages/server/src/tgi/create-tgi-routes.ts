@@ -37,9 +37,9 @@ export interface TgiRoutesOptions {
  *
  * Where it differs from TGI, because the stack's contract says less than TGI's engine knows:
  * - `finish_reason` is `length` or `eos_token`, never `stop_sequence` (a stop string reads `eos_token`).
- * - Token ids and log probabilities come from the provider's log probabilities, asked for only when
- *   the answer shows them (`details`, `decoder_input_details`, `top_n_tokens`); otherwise stream
- *   events carry `id: 0, logprob: null`. `prefill` tokens have `logprob: null`.
+ * - Token ids and log probabilities come from the provider's log probabilities, asked for when the
+ *   answer shows them (every stream; `details`, `decoder_input_details`, `top_n_tokens`). A provider
+ *   that gives none leaves `id: 0, logprob: null`. `prefill` tokens have `logprob: null`.
  * - A stream that ends on an unseen end-of-sequence token ends with an empty special token.
  * - `best_of` > 1, `typical_p`, `watermark` and `adapter_id` are rejected (422); a regex `grammar`
  *   runs as a GBNF grammar (`regexToGbnf`), so providers must accept `response_format.grammar`.

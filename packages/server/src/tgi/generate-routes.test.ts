@@ -167,15 +167,15 @@ describe('POST /generate_stream', () => {
     );
   });
 
-  it('without details: token ids and logprobs unknown, details null', async () => {
+  it('without details: token ids and logprobs as TGI sends them, details null', async () => {
     const { post, stack } = setup();
     const response = await post('/generate_stream', { inputs: 'Hi' });
-    expect(stack.provider.calls[0]?.request).toMatchObject({ logprobs: false });
+    expect(stack.provider.calls[0]?.request).toMatchObject({ logprobs: { top_k: 1 } });
     const events = (await response.text()).split('\n\n').filter(Boolean);
     expect(events).toEqual([
-      'data:{"index":1,"token":{"id":0,"text":"Hello","logprob":null,"special":false},"generated_text":null,"details":null}',
-      'data:{"index":2,"token":{"id":0,"text":" world","logprob":null,"special":false},"generated_text":null,"details":null}',
-      'data:{"index":3,"token":{"id":0,"text":"!","logprob":null,"special":false},"generated_text":null,"details":null}',
+      'data:{"index":1,"token":{"id":100,"text":"Hello","logprob":-0.25,"special":false},"generated_text":null,"details":null}',
+      'data:{"index":2,"token":{"id":101,"text":" world","logprob":-0.5,"special":false},"generated_text":null,"details":null}',
+      'data:{"index":3,"token":{"id":102,"text":"!","logprob":-0.75,"special":false},"generated_text":null,"details":null}',
       'data:{"index":4,"token":{"id":0,"text":"","logprob":null,"special":true},"generated_text":"Hello world!","details":null}',
     ]);
   });
@@ -202,7 +202,7 @@ describe('POST /generate_stream', () => {
       .split('\n\n')
       .filter(Boolean);
     expect(events).toEqual([
-      'data:{"index":1,"token":{"id":0,"text":"Hello","logprob":null,"special":false},"generated_text":null,"details":null}',
+      'data:{"index":1,"token":{"id":100,"text":"Hello","logprob":-0.25,"special":false},"generated_text":null,"details":null}',
       'data:{"error":"Request failed during generation: an internal error. The server log has the details under request id unknown.","error_type":"generation"}',
     ]);
   });

@@ -123,7 +123,8 @@ export async function prepareTgiGeneration(
     content: inputs,
     sampling_params: samplingParams,
     max_tokens: parameters.max_new_tokens ?? defaultMaxNewTokens,
-    logprobs: details || topNTokens > 0 ? { top_k: Math.max(1, topNTokens) } : false,
+    // TGI's stream events always carry each token's id and logprob, so a stream always asks for them.
+    logprobs: stream || details || topNTokens > 0 ? { top_k: Math.max(1, topNTokens) } : false,
     ...(parameters.stop && parameters.stop.length > 0 ? { stop: parameters.stop } : {}),
     ...(responseFormat ? { response_format: responseFormat } : {}),
   };
