@@ -67,6 +67,10 @@ interface OpenBank {
   closed: boolean;
   /** A reindex is queued behind the writes and has not started: the next write needs none of its own. */
   reindexQueued: boolean;
+  /** Writes since the last reindex started; at `reindexAfterWrites` the next one starts at once. */
+  writesSinceReindex: number;
+  /** Starts the reindex once writes pause for `reindexDelayMs`. */
+  reindexTimer?: NodeJS.Timeout | undefined;
   /** Settles once the last queued reindex has run; keyword searches wait for it. */
   reindexed: Promise<void>;
 }
@@ -202,6 +206,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
         vectorIndex: { chunkCount: 0, indexed: false, trainedRows: 0, building: false },
         closed: false,
         reindexQueued: false,
+        writesSinceReindex: 0,
         reindexed: Promise.resolve(),
       };
       await this.reindex(bank);
@@ -454,6 +459,10 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
 
   /** Settles once every write and vector index build, and whatever they queued in turn, has settled. */
   async idle(): Promise<void> {
+    for (const pending of this.openBanks.values()) {
+      const bank = await pending.catch(() => undefined);
+      if (bank) void this.flushReindex(bank);
+    }
     while (this.writes.busyKeys > 0 || this.vectorIndexBuilds.size > 0) {
       await Promise.all([this.writes.idle(), ...this.vectorIndexBuilds]);
     }
@@ -483,6 +492,8 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
     const banks = await Promise.all(
       [...this.openBanks.values()].map((pending) => pending.catch(() => undefined)),
     );
+    // Pending reindexes run first, so the next start finds every row indexed.
+    await Promise.all(banks.map((bank) => bank && this.flushReindex(bank)));
     for (const bank of banks) if (bank) bank.closed = true;
     await this.idle();
     for (const bank of banks) {
@@ -535,6 +546,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
           vectorIndex: await readVectorIndexState(tables.chunks),
           closed: false,
           reindexQueued: false,
+          writesSinceReindex: 0,
           reindexed: Promise.resolve(),
         };
         // Rows a previous process wrote but did not index (it stopped in between) are indexed now.
@@ -715,7 +727,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
 
   private async keywordSearch(bank: OpenBank, text: string, limit: number, where: string | undefined) {
     // Rows the full-text index has not taken in are not found reliably (see `reindex`).
-    await bank.reindexed;
+    await this.flushReindex(bank);
     let query = bank.tables.chunks
       .query()
       .fullTextSearch(text)
@@ -728,17 +740,35 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
   }
 
   /**
-   * Queues `reindex` under the bank's write lock, behind the write that asks for it. The write
-   * returns without waiting, so a client's next request is read and embedded while this runs; writes
-   * queued meanwhile share it. Vector search sees unindexed rows as they are; keyword search waits.
+   * Called by each write, under the write lock. The reindex runs once writes to the bank pause for
+   * `reindexDelayMs`, or at once every `reindexAfterWrites` writes, queued under the write lock: a
+   * write returns without it, and a run of writes (a client ingesting request after request) shares
+   * one. Vector search sees unindexed rows as they are; keyword search starts the reindex and waits.
    */
   private scheduleReindex(bank: OpenBank): void {
-    if (bank.reindexQueued) return;
+    bank.writesSinceReindex += 1;
+    clearTimeout(bank.reindexTimer);
+    bank.reindexTimer = undefined;
+    if (bank.writesSinceReindex >= reindexAfterWrites) {
+      void this.flushReindex(bank);
+      return;
+    }
+    bank.reindexTimer = setTimeout(() => void this.flushReindex(bank), reindexDelayMs);
+    bank.reindexTimer.unref();
+  }
+
+  /** Queues the bank's pending reindex now, if any; settles once the last one queued has run. */
+  private flushReindex(bank: OpenBank): Promise<void> {
+    clearTimeout(bank.reindexTimer);
+    bank.reindexTimer = undefined;
+    if (bank.writesSinceReindex === 0 || bank.reindexQueued) return bank.reindexed;
     bank.reindexQueued = true;
     bank.reindexed = this.writes.run(bank.record.uuid, async () => {
       bank.reindexQueued = false;
+      bank.writesSinceReindex = 0;
       if (!bank.closed) await this.reindex(bank);
     });
+    return bank.reindexed;
   }
 
   /**
@@ -844,6 +874,10 @@ async function optimize(table: Table): Promise<void> {
     return run();
   });
 }
+
+/** How long writes to a bank pause before their reindex runs, and how many run before it at most. */
+const reindexDelayMs = 200;
+const reindexAfterWrites = 16;
 
 /**
  * A build starts over this often when writes' compactions commit first (each one is a write that
