@@ -7,7 +7,9 @@
  *      model is inline::transformers on the synthetic tiny-random-bert embedder (one chunk per
  *      document, documents sent in requests of 256), divided by raw transformers.js
  *      (`pipeline('feature-extraction')`, same texts, same dtype, batches of the same size) on the
- *      same texts. Raw and stack rounds interleave; medians. Target >= 0.9.
+ *      same texts. Raw and stack rounds interleave; medians. Target >= 0.9. The clock stops at the
+ *      last response: the rows are stored and found by vector search by then; the provider folds
+ *      them into the full-text index once writes pause (a keyword search waits for that).
  *   b. query latency, p50 and p99, of POST /memory_bank/query (mode vector, max_chunks 10) on a
  *      bank of BENCH_CHUNKS chunks (default 100,000), against the same search through
  *      @lancedb/lancedb directly: same table, same query vector, same k, same nprobes and
