@@ -27,6 +27,25 @@ describe('AsyncChunkQueue', () => {
     expect(seen).toEqual(['a']);
   });
 
+  it('hands items pushed while the consumer waits over in order, then the failure', async () => {
+    const queue = new AsyncChunkQueue<number>();
+    setTimeout(() => {
+      queue.push(1);
+      queue.push(2);
+      setTimeout(() => {
+        queue.push(3);
+        queue.fail(new Error('model crashed'));
+      }, 5);
+    }, 5);
+    const seen: number[] = [];
+    await expect(
+      (async () => {
+        for await (const item of queue) seen.push(item);
+      })(),
+    ).rejects.toThrow('model crashed');
+    expect(seen).toEqual([1, 2, 3]);
+  });
+
   it('aborts its signal when the consumer stops early, not when it reads to the end', async () => {
     const early = new AsyncChunkQueue<number>();
     early.push(1);

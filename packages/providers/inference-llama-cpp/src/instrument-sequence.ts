@@ -120,8 +120,25 @@ export function instrumentSequence(
     }
   };
 
+  // Without log probabilities there is nothing to change in what the generator yields, only tokens to
+  // count: the generator's own `next` is wrapped instead of adding a generator around it, which saves
+  // its per-token resumptions on the thread that also schedules llama.cpp's next decode.
+  const counting: EvaluateWithMetadata = (tokens, metadata, evaluateOptions) => {
+    const iterator = original.call(sequence, tokens, metadata, evaluateOptions);
+    const next = iterator.next;
+    iterator.next = (...input) => next.apply(iterator, input).then(count);
+    return iterator;
+  };
+  const count = (step: IteratorResult<{ token: Token }, void>) => {
+    if (!step.done) {
+      generated++;
+      firstToken ??= step.value.token;
+    }
+    return step;
+  };
+
   const target = sequence as unknown as { evaluateWithMetadata: EvaluateWithMetadata };
-  target.evaluateWithMetadata = instrumented;
+  target.evaluateWithMetadata = logprobs ? instrumented : counting;
   let restored = false;
   const restore = () => {
     if (restored) return;
