@@ -45,7 +45,7 @@ import {
   type VectorIndexState,
   vectorIndexBuildDue,
 } from './storage/vector-index.js';
-import { writeAtomically } from './storage/write-atomically.js';
+import { settleAll, writeAtomically } from './storage/write-atomically.js';
 
 export interface LanceDbMemoryBanksOptions {
   config: LanceDbMemoryConfig;
@@ -283,12 +283,12 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
   async insertDocuments(request: InsertDocumentsRequest, options: RequestOptions = {}): Promise<void> {
     this.guard();
     const bank = await this.requireBank(request.bank_uuid);
-    // Checked before the work of reading and embedding, and again under the write lock.
-    await this.refuseExisting(bank, request.documents);
-    const prepared = await prepareDocuments(
-      request.documents,
-      this.prepareOptions(bank.record, options.signal),
-    );
+    // Checked before the work of embedding (the lookup runs while the documents are read and
+    // chunked), and again under the write lock only if a write to the documents came in between.
+    const [checkedVersion, prepared] = await Promise.all([
+      this.refuseExisting(bank, request.documents),
+      prepareDocuments(request.documents, this.prepareOptions(bank.record, options.signal)),
+    ]);
     const vectors = await this.embedUnique(
       bank.record.embeddingModel,
       prepared.flatMap((document) => document.chunks.map((chunk) => chunk.text)),
@@ -298,7 +298,9 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
     );
     await this.writes.run(bank.record.uuid, async () => {
       await this.requireSameBank(bank);
-      await this.refuseExisting(bank, request.documents);
+      if ((await bank.tables.documents.version()) !== checkedVersion) {
+        await this.refuseExisting(bank, request.documents);
+      }
       await this.addDocuments(bank.tables, bank.record, prepared, vectors);
       this.scheduleReindex(bank);
     });
@@ -581,12 +583,19 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
     }
   }
 
-  private async refuseExisting(bank: OpenBank, documents: readonly MemoryBankDocument[]): Promise<void> {
-    const stored = await this.storedDocuments(
-      bank,
-      documents.map((document) => document.uuid),
-      false,
-    );
+  /**
+   * A `ConflictError` for the first document whose uuid the bank holds. Answers with the version of
+   * the documents table it read (or a later one): while the table stays at it, the answer holds.
+   */
+  private async refuseExisting(bank: OpenBank, documents: readonly MemoryBankDocument[]): Promise<number> {
+    const version = await bank.tables.documents.version();
+    if (documents.length === 0) return version;
+    const rows = await bank.tables.documents
+      .query()
+      .where(sqlIn('uuid', [...new Set(documents.map((document) => document.uuid))]))
+      .select(['uuid'])
+      .toArray();
+    const stored = new Set(rows.map((row) => String(row.uuid)));
     const index = documents.findIndex((document) => stored.has(document.uuid));
     if (index >= 0) {
       throw new ConflictError(
@@ -594,6 +603,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
         { field: `documents.${index}.uuid` },
       );
     }
+    return version;
   }
 
   /** Stored documents by uuid; with `required`, an unknown uuid is a `NotFoundError`. */
@@ -672,12 +682,13 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
   ): Promise<void> {
     if (prepared.length === 0) return;
     const chunkRows = prepared.flatMap((document) => toChunkRows(document, vectors));
-    await writeAtomically([tables.chunks, tables.documents], async () => {
-      if (chunkRows.length > 0) {
-        await tables.chunks.add(toArrowRows(chunkRows, chunksSchema(record.embeddingDimension)));
-      }
-      await tables.documents.add(toArrowRows(prepared.map(toDocumentRow), documentsSchema));
-    });
+    const chunkData =
+      chunkRows.length > 0 ? toArrowRows(chunkRows, chunksSchema(record.embeddingDimension)) : undefined;
+    const documentData = toArrowRows(prepared.map(toDocumentRow), documentsSchema);
+    // Two tables, two commits: they run at once, and both settle before a failure rolls back.
+    await writeAtomically([tables.chunks, tables.documents], () =>
+      settleAll([chunkData && tables.chunks.add(chunkData), tables.documents.add(documentData)]),
+    );
   }
 
   private async documentsMatching(bank: OpenBank, filters: NonNullable<MemoryQueryParams['filters']>) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { connect } from '@lancedb/lancedb';
 import { Field, Int32, Schema, Utf8 } from 'apache-arrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeAtomically } from './write-atomically.js';
+import { settleAll, writeAtomically } from './write-atomically.js';
 
 const schema = new Schema([new Field('id', new Utf8(), false), new Field('n', new Int32(), false)]);
 let dir: string;
@@ -36,6 +36,25 @@ describe('writeAtomically', () => {
     // The tables take writes again afterwards.
     await first.add([{ id: 'next', n: 4 }]);
     expect(await first.countRows()).toBe(2);
+    connection.close();
+  });
+
+  it('rolls back writes that run at once only after every one of them has settled', async () => {
+    const connection = await connect(dir);
+    const first = await connection.createEmptyTable('first', schema);
+    const second = await connection.createEmptyTable('second', schema);
+
+    const write = writeAtomically([first, second], () =>
+      settleAll([
+        Promise.reject(new Error('disk full')),
+        first.add([{ id: 'late', n: 1 }]),
+        second.add([{ id: 'late', n: 2 }]),
+      ]),
+    );
+    await expect(write).rejects.toThrow('disk full');
+
+    expect(await first.countRows()).toBe(0);
+    expect(await second.countRows()).toBe(0);
     connection.close();
   });
 

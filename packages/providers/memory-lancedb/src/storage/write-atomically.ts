@@ -31,3 +31,13 @@ export async function writeAtomically(tables: readonly Table[], write: () => Pro
     throw error;
   }
 }
+
+/**
+ * Waits for every one of `writes` to settle, then throws the first failure, if any: a rollback
+ * (see `writeAtomically`) must not start while another of them may still commit.
+ */
+export async function settleAll(writes: readonly (Promise<unknown> | undefined)[]): Promise<void> {
+  const results = await Promise.allSettled(writes);
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+}
