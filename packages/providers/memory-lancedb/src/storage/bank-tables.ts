@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from 'apache-arrow';
+import type { Schema } from 'apache-arrow';
+import { lancedbArrow } from './lancedb-arrow.js';
+
+// Built with LanceDB's own apache-arrow, so the rows `toArrowRows` builds on them go to it as they are.
+const { Field, FixedSizeList, Float32, Int32, Schema: ArrowSchema, Utf8 } = lancedbArrow;
 
 /** A bank as the registry table keeps it. */
 export interface BankRecord {
@@ -43,7 +47,7 @@ export const registryTableName = 'memory_banks';
 /** Bumped when the layout of the tables changes, so a later version can migrate older banks. */
 export const storageFormatVersion = 1;
 
-export const registrySchema = new Schema([
+export const registrySchema = new ArrowSchema([
   new Field('uuid', new Utf8(), false),
   new Field('name', new Utf8(), false),
   new Field('embedding_model', new Utf8(), false),
@@ -55,7 +59,7 @@ export const registrySchema = new Schema([
   new Field('format_version', new Int32(), false),
 ]);
 
-export const documentsSchema = new Schema([
+export const documentsSchema = new ArrowSchema([
   new Field('uuid', new Utf8(), false),
   new Field('content', new Utf8(), false),
   new Field('mime_type', new Utf8(), false),
@@ -65,7 +69,7 @@ export const documentsSchema = new Schema([
 ]);
 
 export function chunksSchema(dimension: number): Schema {
-  return new Schema([
+  return new ArrowSchema([
     new Field('document_id', new Utf8(), false),
     new Field('chunk_index', new Int32(), false),
     new Field('text', new Utf8(), false),

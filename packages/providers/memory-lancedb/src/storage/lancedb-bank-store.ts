@@ -1,5 +1,5 @@
 import { type Connection, connect, Index, makeArrowTable, type Table } from '@lancedb/lancedb';
-import type { Schema } from 'apache-arrow';
+import type { Table as ArrowTable, Data, Field, Schema } from 'apache-arrow';
 import {
   type BankRecord,
   chunksSchema,
@@ -10,6 +10,7 @@ import {
   registryTableName,
   storageFormatVersion,
 } from './bank-tables.js';
+import { lancedbArrow } from './lancedb-arrow.js';
 import { sqlString } from './sql-literal.js';
 
 /** The two tables of one bank. */
@@ -141,9 +142,46 @@ export class LanceDbBankStore {
   }
 }
 
-/** Rows as LanceDB table data with the table's exact schema (Int32, Float32 vectors). */
-export function toArrowRows(rows: readonly object[], schema: Schema) {
-  return makeArrowTable(rows as Record<string, unknown>[], { schema });
+/**
+ * Rows as LanceDB table data with the table's exact schema, built a column at a time from the
+ * types the bank tables use: Utf8, Int32, and vectors (fixed-size lists of Float32) copied into one
+ * Float32Array. `makeArrowTable` infers value by value, about three times slower on a write of 256 chunks.
+ */
+export function toArrowRows(rows: readonly object[], schema: Schema): ArrowTable {
+  const { makeData, RecordBatch, Struct, Table } = lancedbArrow;
+  const records = rows as readonly Record<string, unknown>[];
+  const children = schema.fields.map((field) => toColumn(field, records));
+  const batch = makeData({ type: new Struct(schema.fields), length: records.length, children });
+  return new Table(schema, [new RecordBatch(schema, batch)]);
+}
+
+function toColumn(field: Field, rows: readonly Record<string, unknown>[]): Data {
+  const { DataType, makeData, Precision, vectorFromArray } = lancedbArrow;
+  const { type } = field;
+  const values = rows.map((row) => row[field.name]);
+  if (DataType.isUtf8(type)) return vectorFromArray(values as string[], type).data[0]!;
+  if (DataType.isInt(type) && type.bitWidth === 32 && type.isSigned) {
+    return makeData({ type, length: values.length, data: Int32Array.from(values as number[]) });
+  }
+  if (
+    DataType.isFixedSizeList(type) &&
+    DataType.isFloat(type.valueType) &&
+    type.valueType.precision === Precision.SINGLE
+  ) {
+    const size = type.listSize;
+    const flat = new Float32Array(values.length * size);
+    (values as ArrayLike<number>[]).forEach((vector, index) => {
+      if (vector.length !== size) {
+        throw new RangeError(
+          `${field.name} of row ${index} has ${vector.length} values, the table takes ${size}`,
+        );
+      }
+      flat.set(vector, index * size);
+    });
+    const child = makeData({ type: type.valueType, length: flat.length, data: flat });
+    return makeData({ type, length: values.length, child });
+  }
+  throw new TypeError(`no Arrow conversion for column ${field.name} of type ${type}`);
 }
 
 function toBankRecord(row: Record<string, unknown>): BankRecord {
