@@ -80,6 +80,13 @@ for (const folder of [transformersFolder, model2VecFolder]) {
 
 // The provider's defaults, so the raw side searches with the same settings as the bank.
 const { vector_index: indexConfig } = LanceDbMemoryConfig.parse({});
+if (bankChunks < indexConfig.min_chunks) {
+  // (b) and (c) measure the indexed search, which a bank only gets from min_chunks chunks on.
+  console.error(
+    `BENCH_CHUNKS must be at least ${indexConfig.min_chunks} (vector_index.min_chunks); got ${bankChunks}`,
+  );
+  process.exit(1);
+}
 
 /** Words of the model2vec model's own vocabulary, so texts embed to varied vectors. */
 const vocabulary = (() => {
