@@ -447,7 +447,7 @@ try {
       .vectorSearch(queryVectors[index]!)
       .distanceType('cosine')
       .bypassVectorIndex()
-      .select(['document_id', 'text'])
+      .select(['document_id', 'text', '_distance'])
       .limit(k)
       .toArray();
     exactMs.push(performance.now() - begin);
