@@ -27,14 +27,18 @@ export function bodyLimit({
 }: BodyLimitOptions = {}): MiddlewareHandler {
   const tooLarge = () => new PayloadTooLargeError('The request body', maxBytes, hint);
   return async function bodyLimit(c, next) {
-    const body = c.req.raw.body;
-    if (!body) return next();
-
+    // Checked before `c.req.raw.body` is touched: under @hono/node-server that getter turns the
+    // request into a web `Request` over a `ReadableStream` copy of the socket, and the handler's
+    // `c.req.text()` then reads it through web streams instead of straight from the socket
+    // (~0.5 ms more for an 80 KB body).
     const declared = c.req.header('content-length');
     if (declared !== undefined && !c.req.header('transfer-encoding')) {
       if (Number(declared) > maxBytes) throw tooLarge();
       return next();
     }
+
+    const body = c.req.raw.body;
+    if (!body) return next();
 
     const chunks: Uint8Array[] = [];
     let size = 0;
