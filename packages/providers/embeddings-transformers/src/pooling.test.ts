@@ -36,6 +36,24 @@ describe('poolTokens', () => {
     expect(second![0]).toBeCloseTo(30 / Math.SQRT2, 5);
   });
 
+  it('reads an int64 mask (as transformers.js gives it) as its values, gaps and high bits included', () => {
+    // The first sentence skips its middle token; 2^32 is non-zero only in the high half.
+    const typed = BigInt64Array.from([1n, 0n, 2n ** 32n, 1n, 1n, 0n]);
+    const [first, second] = poolTokens(hidden, dims, typed, 'mean');
+    expect([...first!]).toEqual([3, 4]);
+    expect([...second!]).toEqual([15, -2]);
+    expect(poolTokens(hidden, dims, typed, 'max').map((vector) => [...vector])).toEqual([
+      [5, 6],
+      [20, 0],
+    ]);
+    const offset = new BigInt64Array(7);
+    offset.set([1n, 1n, 0n, 0n, 1n, 1n], 1);
+    expect(poolTokens(hidden, dims, offset.subarray(1), 'last_token').map((vector) => [...vector])).toEqual([
+      [3, 4],
+      [99, 99],
+    ]);
+  });
+
   it('gives a fully masked row the zero vector', () => {
     const [, second] = poolTokens(hidden, dims, [1, 1, 1, 0, 0, 0], 'mean');
     expect([...second!]).toEqual([0, 0]);

@@ -18,28 +18,35 @@ export function poolTokens(
   pooling: Pooling,
 ): Float32Array[] {
   const [batch, sequence, size] = dims;
+  const keep = maskFlags(attentionMask);
   const vectors: Float32Array[] = [];
   for (let item = 0; item < batch; item++) {
     const vector = new Float32Array(size);
     const base = item * sequence * size;
-    const kept: number[] = [];
+    const first = item * sequence;
+    let count = 0;
+    let last = -1;
     for (let position = 0; position < sequence; position++) {
-      if (Number(attentionMask[item * sequence + position]) !== 0) kept.push(position);
+      if (keep[first + position]) {
+        count++;
+        last = position;
+      }
     }
-    if (kept.length === 0) {
+    if (count === 0) {
       vectors.push(vector);
       continue;
     }
     switch (pooling) {
       case 'cls':
       case 'last_token': {
-        const position = pooling === 'cls' ? 0 : kept[kept.length - 1]!;
+        const position = pooling === 'cls' ? 0 : last;
         vector.set(hidden.subarray(base + position * size, base + position * size + size));
         break;
       }
       case 'max': {
         vector.fill(Number.NEGATIVE_INFINITY);
-        for (const position of kept) {
+        for (let position = 0; position <= last; position++) {
+          if (!keep[first + position]) continue;
           const offset = base + position * size;
           for (let index = 0; index < size; index++)
             vector[index] = Math.max(vector[index]!, hidden[offset + index]!);
@@ -49,11 +56,8 @@ export function poolTokens(
       case 'mean':
       case 'mean_sqrt_len': {
         const sum = new Float64Array(size);
-        for (const position of kept) {
-          const offset = base + position * size;
-          for (let index = 0; index < size; index++) sum[index]! += hidden[offset + index]!;
-        }
-        const divisor = pooling === 'mean' ? kept.length : Math.sqrt(kept.length);
+        addKeptRows(hidden, keep, first, base, last, size, sum);
+        const divisor = pooling === 'mean' ? count : Math.sqrt(count);
         for (let index = 0; index < size; index++) vector[index] = sum[index]! / divisor;
         break;
       }
@@ -61,6 +65,40 @@ export function poolTokens(
     vectors.push(vector);
   }
   return vectors;
+}
+
+/** Adds to `sum` the token vectors of one item at the positions up to `last` that `keep` marks. */
+function addKeptRows(
+  hidden: Float32Array,
+  keep: Uint8Array,
+  first: number,
+  base: number,
+  last: number,
+  size: number,
+  sum: Float64Array,
+): void {
+  for (let position = 0; position <= last; position++) {
+    if (!keep[first + position]) continue;
+    const offset = base + position * size;
+    for (let index = 0; index < size; index++) sum[index]! += hidden[offset + index]!;
+  }
+}
+
+/**
+ * 1 where the attention mask is non-zero. transformers.js hands the mask over as int64: reading a
+ * `BigInt64Array` entry makes a BigInt each time, so its two 32-bit halves are read instead.
+ */
+function maskFlags(mask: ArrayLike<number | bigint>): Uint8Array {
+  const flags = new Uint8Array(mask.length);
+  if (mask instanceof BigInt64Array || mask instanceof BigUint64Array) {
+    const words = new Int32Array(mask.buffer, mask.byteOffset, mask.length * 2);
+    for (let index = 0; index < flags.length; index++) {
+      flags[index] = words[2 * index]! !== 0 || words[2 * index + 1]! !== 0 ? 1 : 0;
+    }
+  } else {
+    for (let index = 0; index < flags.length; index++) flags[index] = Number(mask[index]) !== 0 ? 1 : 0;
+  }
+  return flags;
 }
 
 /** Splits a `[batch, hidden]` tensor (a graph that pools itself) into one vector per item. */
