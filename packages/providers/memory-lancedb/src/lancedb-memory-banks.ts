@@ -283,19 +283,31 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
   async insertDocuments(request: InsertDocumentsRequest, options: RequestOptions = {}): Promise<void> {
     this.guard();
     const bank = await this.requireBank(request.bank_uuid);
-    // Checked before the work of embedding (the lookup runs while the documents are read and
-    // chunked), and again under the write lock only if a write to the documents came in between.
-    const [checkedVersion, prepared] = await Promise.all([
-      this.refuseExisting(bank, request.documents),
-      prepareDocuments(request.documents, this.prepareOptions(bank.record, options.signal)),
+    // The lookup of stored uuids (a few milliseconds) runs while the documents are read, chunked
+    // and embedded, and again under the write lock only if a write to the documents came in
+    // between. A uuid already stored stops the embedding and answers 409, as it would have first.
+    const refused = new AbortController();
+    const checked = this.refuseExisting(bank, request.documents);
+    checked.catch(() => refused.abort());
+    const signal = options.signal ? AbortSignal.any([options.signal, refused.signal]) : refused.signal;
+    const embedded = (async () => {
+      const prepared = await prepareDocuments(request.documents, this.prepareOptions(bank.record, signal));
+      const vectors = await this.embedUnique(
+        bank.record.embeddingModel,
+        prepared.flatMap((document) => document.chunks.map((chunk) => chunk.text)),
+        bank.record,
+        undefined,
+        signal,
+      );
+      return { prepared, vectors };
+    })();
+    const [checkedVersion, { prepared, vectors }] = await Promise.all([
+      checked,
+      embedded.catch(async (error: unknown) => {
+        await checked;
+        throw error;
+      }),
     ]);
-    const vectors = await this.embedUnique(
-      bank.record.embeddingModel,
-      prepared.flatMap((document) => document.chunks.map((chunk) => chunk.text)),
-      bank.record,
-      undefined,
-      options.signal,
-    );
     await this.writes.run(bank.record.uuid, async () => {
       await this.requireSameBank(bank);
       if ((await bank.tables.documents.version()) !== checkedVersion) {

@@ -659,6 +659,19 @@ describeWithModel('inline::lancedb memory banks', () => {
       );
       expect(twice).toBeInstanceOf(ConflictError);
       expect(twice.field).toBe('documents.1.uuid');
+      // The stored uuid is looked up while the texts embed; it still answers before a failed embedding.
+      embedder.failWhen = (text) => text.includes('poison');
+      const twiceAndPoisoned = await failure(
+        banks.insertDocuments({
+          bank_uuid: 'store',
+          documents: [
+            document({ uuid: 'other', content: 'This one carries poison.', mime_type: 'text/plain' }),
+            document(documents()[0]!),
+          ],
+        }),
+      );
+      expect(twiceAndPoisoned).toBeInstanceOf(ConflictError);
+      expect(twiceAndPoisoned.field).toBe('documents.1.uuid');
       const sameRequest = await failure(
         banks.insertDocuments({
           bank_uuid: 'store',
