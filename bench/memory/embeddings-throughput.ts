@@ -10,16 +10,13 @@
  * a 0-layer graph, so it measures the wiring, not a real transformer); BENCH_CHUNKS (default 512);
  * BENCH_ROUNDS (default 5).
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { pipeline } from '@huggingface/transformers';
 import type { Inference, Model, ProviderContext } from '@llama-stack-ts/core';
 import model2VecProviderSpec from '@llama-stack-ts/provider-embeddings-model2vec';
 import transformersProviderSpec from '@llama-stack-ts/provider-embeddings-transformers';
+import { modelsDir, repoRoot, requireModelFolders } from './test-models.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const modelsDir = resolve(root, process.env.LLAMA_STACK_TS_TEST_MODELS ?? '../shared/models');
 const transformersFolder = resolve(
   process.env.BENCH_TRANSFORMERS_MODEL ?? join(modelsDir, 'synthetic/tiny-random-bert-embedder'),
 );
@@ -28,14 +25,7 @@ const chunkCount = Number(process.env.BENCH_CHUNKS ?? 512);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const batchSize = 32;
 
-for (const folder of [transformersFolder, model2VecFolder]) {
-  if (!existsSync(folder)) {
-    console.error(
-      `missing model folder ${folder}; set LLAMA_STACK_TS_TEST_MODELS (see shared/models/SOURCES.md)`,
-    );
-    process.exit(1);
-  }
-}
+requireModelFolders([transformersFolder, model2VecFolder]);
 
 /** Document chunks of 20 to 80 words from a fixed vocabulary, the same on every run (seeded). */
 function makeChunks(count: number): string[] {
@@ -58,7 +48,7 @@ function makeChunks(count: number): string[] {
 
 function context(models: Model[]): ProviderContext {
   const quiet = { info() {}, warn() {}, error() {} };
-  return { providerId: 'bench', dataDir: join(root, '.bench-data'), deps: {}, models, logger: quiet };
+  return { providerId: 'bench', dataDir: join(repoRoot, '.bench-data'), deps: {}, models, logger: quiet };
 }
 
 function embeddingModel(identifier: string, folder: string, metadata: Record<string, unknown> = {}): Model {

@@ -34,11 +34,10 @@
  * BENCH_CHUNKS (default 100000), BENCH_QUERIES (default 300), BENCH_INGEST_CHUNKS (default 1024),
  * BENCH_ROUNDS (ingest rounds, default 5). These machines are shared and noisy: read the ratios.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { pipeline } from '@huggingface/transformers';
 import { connect } from '@lancedb/lancedb';
 import {
@@ -55,9 +54,8 @@ import lanceDbMemoryProviderSpec, {
 } from '@llama-stack-ts/provider-memory-lancedb';
 import { startStackServer } from '@llama-stack-ts/server';
 import { pino } from 'pino';
+import { modelsDir, requireModelFolders } from './test-models.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const modelsDir = resolve(root, process.env.LLAMA_STACK_TS_TEST_MODELS ?? '../shared/models');
 const transformersFolder = join(modelsDir, 'synthetic/tiny-random-bert-embedder');
 const model2VecFolder = join(modelsDir, 'minishlab/test-model-vocab-quantized');
 const bankChunks = Number(process.env.BENCH_CHUNKS ?? 100_000);
@@ -69,14 +67,7 @@ const documentsPerRequest = 256;
 const k = 10;
 const chunksPerDocument = 100;
 
-for (const folder of [transformersFolder, model2VecFolder]) {
-  if (!existsSync(folder)) {
-    console.error(
-      `missing model folder ${folder}; set LLAMA_STACK_TS_TEST_MODELS (see shared/models/SOURCES.md)`,
-    );
-    process.exit(1);
-  }
-}
+requireModelFolders([transformersFolder, model2VecFolder]);
 
 // The provider's defaults, so the raw side searches with the same settings as the bank.
 const { vector_index: indexConfig } = LanceDbMemoryConfig.parse({});
