@@ -21,7 +21,6 @@ import {
   type ProviderLogger,
   type RequestOptions,
   type ResponseFormat,
-  resolveMaxTokens,
   type StopReason,
   type TokenizeRequest,
   type TokenizeResponse,
@@ -257,7 +256,7 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     const response = await completion.generateCompletionWithMeta(text, {
       ...sampling,
       signal,
-      ...(resolveMaxTokens(request) > 0 ? { maxTokens: resolveMaxTokens(request) } : {}),
+      ...(request.max_tokens > 0 ? { maxTokens: request.max_tokens } : {}),
       // Stop at the end of the context instead of forgetting the prompt's beginning.
       disableContextShift: true,
       ...(grammar ? { grammar } : {}),
@@ -351,8 +350,7 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
         `the conversation is ${promptLength} tokens as the chat template renders it; model '${request.model}' holds ${context.contextSize} (context_size). Drop early messages or raise context_size.`,
       );
     }
-    const requestedMaxTokens = resolveMaxTokens(request);
-    const maxTokens = requestedMaxTokens > 0 ? Math.min(requestedMaxTokens, room) : room;
+    const maxTokens = request.max_tokens > 0 ? Math.min(request.max_tokens, room) : room;
 
     using instrument = this.#instrument(lease, sampling, request.logprobs);
     using chat = new LlamaChat({ contextSequence: lease.sequence, chatWrapper });

@@ -133,7 +133,7 @@ export const SamplingParams = z
       .min(0)
       .optional()
       .describe(
-        "Where later Llama Stack versions carry the request's `max_tokens`; used when the request's own `max_tokens` is 0.",
+        "Where later Llama Stack versions carry the request's `max_tokens`; when the request's own `max_tokens` is 0, the server moves it there before a provider sees the request.",
       ),
     seed: z.number().int().optional().describe('Seed of the sampler, for repeatable sampling. An extension.'),
     repetition_penalty: z
@@ -146,14 +146,6 @@ export const SamplingParams = z
   })
   .meta({ id: 'SamplingParams' });
 export type SamplingParams = z.infer<typeof SamplingParams>;
-
-/**
- * The token budget of a generation request: its own `max_tokens` (the July 2024 draft), else
- * `sampling_params.max_tokens` (later Llama Stack); 0 means until the end of the turn or context.
- */
-export function resolveMaxTokens(request: { max_tokens: number; sampling_params: SamplingParams }): number {
-  return request.max_tokens > 0 ? request.max_tokens : (request.sampling_params.max_tokens ?? 0);
-}
 
 /** Log probabilities of generated tokens; the spec leaves the shape open (`Dict[str, Any]`). */
 export const Logprobs = JsonObject.nullish();

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { expectInvalidRequest } from '../../../test/support/expect-invalid-request.js';
 import { parseRequest } from '../../validation/parse-request.js';
-import { resolveMaxTokens } from '../common/common-schemas.js';
 import type { RouteDefinition } from '../route-definition.js';
 import type { Inference } from './inference-protocol.js';
 import { inferenceRoutes as inferenceRouteTable } from './inference-routes.js';
@@ -111,10 +110,13 @@ describe('defaults', () => {
 
   it('take max_tokens from the request, else from sampling_params (later Llama Stack)', () => {
     const budget = (input: object) =>
-      resolveMaxTokens(CompletionRequest.parse({ model: 'm', content: 'x', ...input }));
+      CompletionRequest.parse({ model: 'm', content: 'x', ...input }).max_tokens;
     expect(budget({})).toBe(0);
     expect(budget({ sampling_params: { max_tokens: 16 } })).toBe(16);
     expect(budget({ max_tokens: 8, sampling_params: { max_tokens: 16 } })).toBe(8);
+    const chat = (input: object) =>
+      ChatCompletionRequest.parse({ model: 'm', messages: [user], ...input }).max_tokens;
+    expect(chat({ sampling_params: { max_tokens: 16 } })).toBe(16);
   });
 
   it('fill tool_calls of a response', () => {

@@ -27,6 +27,17 @@ const maxTokens = z
   .default(0)
   .describe('Most tokens to generate; 0 generates until the end of the turn or of the context window.');
 
+/**
+ * Later Llama Stack sends the budget as `sampling_params.max_tokens`; parsed requests carry it in
+ * `max_tokens` (unless that was set itself), so providers read one field.
+ */
+function takeSamplingMaxTokens<Request extends { max_tokens: number; sampling_params: SamplingParams }>(
+  request: Request,
+): Request {
+  const fromSampling = request.sampling_params.max_tokens;
+  return request.max_tokens > 0 || !fromSampling ? request : { ...request, max_tokens: fromSampling };
+}
+
 const stream = z
   .boolean()
   .default(false)
@@ -253,6 +264,7 @@ export const CompletionRequest = z
     response_format: responseFormat,
     stop,
   })
+  .transform(takeSamplingMaxTokens)
   .meta({
     id: 'CompletionRequest',
     description: 'Generate text that continues `content` (no chat template).',
@@ -339,10 +351,9 @@ export const ChatCompletionRequest = z
     checkExactlyOne(value, 'messages', 'dialog', 'a non-empty list of Message', ctx);
     checkToolChoice(value, ctx);
   })
-  .transform(({ dialog, messages, ...rest }) => ({
-    ...rest,
-    messages: messages ?? (dialog ? dialogToMessages(dialog) : []),
-  }))
+  .transform(({ dialog, messages, ...rest }) =>
+    takeSamplingMaxTokens({ ...rest, messages: messages ?? (dialog ? dialogToMessages(dialog) : []) }),
+  )
   .meta({
     id: 'ChatCompletionRequest',
     description:
@@ -393,6 +404,7 @@ export const BatchCompletionRequest = z
     response_format: responseFormat,
     stop,
   })
+  .transform(takeSamplingMaxTokens)
   .meta({ id: 'BatchCompletionRequest' });
 export type BatchCompletionRequest = z.infer<typeof BatchCompletionRequest>;
 export type BatchCompletionRequestInput = z.input<typeof BatchCompletionRequest>;
@@ -434,10 +446,12 @@ export const BatchChatCompletionRequest = z
     );
     checkToolChoice(value, ctx);
   })
-  .transform(({ batch_dialogs, batch_messages, ...rest }) => ({
-    ...rest,
-    batch_messages: batch_messages ?? (batch_dialogs ?? []).map(dialogToMessages),
-  }))
+  .transform(({ batch_dialogs, batch_messages, ...rest }) =>
+    takeSamplingMaxTokens({
+      ...rest,
+      batch_messages: batch_messages ?? (batch_dialogs ?? []).map(dialogToMessages),
+    }),
+  )
   .meta({
     id: 'BatchChatCompletionRequest',
     description:
