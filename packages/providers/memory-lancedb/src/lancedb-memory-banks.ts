@@ -61,7 +61,7 @@ interface OpenBank {
   tables: BankTables;
   writesSinceOptimize: number;
   vectorIndex: VectorIndexState;
-  /** The vector index build in progress, if any; a drop or dispose waits for it. */
+  /** The vector index build in progress (status: `building`), if any; a drop or dispose waits for it. */
   vectorIndexBuild?: Promise<void> | undefined;
   /** Set once the bank is dropped or the provider disposed: a build in progress stops at its next step. */
   closed: boolean;
@@ -203,7 +203,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
         record,
         tables,
         writesSinceOptimize: 0,
-        vectorIndex: { chunkCount: 0, indexed: false, trainedRows: 0, building: false },
+        vectorIndex: { chunkCount: 0, indexed: false, trainedRows: 0 },
         closed: false,
         reindexQueued: false,
         writesSinceReindex: 0,
@@ -494,7 +494,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
         ? (config.type as 'ivf_pq' | 'ivf_hnsw_sq')
         : 'exact',
       indexed: state.indexed,
-      building: state.building,
+      building: bank.vectorIndexBuild !== undefined,
       trained_rows: state.trainedRows,
     };
   }
@@ -831,10 +831,8 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
    */
   private scheduleVectorIndexBuild(bank: OpenBank): void {
     const config = this.options.config.vector_index;
-    if (bank.closed || !vectorIndexBuildDue(bank.vectorIndex, config)) return;
-    bank.vectorIndex.building = true;
+    if (bank.closed || bank.vectorIndexBuild || !vectorIndexBuildDue(bank.vectorIndex, config)) return;
     const build = this.buildVectorIndex(bank, config).finally(() => {
-      bank.vectorIndex.building = false;
       bank.vectorIndexBuild = undefined;
       this.vectorIndexBuilds.delete(build);
     });

@@ -12,8 +12,6 @@ export interface VectorIndexState {
   indexed: boolean;
   /** Rows the index was trained on (or held when the bank was opened); 0 without an index. */
   trainedRows: number;
-  /** A build is queued or running. */
-  building: boolean;
 }
 
 /** Reads the state of a bank's chunks table as it is on disk. */
@@ -25,13 +23,12 @@ export async function readVectorIndexState(chunks: Table): Promise<VectorIndexSt
     chunkCount,
     indexed: index !== undefined,
     trainedRows: index ? (stats?.numIndexedRows ?? chunkCount) : 0,
-    building: false,
   };
 }
 
 /** Whether a (re)build is due: the bank has reached `min_chunks` and has no index, or has outgrown it. */
 export function vectorIndexBuildDue(state: VectorIndexState, config: VectorIndexConfig): boolean {
-  if (config.type === 'none' || state.building || state.chunkCount < config.min_chunks) return false;
+  if (config.type === 'none' || state.chunkCount < config.min_chunks) return false;
   return !state.indexed || state.chunkCount >= state.trainedRows * config.retrain_growth;
 }
 
