@@ -17,7 +17,7 @@ export type EmbeddingInferenceClass<Config extends HubModelConfig> = new (option
 /**
  * The spec of an embedding-only inference provider. `loadImplementation` imports the provider class
  * on first use, so its runtime (transformers.js, onnxruntime, ...) loads only in a distribution that
- * uses it; `create` parses the config, builds the class and adds the manifest's models.
+ * uses it; `create` builds the class on the config the resolver parsed and adds the manifest's models.
  */
 export function defineEmbeddingProviderSpec<Config extends HubModelConfig>(
   spec: Pick<
@@ -35,7 +35,7 @@ export function defineEmbeddingProviderSpec<Config extends HubModelConfig>(
     async create(config, context) {
       const Implementation = await loadImplementation();
       return embeddingProviderInstance(
-        new Implementation({ config: spec.configSchema.parse(config), logger: context.logger }),
+        new Implementation({ config, logger: context.logger }),
         context.models,
       );
     },
