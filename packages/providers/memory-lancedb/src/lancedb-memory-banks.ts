@@ -37,6 +37,7 @@ import {
 } from './storage/bank-tables.js';
 import { KeyedMutex } from './storage/keyed-mutex.js';
 import { type BankTables, LanceDbBankStore, toArrowRows } from './storage/lancedb-bank-store.js';
+import { retryCommitConflicts } from './storage/retry-commit-conflicts.js';
 import { sqlIn } from './storage/sql-literal.js';
 import {
   buildVectorIndex,
@@ -845,33 +846,29 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
     let chunks: Table | undefined;
     try {
       chunks = await this.store.openChunksTable(bank.record);
-      for (let attempt = 1; ; attempt += 1) {
-        if (bank.closed) return;
-        await chunks.checkoutLatest();
-        const rows = await chunks.countRows();
-        if (rows < config.min_chunks) return;
+      const table = chunks;
+      // A write's compaction may commit first; the build then starts over on the table as it is now.
+      const built = await retryCommitConflicts(maxVectorIndexBuildAttempts, async (attempt) => {
+        if (bank.closed) return undefined;
+        await table.checkoutLatest();
+        const rows = await table.countRows();
+        if (rows < config.min_chunks) return undefined;
         const started = performance.now();
-        try {
-          await buildVectorIndex(chunks, config, bank.record.embeddingDimension);
-        } catch (error) {
-          // A write's compaction committed first; the build starts over on the table as it is now.
-          if (attempt < maxVectorIndexBuildAttempts && isCommitConflict(error)) continue;
-          throw error;
-        }
-        if (bank.closed) return;
-        // The shared handle reads the version the build committed (and any write after it). Not under
-        // the write lock: a drop holds it while it waits for this build.
-        await bank.tables.chunks.checkoutLatest();
-        bank.vectorIndex.indexed = true;
-        bank.vectorIndex.trainedRows = rows;
-        bank.vectorIndex.chunkCount = await bank.tables.chunks.countRows();
-        this.options.logger?.info(`built the ${config.type} vector index of memory bank '${uuid}'`, {
-          chunks: rows,
-          attempts: attempt,
-          milliseconds: Math.round(performance.now() - started),
-        });
-        return;
-      }
+        await buildVectorIndex(table, config, bank.record.embeddingDimension);
+        return { rows, attempt, started };
+      });
+      if (!built || bank.closed) return;
+      // The shared handle reads the version the build committed (and any write after it). Not under
+      // the write lock: a drop holds it while it waits for this build.
+      await bank.tables.chunks.checkoutLatest();
+      bank.vectorIndex.indexed = true;
+      bank.vectorIndex.trainedRows = built.rows;
+      bank.vectorIndex.chunkCount = await bank.tables.chunks.countRows();
+      this.options.logger?.info(`built the ${config.type} vector index of memory bank '${uuid}'`, {
+        chunks: built.rows,
+        attempts: built.attempt,
+        milliseconds: Math.round(performance.now() - built.started),
+      });
     } catch (error) {
       this.options.logger?.warn(
         `building the vector index of memory bank '${uuid}' failed; its vector search stays as it was until a later write starts the build again`,
@@ -888,12 +885,10 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
  * minutes (kept that long so reads that started on them can finish).
  */
 async function optimize(table: Table): Promise<void> {
-  const run = () => table.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });
   // A vector index build may commit between this compaction's read and its commit: once more, on top.
-  await run().catch((error: unknown) => {
-    if (!isCommitConflict(error)) throw error;
-    return run();
-  });
+  await retryCommitConflicts(2, () =>
+    table.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) }),
+  );
 }
 
 /** How long writes to a bank pause before their reindex runs, and how many run before it at most. */
@@ -905,11 +900,6 @@ const reindexAfterWrites = 16;
  * landed during the build); past that, the next write starts it again.
  */
 const maxVectorIndexBuildAttempts = 10;
-
-/** LanceDB's error for a commit another one on the same table preempted; trying again can succeed. */
-function isCommitConflict(error: unknown): boolean {
-  return error instanceof Error && /commit conflict/i.test(error.message);
-}
 
 function toChunkRows(document: PreparedDocument, vectors: Map<string, number[]>): ChunkRow[] {
   const metadata = JSON.stringify(document.document.metadata);
