@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { expandHome, resolveModelCacheDir } from '@llama-stack-ts/provider-utils/models';
+import { resolveModelCacheDir } from '@llama-stack-ts/provider-utils/models';
 
 /**
  * The folder the `models` commands work on: `--dir`, else the providers' default
@@ -7,5 +7,5 @@ import { expandHome, resolveModelCacheDir } from '@llama-stack-ts/provider-utils
  * so `hf:` files downloaded here are the ones `inline::llama-cpp` finds.
  */
 export function modelCacheDir(dir: string | undefined): string {
-  return resolve(dir ? expandHome(dir) : resolveModelCacheDir(undefined));
+  return resolve(resolveModelCacheDir(dir || undefined));
 }
