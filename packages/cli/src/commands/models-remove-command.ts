@@ -27,13 +27,18 @@ export async function modelsRemoveCommand(model: string, options: ModelsRemoveOp
       2,
     );
   }
-  if ((await stat(target).catch(() => undefined))?.isDirectory()) {
+  const found = await Promise.all(
+    [target, `${target}.partial`, `${target}.lock`].map(async (path) => ({
+      path,
+      stats: await stat(path).catch(() => undefined),
+    })),
+  );
+  if (found[0]?.stats?.isDirectory()) {
     throw new CliError(`${target} is a folder; name one of its files. ${listHint}`, 2);
   }
 
   const removed: string[] = [];
-  for (const path of [target, `${target}.partial`, `${target}.lock`]) {
-    const stats = await stat(path).catch(() => undefined);
+  for (const { path, stats } of found) {
     if (!stats) continue;
     await rm(path, { force: true });
     removed.push(`${path} (${formatBytes(stats.size)})`);
