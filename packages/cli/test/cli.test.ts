@@ -2,7 +2,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { testModelsDir } from '@llama-stack-ts/provider-utils/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDistribution, listDistributions } from '../src/find-distribution.js';
 import { bin, cli, repoRoot } from './run-cli.js';
@@ -129,7 +130,6 @@ describe('llama-stack-ts', () => {
   });
 
   it('runs the local distribution: health, OpenAPI, models, 404 for APIs it lacks, clean exit on SIGTERM', async () => {
-    const testModels = resolve(repoRoot, process.env.LLAMA_STACK_TS_TEST_MODELS ?? '../shared/models');
     const { child, url, output } = await startServer([
       'local',
       '--port',
@@ -137,7 +137,7 @@ describe('llama-stack-ts', () => {
       '--env',
       `LLAMA_STACK_TS_HOME=${dir}`,
       '--env',
-      `LLAMA_STACK_TS_MODEL=${join(testModels, 'stories260K.gguf')}`,
+      `LLAMA_STACK_TS_MODEL=${join(testModelsDir, 'stories260K.gguf')}`,
     ]);
     try {
       const health = await fetch(`${url}/health`);

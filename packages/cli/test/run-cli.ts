@@ -1,8 +1,8 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { repoRoot } from '@llama-stack-ts/provider-utils/test';
 
-export const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+export { repoRoot };
 export const bin = join(repoRoot, 'packages/cli/bin/llama-stack-ts.js');
 
 export interface Finished {
