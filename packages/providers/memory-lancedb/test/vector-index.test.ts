@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@lancedb/lancedb';
 import { CreateMemoryBankRequest, MemoryBankDocument, QueryDocumentsRequest } from '@llama-stack-ts/core';
+import { cosineSimilarity } from '@llama-stack-ts/provider-utils/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LanceDbMemoryConfigInput } from '../src/lancedb-config.js';
 import type { LanceDbMemoryBanks } from '../src/lancedb-memory-banks.js';
@@ -40,18 +41,6 @@ const documents = (count: number) =>
       metadata: { shard: index % 10 === 0 ? 'small' : 'large' },
     }),
   );
-
-const cosine = (a: readonly number[], b: readonly number[]) => {
-  let dot = 0;
-  let normA = 0;
-  let normB = 0;
-  for (let index = 0; index < a.length; index += 1) {
-    dot += a[index]! * b[index]!;
-    normA += a[index]! ** 2;
-    normB += b[index]! ** 2;
-  }
-  return dot / Math.sqrt(normA * normB);
-};
 
 describe.skipIf(!hasModel2vecModel())('inline::lancedb vector index', () => {
   let embedder: Model2vecTestEmbedder;
@@ -138,7 +127,7 @@ describe.skipIf(!hasModel2vecModel())('inline::lancedb vector index', () => {
         await embedder.embeddings({ model: Model2vecTestEmbedder.modelId, contents: [query] })
       ).embeddings;
       const exact = chunks
-        .map((chunk) => ({ ...chunk, score: cosine(queryVector!, chunk.vector) }))
+        .map((chunk) => ({ ...chunk, score: cosineSimilarity(queryVector!, chunk.vector) }))
         .sort((a, b) => b.score - a.score);
       const tenth = exact[9]!.score;
       expect(response.scores).toHaveLength(10);
