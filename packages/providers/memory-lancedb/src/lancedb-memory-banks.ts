@@ -76,6 +76,20 @@ interface OpenBank {
   reindexed: Promise<void>;
 }
 
+/** A bank just opened or created: nothing written through it yet, no reindex or build under way. */
+function openBank(record: BankRecord, tables: BankTables, vectorIndex: VectorIndexState): OpenBank {
+  return {
+    record,
+    tables,
+    writesSinceOptimize: 0,
+    vectorIndex,
+    closed: false,
+    reindexQueued: false,
+    writesSinceReindex: 0,
+    reindexed: Promise.resolve(),
+  };
+}
+
 /** What `vectorIndexStatus` reports of one bank. */
 export interface VectorIndexStatus {
   chunk_count: number;
@@ -200,16 +214,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
         await this.store.dropBankTables(record).catch(() => undefined);
         throw error;
       }
-      const bank: OpenBank = {
-        record,
-        tables,
-        writesSinceOptimize: 0,
-        vectorIndex: { chunkCount: 0, indexed: false, trainedRows: 0 },
-        closed: false,
-        reindexQueued: false,
-        writesSinceReindex: 0,
-        reindexed: Promise.resolve(),
-      };
+      const bank = openBank(record, tables, { chunkCount: 0, indexed: false, trainedRows: 0 });
       await this.reindex(bank);
       this.openBanks.set(record.uuid, Promise.resolve(bank));
     });
@@ -554,16 +559,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
         const record = await this.store.findBank(uuid);
         if (!record) return undefined;
         const tables = await this.store.openBankTables(record);
-        const bank: OpenBank = {
-          record,
-          tables,
-          writesSinceOptimize: 0,
-          vectorIndex: await readVectorIndexState(tables.chunks),
-          closed: false,
-          reindexQueued: false,
-          writesSinceReindex: 0,
-          reindexed: Promise.resolve(),
-        };
+        const bank = openBank(record, tables, await readVectorIndexState(tables.chunks));
         // Rows a previous process wrote but did not index (it stopped in between) are indexed now.
         const stats = await bank.tables.chunks.indexStats(fullTextIndexName).catch(() => undefined);
         if (stats && stats.numUnindexedRows > 0) this.scheduleReindex(bank);
