@@ -1,29 +1,26 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: manifests spell ${env.NAME} literally.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testModelsDir } from '@llama-stack-ts/provider-utils/test';
+import { repoRoot, testModelsDir } from '@llama-stack-ts/provider-utils/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDistribution, listDistributions } from '../src/find-distribution.js';
-import { bin, cli, repoRoot } from './run-cli.js';
+import { cli, startCli } from './run-cli.js';
 
 /** Starts `run`, resolves with the URL it prints once listening. */
 function startServer(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [bin, 'run', ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, LLAMA_STACK_TS_FROM_SOURCE: '1', ...env },
-  });
+  const { child } = startCli(['run', ...args], env);
   let stdout = '';
   let stderr = '';
-  child.stderr?.on('data', (chunk) => {
+  child.stderr.on('data', (chunk) => {
     stderr += chunk;
   });
   return new Promise((resolvePromise, reject) => {
-    child.stdout?.on('data', (chunk) => {
+    child.stdout.on('data', (chunk) => {
       stdout += chunk;
       const match = /listening on (http:\/\/\S+)/.exec(stdout);
       if (match?.[1]) resolvePromise({ child, url: match[1], output: () => stdout + stderr });

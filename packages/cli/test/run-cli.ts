@@ -2,8 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '@llama-stack-ts/provider-utils/test';
 
-export { repoRoot };
-export const bin = join(repoRoot, 'packages/cli/bin/llama-stack-ts.js');
+const bin = join(repoRoot, 'packages/cli/bin/llama-stack-ts.js');
 
 export interface Finished {
   code: number | null;
