@@ -559,9 +559,12 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
         const record = await this.store.findBank(uuid);
         if (!record) return undefined;
         const tables = await this.store.openBankTables(record);
-        const bank = openBank(record, tables, await readVectorIndexState(tables.chunks));
+        const [vectorIndex, stats] = await Promise.all([
+          readVectorIndexState(tables.chunks),
+          tables.chunks.indexStats(fullTextIndexName).catch(() => undefined),
+        ]);
+        const bank = openBank(record, tables, vectorIndex);
         // Rows a previous process wrote but did not index (it stopped in between) are indexed now.
-        const stats = await bank.tables.chunks.indexStats(fullTextIndexName).catch(() => undefined);
         if (stats && stats.numUnindexedRows > 0) this.scheduleReindex(bank);
         else this.scheduleVectorIndexBuild(bank);
         return bank;
