@@ -9,6 +9,8 @@ import {
   startDistribution,
   stopDistribution,
 } from '../support/cli-process.js';
+import { postJson, readSseData } from '../support/http.js';
+import { startLocalDistribution } from '../support/local-distribution.js';
 import { manifestsDir, repoRoot } from '../support/repo-paths.js';
 import { describeWithModels, testModels, testModelsDir } from '../support/test-models.js';
 
@@ -111,18 +113,14 @@ describeWithModels('llama-stack-ts run <agents manifest>', [testModels.stories, 
   }
 
   async function stream(path: string, body: Record<string, unknown>): Promise<StreamEvent[]> {
-    const response = await fetch(`${distribution.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ ...body, stream: true }),
-    });
+    const response = await postJson(
+      `${distribution.url}${path}`,
+      { ...body, stream: true },
+      { headers: { accept: 'text/event-stream' } },
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const text = await response.text();
-    return text
-      .split('\n\n')
-      .filter((frame) => frame.startsWith('data: '))
-      .map((frame) => JSON.parse(frame.slice('data: '.length)) as StreamEvent);
+    return readSseData<StreamEvent>(response);
   }
 
   async function createAgent(config: Record<string, unknown>): Promise<string> {
@@ -161,11 +159,10 @@ describeWithModels('llama-stack-ts run <agents manifest>', [testModels.stories, 
       { uuid: 'doc-boats', content: 'Boats float on the sea with sails.', mime_type: 'text/plain' },
       { uuid: 'doc-bread', content: 'Bread is baked in a hot oven.', mime_type: 'text/plain' },
     ];
-    const created = await fetch(`${distribution.url}/memory_banks/create?bank_uuid=facts&bank_name=Facts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(documents),
-    });
+    const created = await postJson(
+      `${distribution.url}/memory_banks/create?bank_uuid=facts&bank_name=Facts`,
+      documents,
+    );
     expect(created.status).toBe(200);
     const agent = await createAgent({ memory_bank_uuids: ['facts'], sampling_params: { max_tokens: 8 } });
     const question = 'Where do llamas live?';
@@ -435,15 +432,9 @@ describeWithModels(
 
     beforeAll(async () => {
       home = await mkdtemp(join(tmpdir(), 'lsts-e2e-local-agents-'));
-      distribution = await startDistribution('local', {
+      distribution = await startLocalDistribution({
         home,
         env: { HF_ENDPOINT: 'http://127.0.0.1:9', LLAMA_STACK_TS_BANNED_PATTERN: '\\bzorp\\b' },
-        args: [
-          '--env',
-          `LLAMA_STACK_TS_MODEL=${testModels.stories}`,
-          '--env',
-          `LLAMA_STACK_TS_EMBEDDING_MODEL=${testModels.bertEmbedder}`,
-        ],
       });
     });
     afterAll(async () => {
@@ -452,11 +443,7 @@ describeWithModels(
     });
 
     async function post<T>(path: string, body: unknown): Promise<T> {
-      const response = await fetch(`${distribution.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+      const response = await postJson(`${distribution.url}${path}`, body);
       const text = await response.text();
       expect(response.status, text).toBe(200);
       return JSON.parse(text) as T;

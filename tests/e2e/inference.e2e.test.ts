@@ -10,6 +10,8 @@ import {
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killAllChildren, type RunningDistribution, startDistribution } from '../support/cli-process.js';
+import { type PostJsonInit, postJson, readSseData } from '../support/http.js';
+import { startLocalDistribution } from '../support/local-distribution.js';
 import { manifestsDir, repoRoot } from '../support/repo-paths.js';
 import { describeWithModels, testModels, testModelsDir } from '../support/test-models.js';
 
@@ -25,14 +27,6 @@ interface ErrorBody {
   error: { code: string; message: string; field?: string };
 }
 
-async function readSse(response: Response): Promise<unknown[]> {
-  const text = await response.text();
-  return text
-    .split('\n\n')
-    .filter((event) => event.startsWith('data: '))
-    .map((event) => JSON.parse(event.slice('data: '.length)) as unknown);
-}
-
 describeWithModels(
   'llama-stack-ts run <llama-cpp manifest>',
   [testModels.stories, testModels.tinyRandom],
@@ -42,13 +36,8 @@ describeWithModels(
     let openai: OpenAI;
     const statuses: number[] = [];
 
-    async function post(path: string, body: unknown, init: RequestInit = {}): Promise<Response> {
-      const response = await fetch(`${distribution.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        ...init,
-      });
+    async function post(path: string, body: unknown, init: PostJsonInit = {}): Promise<Response> {
+      const response = await postJson(`${distribution.url}${path}`, body, init);
       statuses.push(response.status);
       return response;
     }
@@ -122,11 +111,11 @@ describeWithModels(
       const response = await post(
         '/inference/chat_completion',
         { ...request, stream: true },
-        { headers: { 'content-type': 'application/json', accept: 'text/event-stream' } },
+        { headers: { accept: 'text/event-stream' } },
       );
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-      const chunks = (await readSse(response)) as { text_delta: string; stop_reason?: string }[];
+      const chunks = await readSseData<{ text_delta: string; stop_reason?: string }>(response);
       expect(chunks.length).toBeGreaterThan(1);
       expect(chunks.map((chunk) => chunk.text_delta).join('')).toBe(plain.content);
       expect(chunks.at(-1)?.stop_reason).toBe('max_tokens');
@@ -404,7 +393,7 @@ describeWithModels(
             { model: 'stories', content: 'Once upon a time', max_tokens: 2000, stream: true },
             {
               signal: controller.signal,
-              headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+              headers: { accept: 'text/event-stream' },
             },
           ),
         ),
@@ -524,15 +513,7 @@ const describeSkipped = (name: string, _files: readonly string[], body: () => vo
 
     beforeAll(async () => {
       home = await mkdtemp(join(tmpdir(), 'lsts-e2e-local-'));
-      distribution = await startDistribution('local', {
-        home,
-        args: [
-          '--env',
-          `LLAMA_STACK_TS_MODEL=${testModels.stories}`,
-          '--env',
-          `LLAMA_STACK_TS_EMBEDDING_MODEL=${testModels.bertEmbedder}`,
-        ],
-      });
+      distribution = await startLocalDistribution({ home });
     });
     afterAll(async () => {
       await killAllChildren();
@@ -544,12 +525,11 @@ const describeSkipped = (name: string, _files: readonly string[], body: () => vo
       const models = await openai.models.list();
       const llm = models.data[0]?.id;
       if (!llm) throw new Error('local lists no model');
-      const json = { 'content-type': 'application/json' };
 
-      const stack = await fetch(`${distribution.url}/inference/chat_completion`, {
-        method: 'POST',
-        headers: json,
-        body: JSON.stringify({ model: llm, messages: [user('Tell a story.')], max_tokens: 4 }),
+      const stack = await postJson(`${distribution.url}/inference/chat_completion`, {
+        model: llm,
+        messages: [user('Tell a story.')],
+        max_tokens: 4,
       });
       expect(stack.status).toBe(200);
       expect(((await stack.json()) as { content: string }).content.length).toBeGreaterThan(0);
@@ -561,19 +541,17 @@ const describeSkipped = (name: string, _files: readonly string[], body: () => vo
       });
       expect(chat.usage?.completion_tokens).toBe(4);
 
-      const tgi = await fetch(`${distribution.url}/generate`, {
-        method: 'POST',
-        headers: json,
-        body: JSON.stringify({ inputs: 'Once upon a time', parameters: { max_new_tokens: 4 } }),
+      const tgi = await postJson(`${distribution.url}/generate`, {
+        inputs: 'Once upon a time',
+        parameters: { max_new_tokens: 4 },
       });
       expect(tgi.status).toBe(200);
 
       const embedder = models.data.find((model) => model.id !== llm)?.id;
       if (embedder) {
-        const embeddings = await fetch(`${distribution.url}/inference/embeddings`, {
-          method: 'POST',
-          headers: json,
-          body: JSON.stringify({ model: embedder, contents: ['a', 'b'] }),
+        const embeddings = await postJson(`${distribution.url}/inference/embeddings`, {
+          model: embedder,
+          contents: ['a', 'b'],
         });
         expect(embeddings.status).toBe(200);
         expect(((await embeddings.json()) as { embeddings: number[][] }).embeddings).toHaveLength(2);
