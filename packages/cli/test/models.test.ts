@@ -16,7 +16,7 @@ const repoId = 'test-owner/stories-GGUF';
 const stories = join(testModelsDir, 'stories260K.gguf');
 const tinyRandom = join(testModelsDir, 'llama-2-tiny-random.gguf');
 const storiesBytes = readFileSync(stories);
-const storiesSha256 = createHash('sha256').update(storiesBytes).digest('hex');
+const storiesSha256 = sha256Of(stories);
 
 function sha256Of(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
