@@ -21,17 +21,14 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createStack } from '@llama-stack-ts/core';
 import { llamaCppProviderSpec } from '@llama-stack-ts/provider-inference-llama-cpp';
 import { startStackServer } from '@llama-stack-ts/server';
 import { getLlama, LlamaCompletion, type LlamaContext } from 'node-llama-cpp';
 import { pino } from 'pino';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const modelsDir = resolve(root, process.env.LLAMA_STACK_TS_TEST_MODELS ?? '../shared/models');
+import { modelsDir } from '../test-models.js';
 
 const args = process.argv.slice(2);
 const { values } = parseArgs({

@@ -54,7 +54,7 @@ import lanceDbMemoryProviderSpec, {
 } from '@llama-stack-ts/provider-memory-lancedb';
 import { startStackServer } from '@llama-stack-ts/server';
 import { pino } from 'pino';
-import { modelsDir, requireModelFolders } from './test-models.js';
+import { modelsDir, requireModelFolders } from '../test-models.js';
 
 const transformersFolder = join(modelsDir, 'synthetic/tiny-random-bert-embedder');
 const model2VecFolder = join(modelsDir, 'minishlab/test-model-vocab-quantized');
