@@ -1,4 +1,6 @@
+import { endianness } from 'node:os';
 import type { ProviderLogger } from '@llama-stack-ts/core';
+import { cacheWordPieces, type WordTokenizerModel } from './cache-word-pieces.js';
 import type { TransformersProgressEvent } from './hub-download-progress.js';
 import { normalizeL2, type Pooling, poolTokens, splitRows } from './pooling.js';
 import type { PoolingChoice } from './resolve-pooling.js';
@@ -10,11 +12,14 @@ interface Tensor {
   data: ArrayLike<number | bigint>;
 }
 
-/** What this module uses of a transformers.js tokenizer (callable on a batch of texts). */
+/** What this module uses of a transformers.js tokenizer: a batch of texts to rows of ids per input. */
 export type BatchTokenizer = ((
   texts: string[],
-  options: { padding: boolean; truncation: boolean; max_length: number },
-) => Record<string, Tensor>) & { model_max_length?: number };
+  options: { padding: true; truncation: true; max_length: number; return_tensor: false },
+) => Record<string, number[][]>) & { model_max_length?: number; model: WordTokenizerModel };
+
+/** transformers.js' `Tensor` constructor, for the int64 inputs of the encoder. */
+export type Int64TensorConstructor = new (type: 'int64', data: BigInt64Array, dims: number[]) => Tensor;
 
 /** What this module uses of a transformers.js model: called with the tokenizer's tensors. */
 export type EncoderModel = ((inputs: Record<string, Tensor>) => Promise<Record<string, Tensor>>) & {
@@ -26,6 +31,7 @@ export interface SentenceEmbeddingModelParts {
   modelId: string;
   tokenizer: BatchTokenizer;
   model: EncoderModel;
+  Tensor: Int64TensorConstructor;
   pooling: PoolingChoice;
   normalize: boolean;
   /** Tokens kept per text, special tokens included. */
@@ -70,6 +76,7 @@ export class SentenceEmbeddingModel {
   #dimension = 0;
   readonly #tokenizer: BatchTokenizer;
   readonly #model: EncoderModel;
+  readonly #Tensor: Int64TensorConstructor;
   #queue: Promise<unknown> = Promise.resolve();
   #disposed = false;
 
@@ -77,6 +84,7 @@ export class SentenceEmbeddingModel {
     this.modelId = parts.modelId;
     this.#tokenizer = parts.tokenizer;
     this.#model = parts.model;
+    this.#Tensor = parts.Tensor;
     this.pooling = parts.pooling;
     this.normalize = parts.normalize;
     this.maxTokens = parts.maxTokens;
@@ -90,11 +98,12 @@ export class SentenceEmbeddingModel {
 
   /** Loads the tokenizer and the ONNX model through transformers.js (which downloads hub files). */
   static async load(options: LoadSentenceEmbeddingModelOptions): Promise<SentenceEmbeddingModel> {
-    const { AutoModel, AutoTokenizer } = await import('@huggingface/transformers');
+    const { AutoModel, AutoTokenizer, Tensor } = await import('@huggingface/transformers');
     const tokenizer = (await AutoTokenizer.from_pretrained(
       options.pathOrRepoId,
       options.load,
     )) as unknown as BatchTokenizer;
+    cacheWordPieces(tokenizer.model);
     const model = (await AutoModel.from_pretrained(options.pathOrRepoId, {
       ...options.load,
       dtype: options.dtype,
@@ -114,6 +123,7 @@ export class SentenceEmbeddingModel {
       modelId: options.modelId,
       tokenizer,
       model,
+      Tensor: Tensor as unknown as Int64TensorConstructor,
       pooling: options.pooling,
       normalize: options.normalize,
       maxTokens: Math.min(...limits, 8192),
@@ -147,7 +157,17 @@ export class SentenceEmbeddingModel {
   }
 
   async #forward(texts: string[]): Promise<Float32Array[]> {
-    const inputs = this.#tokenizer(texts, { padding: true, truncation: true, max_length: this.maxTokens });
+    // The tokenizer's own tensors convert ids with `BigInt64Array.from(ids.flat().map(BigInt))`,
+    // measured at a quarter of tokenizing time; the rows are packed here instead.
+    const ids = this.#tokenizer(texts, {
+      padding: true,
+      truncation: true,
+      max_length: this.maxTokens,
+      return_tensor: false,
+    });
+    const inputs = Object.fromEntries(
+      Object.entries(ids).map(([name, rows]) => [name, toInt64Tensor(this.#Tensor, rows)]),
+    );
     const outputs = await this.#model(inputs);
     let pooled: Float32Array[];
     const sentence = outputs.sentence_embedding;
@@ -184,6 +204,31 @@ export class SentenceEmbeddingModel {
     await this.#queue;
     await this.#model.dispose();
   }
+}
+
+const littleEndian = endianness() === 'LE';
+
+/** Rows of equal length (the tokenizer pads and truncates) as one [rows, width] int64 tensor. */
+function toInt64Tensor(Tensor: Int64TensorConstructor, rows: number[][]): Tensor {
+  const width = rows[0]?.length ?? 0;
+  const data = new BigInt64Array(rows.length * width);
+  let offset = 0;
+  if (littleEndian) {
+    // Ids and masks are small non-negative integers: their low 32 bits, written through a view of
+    // the zeroed buffer, are the whole value, without allocating a BigInt per id (2-3x faster).
+    const words = new Int32Array(data.buffer);
+    for (const row of rows) {
+      for (const id of row) {
+        words[offset] = id;
+        offset += 2;
+      }
+    }
+  } else {
+    for (const row of rows) {
+      for (const id of row) data[offset++] = BigInt(id);
+    }
+  }
+  return new Tensor('int64', data, [rows.length, width]);
 }
 
 /** The ONNX file `dtype` makes transformers.js read, relative to the model folder. */

@@ -79,6 +79,25 @@ describe.skipIf(!modelFolder)('inline::transformers on synthetic/tiny-random-ber
     }
   });
 
+  it("gives transformers.js' own feature-extraction pipeline's vectors", async () => {
+    const { pipeline } = await import('@huggingface/transformers');
+    const extractor = await pipeline('feature-extraction', folder, { dtype: 'q8', local_files_only: true });
+    const texts = [
+      'The cat sat on the mat; the cat sat again, and again.',
+      'Unaffable naïveté: ¿qué? 東京 ☃ zzzqqqxxx',
+      'the the the the',
+      'word '.repeat(600),
+    ];
+    const expected = (await extractor(texts, { pooling: 'mean', normalize: true })).tolist() as number[][];
+    await extractor.dispose();
+    // Twice: the second pass tokenizes from the provider's cache of word pieces.
+    for (let pass = 0; pass < 2; pass++) {
+      for (const [index, vector] of (await embed(texts)).entries()) {
+        expectVectorsClose(vector, expected[index]!, 5);
+      }
+    }
+  });
+
   it('is deterministic across calls and across provider instances', async () => {
     const texts = ['determinism', 'the cat sat on the mat'];
     const first = await embed(texts);
