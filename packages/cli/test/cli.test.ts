@@ -47,16 +47,13 @@ afterAll(async () => {
 });
 
 describe('llama-stack-ts', () => {
-  it('prints help a newcomer can follow, quickly', async () => {
+  it('prints help a newcomer can follow', async () => {
     const result = await cli(['--help']);
     expect(result.code).toBe(0);
     for (const command of ['run', 'validate', 'list-distributions', 'list-apis', 'list-providers']) {
       expect(result.stdout).toContain(command);
     }
     expect(result.stdout).toContain('llama-stack-ts run local');
-    // Commands load lazily: help needs commander only. (Measured ~0.4 s of CPU; the bound leaves
-    // room for a busy shared machine.)
-    expect(result.ms).toBeLessThan(5_000);
   });
 
   it('lists the APIs and their route counts', async () => {

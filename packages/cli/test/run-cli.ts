@@ -8,7 +8,6 @@ export interface Finished {
   code: number | null;
   stdout: string;
   stderr: string;
-  ms: number;
 }
 
 export interface StartedCli {
@@ -19,7 +18,6 @@ export interface StartedCli {
 
 /** Starts the real command as a process, from the repository root, on the TypeScript sources. */
 export function startCli(args: string[], env: Record<string, string> = {}): StartedCli {
-  const started = Date.now();
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: repoRoot,
     env: { ...process.env, LLAMA_STACK_TS_FROM_SOURCE: '1', ...env },
@@ -34,7 +32,7 @@ export function startCli(args: string[], env: Record<string, string> = {}): Star
       stderr += chunk;
     });
     child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr, ms: Date.now() - started }));
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
   });
   return { child, finished };
 }
