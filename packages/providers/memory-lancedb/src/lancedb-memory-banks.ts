@@ -22,7 +22,11 @@ import {
   type RequestOptions,
   type UpdateDocumentsRequest,
 } from '@llama-stack-ts/core';
-import { type PreparedDocument, prepareDocuments } from './documents/prepare-documents.js';
+import {
+  type PreparedChunk,
+  type PreparedDocument,
+  prepareDocuments,
+} from './documents/prepare-documents.js';
 import { type Embedder, embedTexts } from './embed-texts.js';
 import type { LanceDbMemoryConfig } from './lancedb-config.js';
 import { reciprocalRankFusion } from './search/reciprocal-rank-fusion.js';
@@ -180,13 +184,14 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
         request.documents,
         this.prepareOptions(settings, options.signal),
       );
-      const texts = prepared.flatMap((document) => document.chunks.map((chunk) => chunk.text));
+      const chunks = prepared.flatMap((document) => document.chunks);
       // A bank with no text yet still needs its vector dimension: one probe embedding gives it
       // (and checks that the model exists before the bank does).
-      const probe = texts.length === 0 ? [request.bank_name] : [];
+      const probe =
+        chunks.length === 0 ? [{ text: request.bank_name, textHash: sha256(request.bank_name) }] : [];
       const vectors = await this.embedUnique(
         embeddingModel,
-        [...texts, ...probe],
+        [...chunks, ...probe],
         undefined,
         undefined,
         options.signal,
@@ -300,7 +305,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
       const prepared = await prepareDocuments(request.documents, this.prepareOptions(bank.record, signal));
       const vectors = await this.embedUnique(
         bank.record.embeddingModel,
-        prepared.flatMap((document) => document.chunks.map((chunk) => chunk.text)),
+        prepared.flatMap((document) => document.chunks),
         bank.record,
         undefined,
         signal,
@@ -338,7 +343,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
     const known = await this.storedVectors(bank, uuids);
     const vectors = await this.embedUnique(
       bank.record.embeddingModel,
-      prepared.flatMap((document) => document.chunks.map((chunk) => chunk.text)),
+      prepared.flatMap((document) => document.chunks),
       bank.record,
       known,
       options.signal,
@@ -655,21 +660,20 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
   }
 
   /**
-   * Embeds each distinct text once, skipping those in `known`; answers with vectors by text hash,
-   * `known` included. Throws before anything is written, so a failed embedding leaves the bank as it was.
+   * Embeds each distinct chunk text once, skipping those in `known`; answers with vectors by text
+   * hash, `known` included. Throws before anything is written, so a failed embedding leaves the bank as it was.
    */
   private async embedUnique(
     model: string,
-    texts: readonly string[],
+    chunks: readonly Pick<PreparedChunk, 'text' | 'textHash'>[],
     bank: BankRecord | undefined,
     known: Map<string, number[]> | undefined,
     signal: AbortSignal | undefined,
   ): Promise<Map<string, number[]>> {
     const vectors = new Map(known ?? []);
     const pending = new Map<string, string>();
-    for (const text of texts) {
-      const hash = sha256(text);
-      if (!vectors.has(hash)) pending.set(hash, text);
+    for (const { text, textHash } of chunks) {
+      if (!vectors.has(textHash)) pending.set(textHash, text);
     }
     if (pending.size === 0) return vectors;
     const embedded = await embedTexts(this.options.embedder, [...pending.values()], {
