@@ -304,25 +304,25 @@ describeWithModels(
         inputs: 'Once upon a time',
         parameters: { max_new_tokens: 4, return_full_text: false },
       });
-      const tokens: string[] = [];
-      let generated: string | null = null;
+      const events = [];
       for await (const event of textGenerationStreamV3({
         endpointUrl: `${distribution.url}/generate_stream`,
         inputs: 'Once upon a time',
         parameters: { max_new_tokens: 4 },
       })) {
-        if (!event.token.special) {
-          tokens.push(event.token.text);
-          // As TGI: each event names its token's id in the vocabulary and its log probability.
-          expect(event.token.id).toBeGreaterThan(0);
-          expect(event.token.logprob).toBeLessThanOrEqual(0);
-        }
-        generated = event.generated_text ?? generated;
+        events.push(event);
       }
       expect(output.generated_text.length).toBeGreaterThan(0);
-      expect(tokens).toHaveLength(4);
-      expect(generated).toBe(output.generated_text);
-      expect(tokens.join('')).toBe(output.generated_text);
+      // As TGI: one event per generated token, each naming its id in the vocabulary and its log
+      // probability; the fourth, which spends max_new_tokens, carries the whole text.
+      expect(events).toHaveLength(4);
+      for (const event of events) {
+        expect(event.token.special).toBe(false);
+        expect(event.token.id).toBeGreaterThan(0);
+        expect(event.token.logprob).toBeLessThanOrEqual(0);
+      }
+      expect(events.map((event) => event.generated_text)).toEqual([null, null, null, output.generated_text]);
+      expect(events.map((event) => event.token.text).join('')).toBe(output.generated_text);
     });
 
     it('@huggingface/inference v4 (through /v1/completions): textGeneration and textGenerationStream', async () => {

@@ -40,7 +40,7 @@ export interface TgiRoutesOptions {
  * - Token ids and log probabilities come from the provider's log probabilities, asked for when the
  *   answer shows them (every stream; `details`, `decoder_input_details`, `top_n_tokens`). A provider
  *   that gives none leaves `id: 0, logprob: null`. `prefill` tokens have `logprob: null`.
- * - A stream that ends on an unseen end-of-sequence token ends with an empty special token.
+ * - A stream that ends on an end-of-sequence token the provider does not show ends with an empty special token.
  * - `best_of` > 1, `typical_p`, `watermark` and `adapter_id` are rejected (422); a regex `grammar`
  *   runs as a GBNF grammar (`regexToGbnf`), so providers must accept `response_format.grammar`.
  *

@@ -150,7 +150,7 @@ describe('POST /generate', () => {
 });
 
 describe('POST /generate_stream', () => {
-  it('streams one event per token, the last with generated_text and details, framed as TGI does', async () => {
+  it('streams one event per token, the last (the one that spends max_new_tokens) with generated_text and details, framed as TGI does', async () => {
     const { post } = setup();
     const response = await post('/generate_stream', {
       inputs: 'Hi',
@@ -160,8 +160,7 @@ describe('POST /generate_stream', () => {
     expect(await response.text()).toBe(
       [
         'data:{"index":1,"token":{"id":100,"text":"Hello","logprob":-0.25,"special":false},"generated_text":null,"details":null}',
-        'data:{"index":2,"token":{"id":101,"text":" world","logprob":-0.5,"special":false},"generated_text":null,"details":null}',
-        'data:{"index":3,"token":{"id":0,"text":"","logprob":null,"special":true},"generated_text":"Hello world","details":{"finish_reason":"length","generated_tokens":2,"seed":null,"input_length":5}}',
+        'data:{"index":2,"token":{"id":101,"text":" world","logprob":-0.5,"special":false},"generated_text":"Hello world","details":{"finish_reason":"length","generated_tokens":2,"seed":null,"input_length":5}}',
         '',
       ].join('\n\n'),
     );

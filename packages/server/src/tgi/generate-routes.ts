@@ -120,8 +120,10 @@ async function streamGeneration(
 /**
  * TGI's stream: an event per token (`index` from 1, `generated_text` and `details` null), and a
  * last event carrying the whole `generated_text` and, when asked for, `details`. The last event's
- * token is the last piece of the final chunk; when that chunk has no text (the provider stopped on
- * an end-of-sequence token it does not show), it is an empty special token, as TGI sends its EOS.
+ * token is the last one generated: the token that spends `max_new_tokens` waits for the final
+ * chunk (which follows at once) to learn it is last, as in TGI. When generation stops on an
+ * end-of-sequence token the provider does not show, the last event is an empty special token, as
+ * TGI sends its EOS.
  */
 async function* tgiStreamFrames(
   context: TgiRouteContext,
@@ -132,7 +134,8 @@ async function* tgiStreamFrames(
   let index = 0;
   let text = '';
   let counted = 0;
-  let final: ReturnType<typeof streamedTokens> | undefined;
+  let final: ReturnType<typeof streamedTokens> = [];
+  let held: ReturnType<typeof streamedTokens> = [];
   let stopReason: Parameters<typeof toTgiFinishReason>[0];
   let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
 
@@ -166,10 +169,14 @@ async function* tgiStreamFrames(
       final = tokens;
       continue;
     }
+    if (counted >= prepared.request.max_tokens) {
+      held = [...held, ...tokens];
+      continue;
+    }
     for (const token of tokens) yield event(token, false);
   }
 
-  const lastTokens = final ?? [];
+  const lastTokens = [...held, ...final];
   for (const token of lastTokens.slice(0, -1)) yield event(token, false);
   const lastToken = lastTokens.at(-1) ?? {
     token: { id: 0, text: '', logprob: null, special: true },
