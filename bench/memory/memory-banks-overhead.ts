@@ -160,13 +160,7 @@ const manifest: DistributionManifestInput = {
       },
       { provider_id: 'model2vec', provider_type: 'inline::model2vec', config: {} },
     ],
-    memory_banks: [
-      {
-        provider_id: 'lancedb',
-        provider_type: 'inline::lancedb',
-        config: { embedding_batch_size: batchSize },
-      },
-    ],
+    memory_banks: [{ provider_id: 'lancedb', provider_type: 'inline::lancedb', config: {} }],
   },
   models: [
     {

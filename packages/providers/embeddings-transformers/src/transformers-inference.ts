@@ -110,6 +110,7 @@ export class TransformersInference extends EmbeddingOnlyInference<
       loaded = await SentenceEmbeddingModel.load({
         modelId: model.identifier,
         pathOrRepoId: source.kind === 'local' ? source.folder : source.repoId,
+        folder,
         load,
         dtype,
         device: this.config.device,

@@ -12,7 +12,7 @@ describe('inline::lancedb config', () => {
       fetch_timeout_ms: 10_000,
       allow_http_urls: true,
       allowed_file_roots: [],
-      embedding_batch_size: 32,
+      embedding_batch_size: 256,
       vector_index: {
         type: 'ivf_pq',
         min_chunks: 10_000,

@@ -152,8 +152,10 @@ export const LanceDbMemoryConfig = z
       .number()
       .int()
       .positive()
-      .default(32)
-      .describe('Most chunks sent in one embeddings call. Default 32.'),
+      .default(256)
+      .describe(
+        'Most chunks sent in one embeddings call (the inference provider batches its forward passes within it). Default 256.',
+      ),
     vector_index: VectorIndexConfig.prefault({}).describe(
       `Approximate-nearest-neighbour index of a bank's vectors, built in the background once the bank holds ` +
         `min_chunks chunks (default ${defaultVectorIndexMinChunks}); exact search below that.`,

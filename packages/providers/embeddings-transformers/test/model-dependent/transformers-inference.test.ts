@@ -98,6 +98,17 @@ describe.skipIf(!modelFolder)('inline::transformers on synthetic/tiny-random-ber
     }
   });
 
+  it('lets a short request through between the batches of a long one', async () => {
+    const finished: string[] = [];
+    const long = embed(Array.from({ length: 40 }, (_, index) => `ingest text number ${index}`)).then(() =>
+      finished.push('long'),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    const short = embed(['a query']).then(() => finished.push('short'));
+    await Promise.all([long, short]);
+    expect(finished).toEqual(['short', 'long']);
+  });
+
   it('is deterministic across calls and across provider instances', async () => {
     const texts = ['determinism', 'the cat sat on the mat'];
     const first = await embed(texts);
