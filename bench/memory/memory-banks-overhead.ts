@@ -31,7 +31,7 @@
  *   pnpm --filter @llama-stack-ts/bench run memory
  *
  * Env: LLAMA_STACK_TS_TEST_MODELS (default ../shared/models from the repository root);
- * BENCH_CHUNKS (default 100000), BENCH_QUERIES (default 300), BENCH_INGEST_CHUNKS (default 1024),
+ * BENCH_CHUNKS (default 100000), BENCH_QUERIES (default 300), BENCH_INGEST_CHUNKS (default 4096),
  * BENCH_ROUNDS (ingest rounds, default 5). These machines are shared and noisy: read the ratios.
  */
 import { readFileSync } from 'node:fs';
@@ -60,7 +60,7 @@ const transformersFolder = join(modelsDir, 'synthetic/tiny-random-bert-embedder'
 const model2VecFolder = join(modelsDir, 'minishlab/test-model-vocab-quantized');
 const bankChunks = Number(process.env.BENCH_CHUNKS ?? 100_000);
 const queryCount = Number(process.env.BENCH_QUERIES ?? 300);
-const ingestChunks = Number(process.env.BENCH_INGEST_CHUNKS ?? 1024);
+const ingestChunks = Number(process.env.BENCH_INGEST_CHUNKS ?? 4096);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const batchSize = 32;
 const documentsPerRequest = 256;
