@@ -15,12 +15,13 @@ import {
 import { describe, expect, it } from 'vitest';
 import { rebuildStackError, requestIdOf } from './rebuild-stack-error.js';
 
-/** What the server sends for an error: its code, message and field. */
+/** What the server sends for an error: its code, message, field and details. */
 function wire(error: StackError) {
   return {
     code: error.code,
     message: error.message,
     ...(error.field ? { field: error.field } : {}),
+    ...(error.details ? { details: error.details } : {}),
     request_id: 'r-1',
   };
 }
@@ -54,6 +55,7 @@ describe('rebuildStackError', () => {
       expect(rebuilt.code).toBe(original.code);
       expect(rebuilt.field).toBe(original.field === '' ? '' : original.field);
       expect(rebuilt.isRetryable).toBe(original.isRetryable);
+      expect(rebuilt.details).toEqual(original.details);
       expect(requestIdOf(rebuilt)).toBe('r-1');
     },
   );
@@ -66,6 +68,13 @@ describe('rebuildStackError', () => {
     const unavailable = rebuildStackError(wire(errors[9]!)) as DependencyUnavailableError;
     expect([unavailable.provider, unavailable.url]).toEqual(['remote::tgi', 'http://tgi:8080']);
     expect((rebuildStackError(wire(errors[10]!)) as DependencyUnavailableError).url).toBeUndefined();
+  });
+
+  it('reads the context from details, not the message: an id with quotes and dots comes back whole', () => {
+    const rebuilt = rebuildStackError(
+      wire(new NotFoundError('memory bank', "bank 'v2'. final")),
+    ) as NotFoundError;
+    expect([rebuilt.kind, rebuilt.id]).toEqual(['memory bank', "bank 'v2'. final"]);
   });
 
   it('falls back on the status for a code it does not know, and keeps the code', () => {

@@ -20,6 +20,7 @@ export const ServerErrorBody = z.object({
     code: z.string(),
     message: z.string(),
     field: z.string().optional(),
+    details: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
     request_id: z.string().optional(),
   }),
 });
@@ -74,39 +75,36 @@ export function requestIdOf(error: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function construct({ code, message, field }: ServerErrorBody['error'], status: number): StackError {
+/**
+ * The error class of `code`, built from the server's `details` (the values its message was built
+ * from); the message itself is then replaced by the server's.
+ */
+function construct({ code, message, field, details }: ServerErrorBody['error'], status: number): StackError {
+  const text = (key: string, fallback: string) => {
+    const value = details?.[key];
+    return value === undefined ? fallback : String(value);
+  };
   switch (code) {
     case 'invalid_request':
       return invalidRequest(message, field);
     case 'not_found':
-      return notFound(message);
-    case 'api_not_served': {
-      const [, api = 'unknown', distribution = 'unknown'] =
-        /^The '(.+?)' API is not served by distribution '(.+?)'/.exec(message) ?? [];
-      return new ApiNotServedError(api, distribution);
-    }
+      return new NotFoundError(text('kind', 'resource'), text('id', ''));
+    case 'api_not_served':
+      return new ApiNotServedError(text('api', 'unknown'), text('distribution', 'unknown'));
     case 'conflict':
       return new ConflictError(message, field ? { field } : {});
-    case 'payload_too_large': {
-      const limit = Number(/limit of (\d+) bytes/.exec(message)?.[1] ?? Number.NaN);
-      return new PayloadTooLargeError('The request', limit);
-    }
+    case 'payload_too_large':
+      return new PayloadTooLargeError('The request', Number(details?.limit_bytes ?? Number.NaN));
     case 'overloaded':
       return new OverloadedError(message);
     case 'unauthorized':
       return new UnauthorizedError(message);
     case 'forbidden':
       return new ForbiddenError(message, field ? { field } : {});
-    case 'not_implemented': {
-      const [, provider = 'unknown', operation = 'unknown'] =
-        /^Provider '(.+?)' does not implement '(.+?)'/.exec(message) ?? [];
-      return new NotImplementedError(provider, operation);
-    }
-    case 'dependency_unavailable': {
-      const [, provider = 'unknown', url] =
-        /^Provider '(.+?)' cannot reach (\S+?)(?::\s|\.\s|$)/.exec(message) ?? [];
-      return new DependencyUnavailableError(provider, url === 'its' ? undefined : url);
-    }
+    case 'not_implemented':
+      return new NotImplementedError(text('provider', 'unknown'), text('operation', 'unknown'));
+    case 'dependency_unavailable':
+      return new DependencyUnavailableError(text('provider', 'unknown'), details?.url?.toString());
     case 'disposed':
       return new DisposedError('The stack');
   }
@@ -115,11 +113,14 @@ function construct({ code, message, field }: ServerErrorBody['error'], status: n
     case 400:
       return invalidRequest(message, field);
     case 404:
-      return notFound(message);
+      return new NotFoundError(text('kind', 'resource'), text('id', ''));
     case 429:
       return new OverloadedError(message);
     default:
-      return new StackError(status, code, message, field ? { field } : {});
+      return new StackError(status, code, message, {
+        ...(field ? { field } : {}),
+        ...(details ? { details } : {}),
+      });
   }
 }
 
@@ -129,9 +130,4 @@ function invalidRequest(message: string, field: string | undefined): InvalidRequ
     field ?? '',
     message.startsWith(prefix) ? message.slice(prefix.length) : message,
   );
-}
-
-function notFound(message: string): NotFoundError {
-  const [, kind = 'resource', id = ''] = /^Unknown (.+?) '(.*?)'\./.exec(message) ?? [];
-  return new NotFoundError(kind, id);
 }

@@ -27,7 +27,7 @@ export interface RouteTableServer extends AsyncDisposable {
  * A small Hono app serving a route table on a loopback socket, shaped like the real server
  * (@llama-stack-ts/server, which this package must not depend on): query and body validated with
  * the route's schemas and merged, `stream: true` or an always-streamed route answered with SSE, a
- * thrown StackError answered with its status and `{ error: { code, message, field, request_id } }`.
+ * thrown StackError answered with its status and `{ error: { code, message, field, details, request_id } }`.
  */
 export async function serveRouteTable(
   routes: readonly ClientRoute[],
@@ -122,6 +122,7 @@ function errorBody(error: StackError, requestId: string) {
       code: error.code,
       message: error.message,
       ...(error.field ? { field: error.field } : {}),
+      ...(error.details ? { details: error.details } : {}),
       request_id: requestId,
     },
   };

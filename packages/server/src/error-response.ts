@@ -11,6 +11,10 @@ export const ErrorResponse = z
         .describe('Stable machine-readable code: `invalid_request`, `not_found`, `internal_error`...'),
       message: z.string().describe('What went wrong and how to fix it.'),
       field: z.string().optional().describe('The request field at fault, as a dotted path.'),
+      details: z
+        .record(z.string(), z.union([z.string(), z.number()]))
+        .optional()
+        .describe("The values the message is built from (a `not_found`'s `kind` and `id`...)."),
       request_id: z
         .string()
         .describe('The `X-Request-Id` of the request; quote it when reporting a problem.'),
@@ -36,7 +40,7 @@ export function mapError(error: unknown, requestId: string): MappedError {
   if (StackError.isInstance(error)) {
     return {
       status: error.status,
-      body: errorBody(error.code, error.message, requestId, error.field),
+      body: errorBody(error.code, error.message, requestId, error.field, error.details),
       internal: error.status >= 500,
     };
   }
@@ -66,6 +70,20 @@ export function mapError(error: unknown, requestId: string): MappedError {
   };
 }
 
-function errorBody(code: string, message: string, requestId: string, field?: string): ErrorResponse {
-  return { error: { code, message, ...(field ? { field } : {}), request_id: requestId } };
+function errorBody(
+  code: string,
+  message: string,
+  requestId: string,
+  field?: string,
+  details?: Readonly<Record<string, string | number>>,
+): ErrorResponse {
+  return {
+    error: {
+      code,
+      message,
+      ...(field ? { field } : {}),
+      ...(details ? { details } : {}),
+      request_id: requestId,
+    },
+  };
 }

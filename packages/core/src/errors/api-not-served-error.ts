@@ -10,6 +10,7 @@ export class ApiNotServedError extends StackError {
       'api_not_served',
       `The '${api}' API is not served by distribution '${distribution}': it configures no provider for it. ` +
         `Add one under 'providers.${api}' in its distribution.yaml.`,
+      { details: { api, distribution } },
     );
     this.name = 'ApiNotServedError';
     this.api = api;

@@ -11,7 +11,7 @@ export class DependencyUnavailableError extends StackError {
       503,
       'dependency_unavailable',
       `Provider '${provider}' cannot reach ${url ?? 'its dependency'}${reason}. Check that it is running and reachable.`,
-      { cause },
+      { cause, details: { provider, ...(url === undefined ? {} : { url }) } },
     );
     this.name = 'DependencyUnavailableError';
     this.provider = provider;

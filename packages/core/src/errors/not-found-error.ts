@@ -6,7 +6,7 @@ export class NotFoundError extends StackError {
   readonly id: string;
 
   constructor(kind: string, id: string, hint?: string) {
-    super(404, 'not_found', `Unknown ${kind} '${id}'.${hint ? ` ${hint}` : ''}`);
+    super(404, 'not_found', `Unknown ${kind} '${id}'.${hint ? ` ${hint}` : ''}`, { details: { kind, id } });
     this.name = 'NotFoundError';
     this.kind = kind;
     this.id = id;

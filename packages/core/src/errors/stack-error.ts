@@ -4,6 +4,11 @@ const symbol = Symbol.for(marker);
 export interface StackErrorOptions {
   /** The request field at fault, as a dotted path (`sampling_params.temperature`). */
   field?: string;
+  /**
+   * The values the message is built from (a not_found's `kind` and `id`…). The server sends them
+   * beside the message, so a client rebuilds the error without parsing the message.
+   */
+  details?: Readonly<Record<string, string | number>>;
   cause?: unknown;
 }
 
@@ -16,6 +21,7 @@ export class StackError extends Error {
   readonly status: number;
   readonly code: string;
   readonly field: string | undefined;
+  readonly details: Readonly<Record<string, string | number>> | undefined;
 
   constructor(status: number, code: string, message: string, options: StackErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -23,6 +29,7 @@ export class StackError extends Error {
     this.status = status;
     this.code = code;
     this.field = options.field;
+    this.details = options.details;
   }
 
   /** Whether the same request may succeed later (overload, a dependency down). */
