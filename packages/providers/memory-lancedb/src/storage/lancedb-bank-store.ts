@@ -1,4 +1,4 @@
-import { type Connection, connect, Index, makeArrowTable, type Table } from '@lancedb/lancedb';
+import { type Connection, connect, Index, type Table } from '@lancedb/lancedb';
 import type { Table as ArrowTable, Data, Field, Schema } from 'apache-arrow';
 import {
   type BankRecord,
@@ -105,7 +105,7 @@ export class LanceDbBankStore {
   /** The commit point of a create: from now on the bank is listed and found. */
   async registerBank(record: BankRecord): Promise<void> {
     await this.registry.add(
-      makeArrowTable(
+      toArrowRows(
         [
           {
             uuid: record.uuid,
@@ -119,7 +119,7 @@ export class LanceDbBankStore {
             format_version: storageFormatVersion,
           },
         ],
-        { schema: registrySchema },
+        registrySchema,
       ),
     );
   }
