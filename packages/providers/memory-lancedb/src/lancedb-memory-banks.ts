@@ -64,7 +64,8 @@ export interface LanceDbMemoryBanksOptions {
 interface OpenBank {
   record: BankRecord;
   tables: BankTables;
-  writesSinceOptimize: number;
+  /** Reindexes since the documents table was last compacted; it is every `documentsCompactionEvery`. */
+  reindexesSinceDocumentsCompaction: number;
   vectorIndex: VectorIndexState;
   /** The vector index build in progress (status: `building`), if any; a drop or dispose waits for it. */
   vectorIndexBuild?: Promise<void> | undefined;
@@ -85,7 +86,7 @@ function openBank(record: BankRecord, tables: BankTables, vectorIndex: VectorInd
   return {
     record,
     tables,
-    writesSinceOptimize: 0,
+    reindexesSinceDocumentsCompaction: 0,
     vectorIndex,
     closed: false,
     reindexQueued: false,
@@ -804,16 +805,16 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
    * rows is not found, and a filtered search finds none), so keyword searches wait for it: they then
    * see exactly what was written. The same call compacts
    * the chunk fragments (tens of milliseconds for thousands of chunks). The documents table, which
-   * has no index, is compacted every 20 writes. A failure here leaves the write in place.
+   * has no index, is compacted every `documentsCompactionEvery` reindexes. A failure here leaves the write in place.
    */
   private async reindex(bank: OpenBank): Promise<void> {
     try {
       await optimize(bank.tables.chunks);
       bank.vectorIndex.chunkCount = await bank.tables.chunks.countRows();
       this.scheduleVectorIndexBuild(bank);
-      bank.writesSinceOptimize += 1;
-      if (bank.writesSinceOptimize >= 20) {
-        bank.writesSinceOptimize = 0;
+      bank.reindexesSinceDocumentsCompaction += 1;
+      if (bank.reindexesSinceDocumentsCompaction >= documentsCompactionEvery) {
+        bank.reindexesSinceDocumentsCompaction = 0;
         await optimize(bank.tables.documents);
       }
     } catch (error) {
@@ -897,6 +898,7 @@ async function optimize(table: Table): Promise<void> {
 /** How long writes to a bank pause before their reindex runs, and how many run before it at most. */
 const reindexDelayMs = 200;
 const reindexAfterWrites = 16;
+const documentsCompactionEvery = 20;
 
 /**
  * A build starts over this often when writes' compactions commit first (each one is a write that
