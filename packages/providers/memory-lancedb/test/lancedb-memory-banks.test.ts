@@ -648,28 +648,23 @@ describeWithModel('inline::lancedb memory banks', () => {
           }),
         ),
       ).toBeInstanceOf(NotFoundError);
-      const twice = await failure(
-        banks.insertDocuments({
-          bank_uuid: 'store',
-          documents: [
-            document({ uuid: 'other', content: 'x', mime_type: 'text/plain' }),
-            document(documents()[0]!),
-          ],
-        }),
-      );
+      /** A new document, then one the bank already holds. */
+      const insertAgain = (newContent: string) =>
+        failure(
+          banks.insertDocuments({
+            bank_uuid: 'store',
+            documents: [
+              document({ uuid: 'other', content: newContent, mime_type: 'text/plain' }),
+              document(documents()[0]!),
+            ],
+          }),
+        );
+      const twice = await insertAgain('x');
       expect(twice).toBeInstanceOf(ConflictError);
       expect(twice.field).toBe('documents.1.uuid');
       // The stored uuid is looked up while the texts embed; it still answers before a failed embedding.
       embedder.failWhen = (text) => text.includes('poison');
-      const twiceAndPoisoned = await failure(
-        banks.insertDocuments({
-          bank_uuid: 'store',
-          documents: [
-            document({ uuid: 'other', content: 'This one carries poison.', mime_type: 'text/plain' }),
-            document(documents()[0]!),
-          ],
-        }),
-      );
+      const twiceAndPoisoned = await insertAgain('This one carries poison.');
       expect(twiceAndPoisoned).toBeInstanceOf(ConflictError);
       expect(twiceAndPoisoned.field).toBe('documents.1.uuid');
       const sameRequest = await failure(
