@@ -99,9 +99,10 @@ export class SentenceEmbeddingModel {
   /** Loads the tokenizer and the ONNX model through transformers.js (which downloads hub files). */
   static async load(options: LoadSentenceEmbeddingModelOptions): Promise<SentenceEmbeddingModel> {
     const { AutoModel, AutoTokenizer, Tensor } = await import('@huggingface/transformers');
-    // Loaded here for its download (with progress, when the files are not in the cache yet);
-    // the thread then reads the same files from `folder`.
-    await AutoTokenizer.from_pretrained(options.pathOrRepoId, options.load);
+    // The thread reads the tokenizer files from `folder`. Where they may have to be fetched first,
+    // transformers.js' own hub loading does it (with progress); a local folder needs no second parse.
+    if (!options.load.local_files_only)
+      await AutoTokenizer.from_pretrained(options.pathOrRepoId, options.load);
     const tokenizer = await TokenizerThread.start({ folder: options.folder });
     const model = (await AutoModel.from_pretrained(options.pathOrRepoId, {
       ...options.load,
