@@ -91,8 +91,13 @@ export function instrumentSequence(
     });
   };
 
+  const countToken = (token: Token): void => {
+    generated++;
+    firstToken ??= token;
+  };
+
   const instrumented: EvaluateWithMetadata = async function* (tokens, metadata, evaluateOptions = {}) {
-    const innerMetadata = logprobs ? { ...metadata, probabilities: true } : metadata;
+    const innerMetadata = { ...metadata, probabilities: true };
     const innerOptions: SequenceEvaluateOptions = sampler
       ? // The greedy view: every candidate with its probability; the sampler below picks. EOG tokens come
         // through so that a sampled non-EOG token can replace a greedy EOG.
@@ -107,8 +112,7 @@ export function instrumentSequence(
         if (step.done) return;
         const token =
           sampler && step.value.probabilities ? sampler.pick(step.value.probabilities) : step.value.token;
-        generated++;
-        firstToken ??= token;
+        countToken(token);
         record(token, step.value.probabilities, previous);
         previous = [...previous.slice(-3), token];
         if (sampler && model.isEogToken(token) && !evaluateOptions.yieldEogToken) return;
@@ -130,10 +134,7 @@ export function instrumentSequence(
     return iterator;
   };
   const count = (step: IteratorResult<{ token: Token }, void>) => {
-    if (!step.done) {
-      generated++;
-      firstToken ??= step.value.token;
-    }
+    if (!step.done) countToken(step.value.token);
     return step;
   };
 
