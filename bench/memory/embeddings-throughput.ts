@@ -15,6 +15,7 @@ import { pipeline } from '@huggingface/transformers';
 import type { Inference, Model, ProviderContext } from '@llama-stack-ts/core';
 import model2VecProviderSpec from '@llama-stack-ts/provider-embeddings-model2vec';
 import transformersProviderSpec from '@llama-stack-ts/provider-embeddings-transformers';
+import { seededRandom } from '../seeded-random.js';
 import { modelsDir, repoRoot, requireModelFolders } from '../test-models.js';
 
 const transformersFolder = resolve(
@@ -34,11 +35,7 @@ function makeChunks(count: number): string[] {
     'stack server request response token batch index retrieval similarity cosine distance agent tool ' +
     'weather database error password login music guitar doctor hospital train platform market revenue'
   ).split(' ');
-  let seed = 42;
-  const next = () => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
+  const next = seededRandom(42);
   return Array.from({ length: count }, () =>
     Array.from({ length: 20 + Math.floor(next() * 60) }, () => words[Math.floor(next() * words.length)]).join(
       ' ',

@@ -54,6 +54,7 @@ import lanceDbMemoryProviderSpec, {
 } from '@llama-stack-ts/provider-memory-lancedb';
 import { startStackServer } from '@llama-stack-ts/server';
 import { pino } from 'pino';
+import { seededRandom } from '../seeded-random.js';
 import { modelsDir, requireModelFolders } from '../test-models.js';
 
 const transformersFolder = join(modelsDir, 'synthetic/tiny-random-bert-embedder');
@@ -95,11 +96,7 @@ const vocabulary = (() => {
 
 /** Seeded texts of `min` to `max` words, the same on every run. */
 function makeTexts(count: number, seed: number, min: number, max: number): string[] {
-  let state = seed;
-  const next = () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
+  const next = seededRandom(seed);
   return Array.from({ length: count }, () =>
     Array.from(
       { length: min + Math.floor(next() * (max - min)) },
@@ -123,11 +120,7 @@ function makeTopicalTexts(
   max: number,
   topicOf: (index: number, next: () => number) => number,
 ): string[] {
-  let state = seed;
-  const next = () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
+  const next = seededRandom(seed);
   const topics = Array.from({ length: topicCount }, () =>
     Array.from({ length: wordsPerTopic }, () => vocabulary[Math.floor(next() * vocabulary.length)]!),
   );
