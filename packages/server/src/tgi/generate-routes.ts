@@ -134,8 +134,8 @@ async function* tgiStreamFrames(
   let index = 0;
   let text = '';
   let counted = 0;
-  let final: ReturnType<typeof streamedTokens> = [];
-  let held: ReturnType<typeof streamedTokens> = [];
+  // Tokens of the chunk that spends the budget and of the final one: the last of them ends the stream.
+  const heldBack: ReturnType<typeof streamedTokens> = [];
   let stopReason: Parameters<typeof toTgiFinishReason>[0];
   let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
 
@@ -164,21 +164,13 @@ async function* tgiStreamFrames(
     const tokens = streamedTokens(chunk, prepared.topNTokens);
     text += chunk.text_delta;
     counted += tokens.length;
-    if (chunk.stop_reason) {
-      stopReason = chunk.stop_reason;
-      final = tokens;
-      continue;
-    }
-    if (counted >= prepared.request.max_tokens) {
-      held = [...held, ...tokens];
-      continue;
-    }
-    for (const token of tokens) yield event(token, false);
+    if (chunk.stop_reason) stopReason = chunk.stop_reason;
+    if (chunk.stop_reason || counted >= prepared.request.max_tokens) heldBack.push(...tokens);
+    else for (const token of tokens) yield event(token, false);
   }
 
-  const lastTokens = [...held, ...final];
-  for (const token of lastTokens.slice(0, -1)) yield event(token, false);
-  const lastToken = lastTokens.at(-1) ?? {
+  for (const token of heldBack.slice(0, -1)) yield event(token, false);
+  const lastToken = heldBack.at(-1) ?? {
     token: { id: 0, text: '', logprob: null, special: true },
     topTokens: [],
   };
