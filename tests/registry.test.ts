@@ -4,17 +4,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { apiNames, type ProviderSpec } from '@llama-stack-ts/core';
 import {
-  apiNames,
   builtinProviders,
   isProviderSpec,
   loadManifest,
   ManifestError,
-  type ProviderSpec,
   ProviderType,
   parseManifest,
   resolveStack,
-} from '@llama-stack-ts/core';
+} from '@llama-stack-ts/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './support/repo-paths.js';
 

@@ -40,12 +40,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from '@huggingface/transformers';
 import { connect } from '@lancedb/lancedb';
-import {
-  createStack,
-  type DistributionManifestInput,
-  type Inference,
-  silentLogger,
-} from '@llama-stack-ts/core';
+import type { Inference } from '@llama-stack-ts/core';
 import model2VecProviderSpec from '@llama-stack-ts/provider-embeddings-model2vec';
 import transformersProviderSpec from '@llama-stack-ts/provider-embeddings-transformers';
 import lanceDbMemoryProviderSpec, {
@@ -53,6 +48,7 @@ import lanceDbMemoryProviderSpec, {
   LanceDbMemoryConfig,
 } from '@llama-stack-ts/provider-memory-lancedb';
 import { startStackServer } from '@llama-stack-ts/server';
+import { createStack, type DistributionManifestInput, silentLogger } from '@llama-stack-ts/stack';
 import { pino } from 'pino';
 import { seededRandom } from '../seeded-random.js';
 import { modelsDir, requireModelFolders } from '../test-models.js';

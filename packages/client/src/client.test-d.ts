@@ -5,6 +5,7 @@ import {
   type ChatCompletionResponseStreamChunk,
   type ListModelsResponse,
   type Model,
+  type RouteDefinition,
 } from '@llama-stack-ts/core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
@@ -93,10 +94,17 @@ describe('a client over any route table', () => {
   });
 });
 
-describe("a client over core's widened allRoutes", () => {
-  it('has every API, with methods callable but untyped', () => {
+describe("a client over core's allRoutes", () => {
+  it('is the default client: allRoutes keeps the literal types of every route table', () => {
     const client = createStackClient({ baseUrl: 'http://127.0.0.1:5000', routes: allRoutes });
-    expectTypeOf(client.inference).toEqualTypeOf<Record<string, UntypedMethod>>();
-    expectTypeOf(client).toHaveProperty('batchInference');
+    expectTypeOf(client).toEqualTypeOf<StackClient>();
+  });
+});
+
+describe('a client over a widened route table', () => {
+  it('has every API, with methods callable but untyped', () => {
+    const widened: readonly RouteDefinition[] = allRoutes;
+    const client = createStackClient({ baseUrl: 'http://127.0.0.1:5000', routes: widened });
+    expectTypeOf(client).toEqualTypeOf<Record<string, Record<string, UntypedMethod>>>();
   });
 });

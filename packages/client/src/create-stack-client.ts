@@ -1,3 +1,4 @@
+import { allRoutes } from '@llama-stack-ts/core';
 import {
   ApiCallError,
   callApi,
@@ -12,9 +13,8 @@ import { camelCase } from './camel-case.js';
 import type { CallOptions, ClientRoute, StackClientFor } from './client-route.js';
 import { rebuildStackError, ServerErrorBody } from './rebuild-stack-error.js';
 import { splitRequest } from './split-request.js';
-import { type StackRoutes, stackRoutes } from './stack-routes.js';
 
-export interface StackClientOptions<Routes extends readonly ClientRoute[] = StackRoutes> {
+export interface StackClientOptions<Routes extends readonly ClientRoute[] = typeof allRoutes> {
   /** Where the server listens, e.g. `http://127.0.0.1:5000`. */
   baseUrl: string;
   /** Sent as `Authorization: Bearer <apiKey>` (the distribution's `server.auth_key`). */
@@ -28,7 +28,7 @@ export interface StackClientOptions<Routes extends readonly ClientRoute[] = Stac
 }
 
 /** A client for every API a llama-stack-ts server serves. */
-export type StackClient = StackClientFor<StackRoutes>;
+export type StackClient = StackClientFor<typeof allRoutes>;
 
 /**
  * Builds a typed client from a route table: `client.inference.chatCompletion(request)`,
@@ -37,10 +37,10 @@ export type StackClient = StackClientFor<StackRoutes>;
  * is thrown as the `StackError` subclass the server raised (`InvalidRequestError` naming the field,
  * `NotFoundError`, `OverloadedError`...); an unreachable server as `DependencyUnavailableError`.
  */
-export function createStackClient<const Routes extends readonly ClientRoute[] = StackRoutes>(
+export function createStackClient<const Routes extends readonly ClientRoute[] = typeof allRoutes>(
   options: StackClientOptions<Routes>,
 ): StackClientFor<Routes> {
-  const routes: readonly ClientRoute[] = options.routes ?? stackRoutes;
+  const routes: readonly ClientRoute[] = options.routes ?? allRoutes;
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const client: Record<string, Record<string, unknown>> = {};
 

@@ -15,4 +15,3 @@ export type {
 export { createStackClient, type StackClient, type StackClientOptions } from './create-stack-client.js';
 export { rebuildStackError, requestIdOf, ServerErrorBody } from './rebuild-stack-error.js';
 export { type SplitRequest, splitRequest } from './split-request.js';
-export { type StackRoutes, stackRoutes } from './stack-routes.js';

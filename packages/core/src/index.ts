@@ -1,7 +1,5 @@
 export * from './apis/agentic-system/index.js';
-export * from './apis/all-routes.js';
-export * from './apis/api-name.js';
-export * from './apis/api-protocols.js';
+export * from './apis/api-registry.js';
 export * from './apis/batch-inference/index.js';
 export * from './apis/common/index.js';
 export * from './apis/datasets/index.js';
@@ -14,7 +12,6 @@ export * from './apis/reward-scoring/index.js';
 export * from './apis/route-definition.js';
 export * from './apis/safety/index.js';
 export * from './apis/synthetic-data-generation/index.js';
-export * from './distribution/index.js';
 export * from './errors/index.js';
 export * from './providers/index.js';
 export * from './validation/index.js';

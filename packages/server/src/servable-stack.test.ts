@@ -1,4 +1,4 @@
-import type { Stack } from '@llama-stack-ts/core';
+import type { Stack } from '@llama-stack-ts/stack';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { ServableStack } from './servable-stack.js';
 

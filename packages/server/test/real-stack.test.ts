@@ -5,11 +5,10 @@ import {
   type ChatCompletionRequest,
   type ChatCompletionResponse,
   type ChatCompletionResponseStreamChunk,
-  createStack,
   defineProviderSpec,
   type RequestOptions,
-  silentLogger,
 } from '@llama-stack-ts/core';
+import { createStack, silentLogger } from '@llama-stack-ts/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startStackServer } from '../src/start-stack-server.js';

@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
-import { type ApiName, apiNames, builtinProviders, resolveModuleFile } from '@llama-stack-ts/core';
+import { type ApiName, apiNames } from '@llama-stack-ts/core';
+import { builtinProviders, resolveModuleFile } from '@llama-stack-ts/stack';
 import { CliError } from '../cli-error.js';
 import { listDistributions } from '../find-distribution.js';
 import { formatTable } from './format-table.js';

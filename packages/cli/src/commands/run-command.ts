@@ -13,7 +13,7 @@ export async function runCommand(distribution: string, options: RunOptions): Pro
   applyEnvOptions(options.env);
   // Loaded once the argument is known to name a manifest: a typo fails at once.
   const [{ createStack, loadManifest }, { startStackServer }] = await Promise.all([
-    import('@llama-stack-ts/core'),
+    import('@llama-stack-ts/stack'),
     import('@llama-stack-ts/server'),
   ]);
   const manifest = await loadManifest(manifestPath);

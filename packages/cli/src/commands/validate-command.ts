@@ -1,4 +1,4 @@
-import { loadManifest, resolveStack } from '@llama-stack-ts/core';
+import { loadManifest, resolveStack } from '@llama-stack-ts/stack';
 import type { ValidateOptions } from '../cli-program.js';
 import { findDistribution } from '../find-distribution.js';
 import { applyEnvOptions } from './apply-env-options.js';

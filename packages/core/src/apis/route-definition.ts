@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { ApiName } from './api-name.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -17,9 +16,9 @@ export type OperationName<Protocol> = unknown extends Protocol ? string : keyof 
  * with the parsed JSON body (or, where `bodyField` is set, the body placed under that key, for the
  * spec's routes whose body is a bare array).
  */
-export interface RouteDefinition<Protocol = unknown> {
-  /** The API the route belongs to; `models` is served by the stack's own model registry. */
-  api: ApiName | 'models';
+export interface RouteDefinition<Protocol = unknown, Api extends string = string> {
+  /** The API the route belongs to: its name in `apiRegistry`. */
+  api: Api;
   method: HttpMethod;
   path: string;
   /** Protocol method answering with one response. */

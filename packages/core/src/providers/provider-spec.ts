@@ -1,7 +1,8 @@
 import type { z } from 'zod';
-import type { ApiName } from '../apis/api-name.js';
+import type { ApiName } from '../apis/api-registry.js';
+import type { MemoryBankRegistration } from '../apis/memory-banks/memory-bank-registration.js';
 import type { Model } from '../apis/models/models-schemas.js';
-import type { MemoryBankEntry, ShieldEntry } from '../distribution/manifest-schema.js';
+import type { ShieldRegistration } from '../apis/safety/shield-registration.js';
 
 /** What a provider's factory receives beside its parsed config. */
 export interface ProviderContext {
@@ -16,9 +17,9 @@ export interface ProviderContext {
   /** A logger scoped to the provider. */
   logger: ProviderLogger;
   /** Shields the manifest registers with this provider (safety providers). */
-  shields?: readonly ShieldEntry[];
+  shields?: readonly ShieldRegistration[];
   /** Memory banks the manifest registers with this provider (memory_banks providers). */
-  memoryBanks?: readonly MemoryBankEntry[];
+  memoryBanks?: readonly MemoryBankRegistration[];
   /** The distribution's `name`. */
   distributionName?: string;
   /**
@@ -44,9 +45,9 @@ export interface ProviderInstance<Implementation = unknown> {
   /** Called when a model is registered for this provider after start-up. */
   registerModel?(model: Model): Promise<void>;
   /** Called when a shield is registered for this provider after start-up (start-up ones: `context.shields`). */
-  registerShield?(shield: ShieldEntry): Promise<void>;
+  registerShield?(shield: ShieldRegistration): Promise<void>;
   /** Called when a memory bank is registered after start-up (start-up ones: `context.memoryBanks`). */
-  registerMemoryBank?(bank: MemoryBankEntry): Promise<void>;
+  registerMemoryBank?(bank: MemoryBankRegistration): Promise<void>;
   health?(): Promise<{ status: 'ok' | 'error'; message?: string }>;
   dispose?(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import {
   defineProviderSpec,
-  type Inference,
+  type EmbeddingInference,
   type ProviderLogger,
   type ProviderSpec,
 } from '@llama-stack-ts/core';
@@ -21,14 +21,14 @@ export type EmbeddingInferenceClass<Config extends HubModelConfig> = new (option
  */
 export function defineEmbeddingProviderSpec<Config extends HubModelConfig>(
   spec: Pick<
-    ProviderSpec<Config, Inference>,
+    ProviderSpec<Config, EmbeddingInference>,
     'providerType' | 'description' | 'configSchema' | 'sampleConfig'
   > & {
     loadImplementation(): Promise<EmbeddingInferenceClass<Config>>;
   },
-): ProviderSpec<Config, Inference> {
+): ProviderSpec<Config, EmbeddingInference> {
   const { loadImplementation, ...described } = spec;
-  return defineProviderSpec<Config, Inference>({
+  return defineProviderSpec<Config, EmbeddingInference>({
     specVersion: 'v1',
     api: 'inference',
     ...described,

@@ -1,18 +1,11 @@
 import {
-  type BatchChatCompletionResponse,
-  type BatchCompletionResponse,
-  type ChatCompletionResponse,
-  type ChatCompletionResponseStreamChunk,
-  type CompletionResponse,
-  type CompletionResponseStreamChunk,
   DisposedError,
+  type EmbeddingInference,
   type EmbeddingsRequest,
   type EmbeddingsResponse,
-  type Inference,
   InvalidRequestError,
   type Model,
   NotFoundError,
-  NotImplementedError,
   type ProviderLogger,
   type RequestOptions,
 } from '@llama-stack-ts/core';
@@ -57,13 +50,12 @@ export interface EmbeddingOnlyInferenceOptions<Config extends HubModelConfig>
 /**
  * The part every embedding-only inference provider shares: the registered models, loading each one
  * once (a failed load is retried by the next call), writing `metadata.embedding_dimension` once it
- * is known, turning request contents into texts, the `NotImplementedError` of the llm operations,
- * and the dispose contract. A subclass implements `loadModel` and `embedTexts`.
+ * is known, turning request contents into texts, and the dispose contract. A subclass implements `loadModel` and `embedTexts`.
  */
 export abstract class EmbeddingOnlyInference<
   Loaded extends LoadedEmbeddingModel,
   Config extends HubModelConfig = HubModelConfig,
-> implements Inference
+> implements EmbeddingInference
 {
   readonly providerType: string;
   protected readonly config: Config;
@@ -125,30 +117,6 @@ export abstract class EmbeddingOnlyInference<
   async embeddingDimension(request: { model: string }): Promise<number> {
     this.guard();
     return (await this.loadedModel(request.model)).dimension;
-  }
-
-  completion(): Promise<CompletionResponse> {
-    return Promise.reject(new NotImplementedError(this.providerType, 'completion'));
-  }
-
-  streamCompletion(): AsyncIterable<CompletionResponseStreamChunk> {
-    throw new NotImplementedError(this.providerType, 'streamCompletion');
-  }
-
-  chatCompletion(): Promise<ChatCompletionResponse> {
-    return Promise.reject(new NotImplementedError(this.providerType, 'chatCompletion'));
-  }
-
-  streamChatCompletion(): AsyncIterable<ChatCompletionResponseStreamChunk> {
-    throw new NotImplementedError(this.providerType, 'streamChatCompletion');
-  }
-
-  batchCompletion(): Promise<BatchCompletionResponse> {
-    return Promise.reject(new NotImplementedError(this.providerType, 'batchCompletion'));
-  }
-
-  batchChatCompletion(): Promise<BatchChatCompletionResponse> {
-    return Promise.reject(new NotImplementedError(this.providerType, 'batchChatCompletion'));
   }
 
   /** Releases every loaded model; later calls throw `DisposedError`. Idempotent. */

@@ -1,11 +1,17 @@
-import { DisposedError, InvalidRequestError, NotFoundError, NotImplementedError } from '@llama-stack-ts/core';
+import {
+  DisposedError,
+  generatesText,
+  InvalidRequestError,
+  isInferenceProvider,
+  NotFoundError,
+} from '@llama-stack-ts/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddingOnlyInference, LoadedEmbeddingModel } from '../models/embedding-only-inference.js';
 import type { HubModelConfig } from '../models/hub-model-config.js';
 import type { EmbeddingProviderTestKit, StartedEmbeddingProvider } from './embedding-provider-test-kit.js';
 
 export interface EmbeddingProviderContractOptions {
-  /** `inline::model2vec`: named in the NotImplementedError messages. */
+  /** `inline::model2vec`: names the suite. */
   providerType: string;
   /** A local model folder the provider loads; undefined (missing, see `testModel`) skips the suite. */
   modelFolder: string | undefined;
@@ -48,16 +54,9 @@ export function describeEmbeddingProviderContract<
       ).rejects.toThrow('client went away');
     });
 
-    it('answers NotImplementedError for every llm operation', async () => {
-      const { inference } = started;
-      await expect(inference.completion()).rejects.toThrow(
-        `Provider '${providerType}' does not implement 'completion'.`,
-      );
-      await expect(inference.chatCompletion()).rejects.toBeInstanceOf(NotImplementedError);
-      await expect(inference.batchCompletion()).rejects.toBeInstanceOf(NotImplementedError);
-      await expect(inference.batchChatCompletion()).rejects.toBeInstanceOf(NotImplementedError);
-      expect(() => inference.streamCompletion()).toThrow(NotImplementedError);
-      expect(() => inference.streamChatCompletion()).toThrow(NotImplementedError);
+    it('implements embeddings only: text generation goes to other providers', () => {
+      expect(generatesText(started.inference)).toBe(false);
+      expect(isInferenceProvider(started.inference)).toBe(true);
     });
 
     it('answers NotFoundError for a model it does not serve', async () => {

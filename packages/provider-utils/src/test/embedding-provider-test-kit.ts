@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Inference, Model, ProviderInstance, ProviderSpec } from '@llama-stack-ts/core';
+import type { EmbeddingInference, Model, ProviderInstance, ProviderSpec } from '@llama-stack-ts/core';
 import { RecordingLogger } from './recording-logger.js';
 
 export interface StartedEmbeddingProvider<Implementation> {
@@ -24,7 +24,7 @@ export interface EmbeddingProviderTestKit<Implementation> {
  * RecordingLogger).
  */
 export function embeddingProviderTestKit<Implementation, Config = unknown>(
-  spec: ProviderSpec<Config, Inference>,
+  spec: ProviderSpec<Config, EmbeddingInference>,
   providerId: string,
 ): EmbeddingProviderTestKit<Implementation> {
   return {

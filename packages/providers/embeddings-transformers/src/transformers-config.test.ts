@@ -1,4 +1,4 @@
-import { substituteEnv } from '@llama-stack-ts/core';
+import { substituteEnv } from '@llama-stack-ts/stack';
 import { describe, expect, it } from 'vitest';
 import { sampleTransformersConfig, TransformersConfig } from './transformers-config.js';
 

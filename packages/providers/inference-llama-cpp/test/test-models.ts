@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { type Inference, type Model, ModelEntry, type ProviderInstance } from '@llama-stack-ts/core';
+import type { Inference, Model, ProviderInstance } from '@llama-stack-ts/core';
 import { RecordingLogger, repoRoot, testModelsDir } from '@llama-stack-ts/provider-utils/test';
+import { ModelEntry } from '@llama-stack-ts/stack';
 import type { LlamaCppConfigInput } from '../src/index.js';
 import { llamaCppProviderSpec } from '../src/index.js';
 import type { LlamaCppInference } from '../src/llama-cpp-inference.js';

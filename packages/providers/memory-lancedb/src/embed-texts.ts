@@ -1,7 +1,12 @@
-import { ConflictError, DependencyUnavailableError, type Inference, StackError } from '@llama-stack-ts/core';
+import {
+  ConflictError,
+  DependencyUnavailableError,
+  type EmbeddingInference,
+  StackError,
+} from '@llama-stack-ts/core';
 
 /** The one method of the Inference API this provider uses. */
-export type Embedder = Pick<Inference, 'embeddings'>;
+export type Embedder = EmbeddingInference;
 
 export interface EmbedTextsOptions {
   model: string;

@@ -11,7 +11,7 @@ import {
   InvalidRequestError,
   type ListMemoryBanksResponse,
   type MemoryBankDocument,
-  type MemoryBankEntry,
+  type MemoryBankRegistration,
   type MemoryBanks,
   type MemoryChunk,
   type MemoryQueryParams,
@@ -260,7 +260,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
   }
 
   /** Creates the banks a manifest registers, unless they already exist (they survive restarts). */
-  async registerMemoryBank(entry: MemoryBankEntry, options: RequestOptions = {}): Promise<void> {
+  async registerMemoryBank(entry: MemoryBankRegistration, options: RequestOptions = {}): Promise<void> {
     const existing = await this.store.findBank(entry.memory_bank_id);
     if (existing) {
       if (entry.embedding_model && entry.embedding_model !== existing.embeddingModel) {

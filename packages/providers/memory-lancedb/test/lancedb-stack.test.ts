@@ -3,15 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  createStack,
-  type DistributionManifestInput,
   MemoryBankDocument,
   type MemoryBanks,
   NotFoundError,
   QueryDocumentsRequest,
-  silentLogger,
 } from '@llama-stack-ts/core';
 import { model2VecProviderSpec } from '@llama-stack-ts/provider-embeddings-model2vec';
+import { createStack, type DistributionManifestInput, silentLogger } from '@llama-stack-ts/stack';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lanceDbMemoryProviderSpec } from '../src/lancedb-provider-spec.js';
 import { hasModel2vecModel, model2vecDir } from './support/test-models.js';

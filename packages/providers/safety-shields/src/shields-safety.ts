@@ -6,7 +6,7 @@ import {
   type RunShieldRequest,
   type RunShieldResponse,
   type Safety,
-  type ShieldEntry,
+  type ShieldRegistration,
 } from '@llama-stack-ts/core';
 import { CodeGuardShield } from './code-guard/code-guard-shield.js';
 import { LlamaGuardShield } from './llama-guard/llama-guard-shield.js';
@@ -51,7 +51,7 @@ export class ShieldsSafety implements Safety {
   }
 
   /** Adds a manifest `shields:` entry; its type defaults to its id (`shield_id: code_guard`). */
-  registerEntry(entry: ShieldEntry): void {
+  registerEntry(entry: ShieldRegistration): void {
     const id = entry.provider_shield_id ?? entry.shield_id;
     const type = ShieldsShieldType.safeParse(entry.shield_type ?? id);
     if (!type.success) {

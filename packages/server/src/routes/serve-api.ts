@@ -18,7 +18,8 @@ declare module 'hono' {
  */
 export function serveApi(stack: ServableStack, route: RouteDefinition): MiddlewareHandler {
   return async function serveApi(c, next) {
-    const implementation = route.api === 'models' ? stack.models : stack.apis[route.api];
+    const apis: Readonly<Partial<Record<string, unknown>>> = stack.apis;
+    const implementation = route.api === 'models' ? stack.models : apis[route.api];
     if (typeof implementation !== 'object' || implementation === null) {
       throw new ApiNotServedError(route.api, stack.manifest.name);
     }

@@ -5,12 +5,10 @@ import {
   type AgenticSystem,
   AgenticSystemCreateRequest,
   AgenticSystemSessionTurnRequest,
-  createStack,
-  type DistributionManifestInput,
-  silentLogger,
 } from '@llama-stack-ts/core';
 import { llamaCppProviderSpec } from '@llama-stack-ts/provider-inference-llama-cpp';
 import { testModel, testModelsDir } from '@llama-stack-ts/provider-utils/test';
+import { createStack, type DistributionManifestInput, silentLogger } from '@llama-stack-ts/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentsReferenceProviderSpec } from '../../src/index.js';
 

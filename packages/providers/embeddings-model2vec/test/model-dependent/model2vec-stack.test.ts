@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createStack, type Inference, InvalidRequestError, silentLogger } from '@llama-stack-ts/core';
+import { type Inference, InvalidRequestError } from '@llama-stack-ts/core';
 import { testModel } from '@llama-stack-ts/provider-utils/test';
+import { createStack, silentLogger } from '@llama-stack-ts/stack';
 import { afterAll, describe, expect, it } from 'vitest';
 import { model2VecProviderSpec } from '../../src/model2vec-provider-spec.js';
 

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChatCompletionRequest, createStack } from '@llama-stack-ts/core';
+import { ChatCompletionRequest } from '@llama-stack-ts/core';
+import { createStack } from '@llama-stack-ts/stack';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { llamaCppProviderSpec } from '../../src/index.js';
 import { collect, describeWithModels, testModels, testModelsDir } from '../test-models.js';

@@ -1,4 +1,9 @@
-import type { EmbeddingsRequest, EmbeddingsResponse, Inference, RequestOptions } from '@llama-stack-ts/core';
+import type {
+  EmbeddingInference,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+  RequestOptions,
+} from '@llama-stack-ts/core';
 import { model2VecProviderSpec } from '@llama-stack-ts/provider-embeddings-model2vec';
 import { RecordingLogger } from '@llama-stack-ts/provider-utils/test';
 import { model2vecDir } from './test-models.js';
@@ -15,7 +20,7 @@ export class Model2vecTestEmbedder {
   failWhen: ((text: string) => boolean) | undefined;
 
   private constructor(
-    private readonly inference: Inference,
+    private readonly inference: EmbeddingInference,
     readonly dimension: number,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { MemoryBankEntry, ProviderLogger } from '@llama-stack-ts/core';
+import type { MemoryBankRegistration, ProviderLogger } from '@llama-stack-ts/core';
 import type { LanceDbMemoryConfigInput } from '../../src/lancedb-config.js';
 import { LanceDbMemoryConfig } from '../../src/lancedb-config.js';
 import type { LanceDbMemoryBanks } from '../../src/lancedb-memory-banks.js';
@@ -9,7 +9,7 @@ export interface StartMemoryBanksOptions {
   dataDir: string;
   embedder: Model2vecTestEmbedder;
   config?: LanceDbMemoryConfigInput;
-  memoryBanks?: MemoryBankEntry[];
+  memoryBanks?: MemoryBankRegistration[];
   warnings?: string[];
 }
 

@@ -1,14 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ChatCompletionRequest,
-  createStack,
-  Message,
-  RunShieldRequest,
-  SafetyViolation,
-} from '@llama-stack-ts/core';
+import { ChatCompletionRequest, Message, RunShieldRequest, SafetyViolation } from '@llama-stack-ts/core';
 import { llamaCppProviderSpec } from '@llama-stack-ts/provider-inference-llama-cpp';
+import { createStack } from '@llama-stack-ts/stack';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   contentToText,

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createStack, loadManifest } from '@llama-stack-ts/core';
 import { llamaCppProviderSpec } from '@llama-stack-ts/provider-inference-llama-cpp';
 import { type StackServer, startStackServer } from '@llama-stack-ts/server';
+import { createStack, loadManifest } from '@llama-stack-ts/stack';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { llamaGuardCategoryCodes, shieldsProviderSpec } from '../../src/index.js';
 import { writeTinyPromptGuard } from '../onnx/write-onnx-classifier.js';

@@ -9,10 +9,8 @@ import {
   type EmbeddingsResponse,
   type Inference,
   type InferenceModelInfo,
-  InferenceRouter,
   type LogprobsConfig,
   type Model,
-  ModelRegistry,
   NotImplementedError,
   OverloadedError,
   type StopReason,
@@ -21,6 +19,7 @@ import {
   type TokenLogprobs,
   type ToolCall,
 } from '@llama-stack-ts/core';
+import { InferenceRouter, ModelRegistry } from '@llama-stack-ts/stack';
 import type { InferenceStack } from '../stack-inference.js';
 
 /**

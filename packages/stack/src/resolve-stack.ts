@@ -1,22 +1,21 @@
 import { join } from 'node:path';
-import { type ApiName, apiNames } from '../apis/api-name.js';
-import type { Model } from '../apis/models/models-schemas.js';
-import type { BuiltinProvider } from '../providers/builtin-providers.js';
-import { ProviderRegistry } from '../providers/provider-registry.js';
-import type { ProviderSpec } from '../providers/provider-spec.js';
-import { resolveDataDir } from './data-dir.js';
-import { parseManifest } from './load-manifest.js';
-import { formatYamlPath, ManifestError, type ManifestProblem } from './manifest-error.js';
-import { getManifestOrigin, toOriginalPath } from './manifest-origin.js';
+import type { Model, ProviderSpec } from '@llama-stack-ts/core';
+import { type ApiName, apiNames } from '@llama-stack-ts/core';
+import { resolveDataDir } from './manifest/data-dir.js';
+import { parseManifest } from './manifest/load-manifest.js';
+import { formatYamlPath, ManifestError, type ManifestProblem } from './manifest/manifest-error.js';
+import { getManifestOrigin, toOriginalPath } from './manifest/manifest-origin.js';
 import type {
   DistributionManifest,
   DistributionManifestInput,
   MemoryBankEntry,
   ProviderEntry,
   ShieldEntry,
-} from './manifest-schema.js';
-import type { Environment } from './substitute-env.js';
-import { issuesToProblems, safeParseWithConvertedText } from './zod-issues.js';
+} from './manifest/manifest-schema.js';
+import type { Environment } from './manifest/substitute-env.js';
+import { issuesToProblems, safeParseWithConvertedText } from './manifest/zod-issues.js';
+import type { BuiltinProvider } from './providers/builtin-providers.js';
+import { ProviderRegistry } from './providers/provider-registry.js';
 
 export interface ResolveStackOptions {
   /** Provider specs handed over in-process; found by `provider_type` before any package is imported. */

@@ -1,7 +1,5 @@
+import type { ApiName, Model, ProviderContext, ProviderSpec } from '@llama-stack-ts/core';
 import { z } from 'zod';
-import type { ApiName } from '../src/apis/api-name.js';
-import type { Model } from '../src/apis/models/models-schemas.js';
-import type { ProviderContext, ProviderSpec } from '../src/providers/provider-spec.js';
 
 /**
  * Scripted providers for the resolver's own tests: they record when they are created and disposed

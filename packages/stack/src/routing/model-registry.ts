@@ -1,7 +1,5 @@
-import type { Models } from '../apis/models/models-protocol.js';
-import type { GetModelRequest, ListModelsResponse, Model } from '../apis/models/models-schemas.js';
-import { ConflictError } from '../errors/conflict-error.js';
-import { NotFoundError } from '../errors/not-found-error.js';
+import type { GetModelRequest, ListModelsResponse, Model, Models } from '@llama-stack-ts/core';
+import { ConflictError, NotFoundError } from '@llama-stack-ts/core';
 
 export const unknownModelHint = 'Register it under `models:` in distribution.yaml.';
 

@@ -43,8 +43,3 @@ export function toOriginalPath(
   }
   return result;
 }
-
-/** `toOriginalPath` formatted as `providers.inference[0].config.url`. */
-export function originalYamlPath(manifest: object, path: readonly PropertyKey[]): string {
-  return formatYamlPath(toOriginalPath(path, getManifestOrigin(manifest)?.indexMaps));
-}

@@ -2,10 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ApiName } from '../apis/api-name.js';
-import type { ManifestProblem } from '../distribution/manifest-error.js';
+import type { ApiName, ProviderSpec } from '@llama-stack-ts/core';
+import type { ManifestProblem } from '../manifest/manifest-error.js';
 import { type BuiltinProvider, builtinProviders } from './builtin-providers.js';
-import type { ProviderSpec } from './provider-spec.js';
 
 export interface ProviderRegistryOptions {
   /** Specs handed over in-process: `createStack(manifest, { providers: [spec] })`. */

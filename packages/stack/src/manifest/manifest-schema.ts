@@ -1,8 +1,14 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: manifests spell ${env.NAME} literally.
+
+import {
+  ApiName,
+  JsonObject,
+  MemoryBankRegistration,
+  ModelType,
+  RegistrationId,
+  ShieldRegistration,
+} from '@llama-stack-ts/core';
 import { z } from 'zod';
-import { ApiName } from '../apis/api-name.js';
-import { JsonObject } from '../apis/common/common-schemas.js';
-import { ModelType } from '../apis/models/models-schemas.js';
 
 /**
  * The distribution manifest (`distribution.yaml`), shaped after Llama Stack's `run.yaml` so its
@@ -18,11 +24,6 @@ import { ModelType } from '../apis/models/models-schemas.js';
  * A value that is exactly one substitution becomes a number or a boolean when it reads as one, and
  * is left out when it is empty (so the field's default applies).
  */
-
-const Identifier = z
-  .string()
-  .min(1, 'must not be empty')
-  .regex(/^[^\s]+$/, 'must not contain whitespace');
 
 export const ProviderType = z
   .string()
@@ -43,7 +44,7 @@ const ConfigObject = orEmpty(JsonObject, {});
 
 export const ProviderEntry = z
   .object({
-    provider_id: Identifier.describe(
+    provider_id: RegistrationId.describe(
       'Names this provider instance; models, shields and banks refer to it. Unique in the manifest.',
     ),
     provider_type: ProviderType.describe(
@@ -63,8 +64,8 @@ export type ProviderEntry = z.infer<typeof ProviderEntry>;
 
 export const ModelEntry = z
   .object({
-    model_id: Identifier.describe('The id clients send as `model`.'),
-    provider_id: Identifier.optional().describe(
+    model_id: RegistrationId.describe('The id clients send as `model`.'),
+    provider_id: RegistrationId.optional().describe(
       'The provider serving the model; may be left out when exactly one inference provider is configured.',
     ),
     provider_model_id: z
@@ -81,43 +82,12 @@ export const ModelEntry = z
 export type ModelEntry = z.infer<typeof ModelEntry>;
 export type ModelEntryInput = z.input<typeof ModelEntry>;
 
-export const ShieldEntry = z
-  .object({
-    shield_id: Identifier.describe('The id agents and safety calls use to name the shield.'),
-    provider_id: Identifier.optional().describe(
-      'The safety provider running it; may be left out when exactly one safety provider is configured.',
-    ),
-    provider_shield_id: z
-      .string()
-      .min(1)
-      .nullish()
-      .describe("The shield's id inside its provider; default: shield_id."),
-    shield_type: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('llama_guard, prompt_guard, code_guard, or a provider-specific type.'),
-    params: orEmpty(JsonObject, {}),
-  })
-  .strict();
+/** A `shields:` entry: a shield registration, where YAML may leave `params:` empty. */
+export const ShieldEntry = ShieldRegistration.extend({ params: orEmpty(JsonObject, {}) });
 export type ShieldEntry = z.infer<typeof ShieldEntry>;
 
-export const MemoryBankEntry = z
-  .object({
-    memory_bank_id: Identifier.describe('The bank uuid clients and agents use.'),
-    name: z.string().min(1).optional().describe('A human-readable name; default: memory_bank_id.'),
-    provider_id: Identifier.optional().describe(
-      'The memory_banks provider storing it; may be left out when exactly one is configured.',
-    ),
-    embedding_model: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('A registered embedding model used to index documents.'),
-    embedding_dimension: z.number().int().positive().optional(),
-    params: orEmpty(JsonObject, {}),
-  })
-  .strict();
+/** A `memory_banks:` entry: a memory bank registration, where YAML may leave `params:` empty. */
+export const MemoryBankEntry = MemoryBankRegistration.extend({ params: orEmpty(JsonObject, {}) });
 export type MemoryBankEntry = z.infer<typeof MemoryBankEntry>;
 
 export const ServerSettings = z
@@ -171,7 +141,7 @@ const ProvidersByApi = z.partialRecord(ApiName, orEmpty(z.array(ProviderEntry), 
 export const DistributionManifest = z
   .object({
     version: z.union([z.number(), z.string()]).optional().describe('Manifest format version; 1 today.'),
-    name: Identifier.describe('The distribution name; also names its data directory.'),
+    name: RegistrationId.describe('The distribution name; also names its data directory.'),
     description: z.string().optional(),
     apis: z
       .array(ApiName)

@@ -1,33 +1,24 @@
 import 'reflect-metadata';
 import { mkdir } from 'node:fs/promises';
+import type { ApiName, ApiProtocols, Model, ProviderContext, ProviderInstance } from '@llama-stack-ts/core';
+import { allRoutes, generatesText, isInferenceProvider, type RouteDefinition } from '@llama-stack-ts/core';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
-import type { ApiName } from '../apis/api-name.js';
-import type { ApiProtocols } from '../apis/api-protocols.js';
-import type { Model } from '../apis/models/models-schemas.js';
-import type { RouteDefinition } from '../apis/route-definition.js';
-import {
-  apiTokens,
-  ManifestToken,
-  ModelsToken,
-  providerToken,
-  StackToken,
-} from '../providers/injection-tokens.js';
-import type { ProviderContext, ProviderInstance } from '../providers/provider-spec.js';
-import { InferenceRouter, type ModelRouter } from './inference-router.js';
+import { apiTokens, ManifestToken, ModelsToken, providerToken, StackToken } from './injection-tokens.js';
 import {
   type DistributionManifest,
   type DistributionManifestInput,
   ModelEntry,
   type ModelEntryInput,
-} from './manifest-schema.js';
-import { ModelRegistry } from './model-registry.js';
-import { ProviderStartError } from './provider-start-error.js';
+} from './manifest/manifest-schema.js';
+import { ProviderStartError } from './providers/provider-start-error.js';
 import {
   type PlannedProvider,
   type ResolveStackOptions,
   resolveStack,
   type StackPlan,
 } from './resolve-stack.js';
+import { InferenceRouter, type RoutedInferenceProvider } from './routing/inference-router.js';
+import { ModelRegistry } from './routing/model-registry.js';
 import type { ProviderHealth, Stack } from './stack.js';
 import { createConsoleLogger, type StackLogger, scopeLogger } from './stack-logger.js';
 
@@ -83,12 +74,12 @@ export async function createStack(
   const plan = await resolveStack(manifest, options);
   const logger = options.logger ?? createConsoleLogger();
   for (const warning of plan.warnings) logger.warn(`deprecated provider: ${warning}`);
-  const routes = options.routes ?? (await import('../apis/all-routes.js')).allRoutes;
+  const routes = options.routes ?? allRoutes;
   const container = (options.container ?? rootContainer).createChildContainer();
   const models = new ModelRegistry(plan.models);
   const created: StackProvider[] = [];
   const apis: Partial<Record<ApiName, unknown>> = {};
-  const routers: ModelRouter[] = [];
+  const routers: InferenceRouter[] = [];
   const disposeTimeoutMs = options.disposeTimeoutMs ?? plan.manifest.server.shutdown_timeout_ms;
 
   container.register(ManifestToken, { useValue: plan.manifest });
@@ -113,13 +104,7 @@ export async function createStack(
       if (api === 'inference') {
         const router = new InferenceRouter(
           models,
-          created
-            .filter((provider) => provider.api === 'inference')
-            .map((provider) => ({
-              providerId: provider.providerId,
-              providerType: provider.providerType,
-              implementation: provider.instance.implementation,
-            })),
+          created.filter((provider) => provider.api === 'inference').map(toRoutedInferenceProvider),
         );
         routers.push(router);
         implementation = router;
@@ -197,6 +182,23 @@ async function startProvider(
   }
 }
 
+/** An inference provider's implementation generates text, computes embeddings, or both; anything else does not start. */
+function toRoutedInferenceProvider(provider: StackProvider): RoutedInferenceProvider {
+  const { implementation } = provider.instance;
+  if (!isInferenceProvider(implementation)) {
+    throw new ProviderStartError({
+      providerId: provider.providerId,
+      providerType: provider.providerType,
+      path: provider.path,
+      cause: new Error(
+        'its implementation has no inference operation: an inference provider implements ' +
+          'TextGenerationInference (completion, chatCompletion, ...), EmbeddingInference (embeddings), or both.',
+      ),
+    });
+  }
+  return { providerId: provider.providerId, providerType: provider.providerType, implementation };
+}
+
 /** Llama Stack checks each provider implements its API's routes; here a gap is a warning (those routes answer 501). */
 function warnMissingOperations(
   provider: PlannedProvider,
@@ -204,6 +206,8 @@ function warnMissingOperations(
   routes: readonly RouteDefinition[],
   logger: StackLogger,
 ): void {
+  // An embedding provider implements embeddings only; the text generation routes go to other providers.
+  if (provider.api === 'inference' && !generatesText(instance.implementation)) return;
   const implementation = instance.implementation as Record<string, unknown>;
   const missing = new Set<string>();
   for (const route of routes) {
@@ -254,7 +258,7 @@ interface StackInstanceParts {
   models: ModelRegistry;
   container: DependencyContainer;
   providers: StackProvider[];
-  routers: ModelRouter[];
+  routers: InferenceRouter[];
   logger: StackLogger;
   disposeTimeoutMs: number;
 }
@@ -267,7 +271,7 @@ class StackInstance implements ResolvedStack {
   readonly providers: readonly StackProvider[];
   readonly plan: StackPlan;
   readonly dataDir: string;
-  readonly #routers: readonly ModelRouter[];
+  readonly #routers: readonly InferenceRouter[];
   readonly #logger: StackLogger;
   readonly #disposeTimeoutMs: number;
   #disposing: Promise<void> | undefined;

@@ -1,4 +1,4 @@
-import type { ProviderLogger } from '../providers/provider-spec.js';
+import type { ProviderLogger } from '@llama-stack-ts/core';
 
 /** Where the stack and its providers report; `console` on stderr unless one is given. */
 export type StackLogger = ProviderLogger;

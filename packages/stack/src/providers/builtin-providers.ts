@@ -1,4 +1,4 @@
-import type { ApiName } from '../apis/api-name.js';
+import type { ApiName } from '@llama-stack-ts/core';
 
 /** A provider this repository publishes: where a manifest's `provider_type` is found without `module:`. */
 export interface BuiltinProvider {
@@ -53,7 +53,3 @@ export const builtinProviders: readonly BuiltinProvider[] = [
       'Shields in this process: Llama Guard (on an inference model), Prompt Guard (transformers.js), a code scanner and banned-term regexes.',
   },
 ];
-
-export function findBuiltinProvider(api: ApiName, providerType: string): BuiltinProvider | undefined {
-  return builtinProviders.find((entry) => entry.api === api && entry.providerType === providerType);
-}

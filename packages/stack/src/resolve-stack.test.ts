@@ -3,10 +3,10 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { scriptedSpec } from '../../test/scripted-provider-specs.js';
-import { resolveDataDir } from './data-dir.js';
-import { parseManifest } from './load-manifest.js';
-import { ManifestError } from './manifest-error.js';
+import { scriptedSpec } from '../test/scripted-provider-specs.js';
+import { resolveDataDir } from './manifest/data-dir.js';
+import { parseManifest } from './manifest/load-manifest.js';
+import { ManifestError } from './manifest/manifest-error.js';
 import { orderApis, resolveStack } from './resolve-stack.js';
 
 async function rejection(promise: Promise<unknown>): Promise<ManifestError> {

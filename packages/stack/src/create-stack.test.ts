@@ -1,16 +1,14 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Inference, ProviderContext, RouteDefinition } from '@llama-stack-ts/core';
+import { StackError } from '@llama-stack-ts/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scriptedSpec } from '../../test/scripted-provider-specs.js';
-import type { RouteDefinition } from '../apis/route-definition.js';
-import { StackError } from '../errors/stack-error.js';
-import { apiTokens, ModelsToken, providerToken } from '../providers/injection-tokens.js';
-import type { ProviderContext } from '../providers/provider-spec.js';
-import { createStack } from './create-stack.js';
-import type { InferenceRouter } from './inference-router.js';
-import type { DistributionManifestInput } from './manifest-schema.js';
-import { ProviderStartError } from './provider-start-error.js';
+import { scriptedSpec } from '../test/scripted-provider-specs.js';
+import { createStack, type ResolvedStack } from './create-stack.js';
+import { apiTokens, ModelsToken, providerToken } from './injection-tokens.js';
+import type { DistributionManifestInput } from './manifest/manifest-schema.js';
+import { ProviderStartError } from './providers/provider-start-error.js';
 import { type StackLogger, silentLogger } from './stack-logger.js';
 
 let dataDir: string;
@@ -275,16 +273,22 @@ describe('createStack with the real route tables', () => {
   });
 });
 
+type LooseInference = Record<keyof Inference, (request: Record<string, unknown>) => unknown>;
+
+/** The router as a JavaScript caller sees it: the scripted providers take loose requests. */
+function looseInference(stack: ResolvedStack): LooseInference {
+  return stack.apis.inference as unknown as LooseInference;
+}
+
 describe('the inference router', () => {
-  it('picks the provider by model, for every operation, and routes methods it does not know by name', async () => {
+  it('picks the provider by model, for every operation', async () => {
     const { specs, manifest } = layeredSetup();
     await using stack = await createStack(manifest, {
       providers: specs,
       logger: silentLogger,
       routes: noRoutes,
     });
-    const inference = stack.apis.inference as unknown as InferenceRouter &
-      Record<string, (request: unknown) => unknown>;
+    const inference = looseInference(stack);
     expect(await inference.chatCompletion({ model: 'tiny', messages: [] })).toMatchObject({
       provider: 'fast',
       model: 'tiny',
@@ -325,7 +329,7 @@ describe('the inference router', () => {
         routes: noRoutes,
       },
     );
-    const inference = stack.apis.inference as unknown as InferenceRouter;
+    const inference = looseInference(stack);
     const rejection = await (inference.chatCompletion({ model: 'gpt-5' }) as Promise<unknown>).catch(
       (error: unknown) => error,
     );
@@ -365,7 +369,7 @@ describe('the inference router', () => {
       logger: silentLogger,
       routes: noRoutes,
     });
-    const inference = stack.apis.inference as unknown as InferenceRouter;
+    const inference = looseInference(stack);
     await expect(inference.chatCompletion({ model: 'minilm' }) as Promise<unknown>).rejects.toMatchObject({
       status: 400,
       message: expect.stringContaining("model 'minilm' is an embedding model"),
@@ -398,7 +402,7 @@ describe('the inference router', () => {
       logger: silentLogger,
       routes: noRoutes,
     });
-    const inference = stack.apis.inference as unknown as InferenceRouter;
+    const inference = looseInference(stack);
     await stack.registerModel({ model_id: 'late', provider_id: 'big' });
     expect(await inference.chatCompletion({ model: 'late' })).toMatchObject({ provider: 'big' });
     await expect(stack.registerModel({ model_id: 'late', provider_id: 'fast' })).rejects.toMatchObject({

@@ -1,5 +1,5 @@
+import { apiNames } from '@llama-stack-ts/core';
 import type { z } from 'zod';
-import { apiNames } from '../apis/api-name.js';
 import { formatYamlPath, type ManifestProblem } from './manifest-error.js';
 
 /** Llama Stack API names a run.yaml may carry, and ours. */

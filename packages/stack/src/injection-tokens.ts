@@ -1,4 +1,4 @@
-import type { ApiName } from '../apis/api-name.js';
+import { type ApiName, apiNames } from '@llama-stack-ts/core';
 
 /**
  * tsyringe tokens under which a stack's container holds each API implementation (a router where
@@ -6,17 +6,9 @@ import type { ApiName } from '../apis/api-name.js';
  * `stack.container.resolve(apiTokens.inference)`. `Symbol.for`, so they match across duplicate
  * installs of this package.
  */
-export const apiTokens: Readonly<Record<ApiName, symbol>> = {
-  inference: Symbol.for('llama-stack-ts.api.inference'),
-  safety: Symbol.for('llama-stack-ts.api.safety'),
-  agentic_system: Symbol.for('llama-stack-ts.api.agentic_system'),
-  memory_banks: Symbol.for('llama-stack-ts.api.memory_banks'),
-  reward_scoring: Symbol.for('llama-stack-ts.api.reward_scoring'),
-  synthetic_data_generation: Symbol.for('llama-stack-ts.api.synthetic_data_generation'),
-  datasets: Symbol.for('llama-stack-ts.api.datasets'),
-  post_training: Symbol.for('llama-stack-ts.api.post_training'),
-  batch_inference: Symbol.for('llama-stack-ts.api.batch_inference'),
-};
+export const apiTokens: Readonly<Record<ApiName, symbol>> = Object.fromEntries(
+  apiNames.map((api) => [api, Symbol.for(`llama-stack-ts.api.${api}`)]),
+) as Record<ApiName, symbol>;
 
 /** The model registry (`Models`). */
 export const ModelsToken = Symbol.for('llama-stack-ts.models');

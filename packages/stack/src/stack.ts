@@ -1,7 +1,5 @@
-import type { ApiName } from '../apis/api-name.js';
-import type { ApiProtocols } from '../apis/api-protocols.js';
-import type { Models } from '../apis/models/models-protocol.js';
-import type { DistributionManifest } from './manifest-schema.js';
+import type { ApiName, ApiProtocols, Models } from '@llama-stack-ts/core';
+import type { DistributionManifest } from './manifest/manifest-schema.js';
 
 export interface ProviderHealth {
   provider_id: string;

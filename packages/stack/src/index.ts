@@ -1,0 +1,16 @@
+export * from './create-stack.js';
+export * from './injection-tokens.js';
+export * from './manifest/data-dir.js';
+export * from './manifest/load-manifest.js';
+export * from './manifest/manifest-error.js';
+export { getManifestOrigin, type ManifestOrigin } from './manifest/manifest-origin.js';
+export * from './manifest/manifest-schema.js';
+export * from './manifest/substitute-env.js';
+export * from './providers/builtin-providers.js';
+export * from './providers/provider-registry.js';
+export * from './providers/provider-start-error.js';
+export * from './resolve-stack.js';
+export * from './routing/inference-router.js';
+export * from './routing/model-registry.js';
+export * from './stack.js';
+export * from './stack-logger.js';

@@ -1,0 +1,81 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from './support/repo-paths.js';
+
+// The layout DESIGN.md promises, checked on disk: core is a spec package with no runtime (it
+// bundles for a browser), and providers build on core and provider-utils, never on the runtime.
+
+const coreDir = join(repoRoot, 'packages/core');
+
+function readPackageJson(dir: string): { name: string; dependencies?: Record<string, string> } {
+  return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.test-d.ts') ? [path] : [];
+  });
+}
+
+/** Every module specifier a file imports or re-exports, statically or dynamically. */
+function importedModules(file: string): string[] {
+  const source = readFileSync(file, 'utf8');
+  const specifiers = [
+    ...source.matchAll(/\b(?:from|import)\s*\(?\s*'([^']+)'/g),
+    ...source.matchAll(/\bimport\s*\(\s*'([^']+)'/g),
+  ];
+  return specifiers.map((match) => match[1] as string);
+}
+
+describe('@llama-stack-ts/core, the spec package', () => {
+  it('depends on zod alone', () => {
+    expect(readPackageJson(coreDir).dependencies).toEqual({ zod: expect.any(String) });
+  });
+
+  it('imports nothing from node: and no package but zod', () => {
+    const offending = sourceFiles(join(coreDir, 'src')).flatMap((file) =>
+      importedModules(file)
+        .filter((specifier) => !specifier.startsWith('.') && specifier !== 'zod')
+        .map((specifier) => `${relative(repoRoot, file)}: ${specifier}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('bundles for a browser', async () => {
+    const result = await build({
+      entryPoints: [join(coreDir, 'src/index.ts')],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    expect(result.errors).toEqual([]);
+    const packages = new Set(
+      Object.keys(result.metafile.inputs)
+        .filter((input) => input.includes('node_modules/'))
+        .map((input) => input.split('node_modules/').at(-1)?.split('/')[0]),
+    );
+    expect([...packages]).toEqual(['zod']);
+  });
+});
+
+describe('provider packages', () => {
+  const providersDir = join(repoRoot, 'packages/providers');
+  const providers = readdirSync(providersDir).map((name) => join(providersDir, name));
+
+  it.each(providers.map((dir) => [relative(repoRoot, dir), dir]))(
+    '%s depends on core and provider-utils, not on the runtime',
+    (_name, dir) => {
+      const runtimeDependencies = Object.keys(readPackageJson(dir).dependencies ?? {}).filter((name) =>
+        ['@llama-stack-ts/stack', '@llama-stack-ts/server', '@llama-stack-ts/cli'].includes(name),
+      );
+      expect(runtimeDependencies).toEqual([]);
+    },
+  );
+});
