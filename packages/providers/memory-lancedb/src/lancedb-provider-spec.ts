@@ -3,6 +3,7 @@ import { defineProviderSpec, type ProviderInstance } from '@llama-stack-ts/core'
 import type { Embedder } from './embed-texts.js';
 import { LanceDbMemoryConfig, sampleLanceDbMemoryConfig } from './lancedb-config.js';
 import type { LanceDbMemoryBanks } from './lancedb-memory-banks.js';
+import { silenceLanceDbWarnings } from './storage/silence-lancedb-warnings.js';
 
 /** `inline::lancedb`: memory banks in a LanceDB directory or object store, embedded through the Inference API. */
 export const lanceDbMemoryProviderSpec = defineProviderSpec<LanceDbMemoryConfig, LanceDbMemoryBanks>({
@@ -23,7 +24,9 @@ export const lanceDbMemoryProviderSpec = defineProviderSpec<LanceDbMemoryConfig,
         'inline::lancedb needs the inference API to embed documents: configure an inference provider that serves an embedding model (providers.inference in distribution.yaml).',
       );
     }
-    // The implementation pulls in LanceDB's native module: loaded only when the provider starts.
+    // The implementation pulls in LanceDB's native module: loaded only when the provider starts,
+    // and told first to keep its routine warnings off stderr.
+    silenceLanceDbWarnings();
     const { LanceDbMemoryBanks } = await import('./lancedb-memory-banks.js');
     const memoryBanks = await LanceDbMemoryBanks.create({
       config: parsed,
