@@ -145,8 +145,8 @@ async function startProvider(
   logger: StackLogger,
 ): Promise<ProviderInstance> {
   const { entry, spec } = provider;
-  const deps: Partial<Record<ApiName, unknown>> = {};
-  for (const dependency of provider.dependencies) deps[dependency] = container.resolve(apiTokens[dependency]);
+  const deps: Partial<ApiProtocols> = {};
+  for (const dependency of provider.dependencies) addDependency(deps, dependency, container);
   const context: ProviderContext = {
     providerId: entry.provider_id,
     dataDir: provider.dataDir,
@@ -180,6 +180,15 @@ async function startProvider(
       cause: error,
     });
   }
+}
+
+/** The container holds each API's implementation (a router for inference) under its token. */
+function addDependency<Api extends ApiName>(
+  deps: Partial<ApiProtocols>,
+  api: Api,
+  container: DependencyContainer,
+): void {
+  deps[api] = container.resolve<ApiProtocols[Api]>(apiTokens[api]);
 }
 
 /** An inference provider's implementation generates text, computes embeddings, or both; anything else does not start. */

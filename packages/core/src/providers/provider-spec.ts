@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ApiName } from '../apis/api-registry.js';
+import type { ApiName, ApiProtocols } from '../apis/api-registry.js';
 import type { MemoryBankRegistration } from '../apis/memory-banks/memory-bank-registration.js';
 import type { Model } from '../apis/models/models-schemas.js';
 import type { ShieldRegistration } from '../apis/safety/shield-registration.js';
@@ -11,7 +11,7 @@ export interface ProviderContext {
   /** Directory where this provider keeps its state: `<data dir>/<provider_id>`. Exists before `create()` runs. */
   dataDir: string;
   /** Implementations of the APIs listed in `apiDependencies` (and available optional ones), by API. */
-  deps: Partial<Record<ApiName, unknown>>;
+  deps: Partial<ApiProtocols>;
   /** Models the manifest registers with this provider. */
   models: readonly Model[];
   /** A logger scoped to the provider. */

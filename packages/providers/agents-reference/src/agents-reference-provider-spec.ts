@@ -24,7 +24,7 @@ export const agentsReferenceProviderSpec = defineProviderSpec<AgentsReferenceCon
   optionalApiDependencies: ['memory_banks', 'safety'],
   async create(config, context): Promise<ProviderInstance<ReferenceAgenticSystem>> {
     const parsed = AgentsReferenceConfig.parse(config);
-    const inference = context.deps.inference as Inference | undefined;
+    const inference = context.deps.inference;
     if (!inference || typeof inference.streamChatCompletion !== 'function') {
       throw new Error(
         'inline::reference needs the inference API: configure an inference provider (providers.inference in distribution.yaml).',
@@ -43,8 +43,8 @@ export const agentsReferenceProviderSpec = defineProviderSpec<AgentsReferenceCon
       config: parsed,
       store,
       inference,
-      safety: context.deps.safety as Safety | undefined,
-      memory: context.deps.memory_banks as MemoryBanks | undefined,
+      safety: context.deps.safety,
+      memory: context.deps.memory_banks,
       executors: createToolExecutors(parsed.tools),
     });
     return {

@@ -5,9 +5,6 @@ import {
   StackError,
 } from '@llama-stack-ts/core';
 
-/** The one method of the Inference API this provider uses. */
-export type Embedder = EmbeddingInference;
-
 export interface EmbedTextsOptions {
   model: string;
   batchSize: number;
@@ -22,7 +19,11 @@ export interface EmbedTextsOptions {
  * Embeds texts in batches through the Inference API, one vector per text, in order. Errors of the
  * inference provider (unknown model: 404) pass through; anything else it throws becomes a 503.
  */
-export async function embedTexts(embedder: Embedder, texts: readonly string[], options: EmbedTextsOptions) {
+export async function embedTexts(
+  embedder: EmbeddingInference,
+  texts: readonly string[],
+  options: EmbedTextsOptions,
+) {
   const vectors: number[][] = [];
   for (let start = 0; start < texts.length; start += options.batchSize) {
     const batch = texts.slice(start, start + options.batchSize);

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
+import type { EmbeddingInference } from '@llama-stack-ts/core';
 import { defineProviderSpec, type ProviderInstance } from '@llama-stack-ts/core';
-import type { Embedder } from './embed-texts.js';
 import { LanceDbMemoryConfig, sampleLanceDbMemoryConfig } from './lancedb-config.js';
 import type { LanceDbMemoryBanks } from './lancedb-memory-banks.js';
+import { silenceLanceDbWarnings } from './storage/silence-lancedb-warnings.js';
 
 /** `inline::lancedb`: memory banks in a LanceDB directory or object store, embedded through the Inference API. */
 export const lanceDbMemoryProviderSpec = defineProviderSpec<LanceDbMemoryConfig, LanceDbMemoryBanks>({
@@ -17,13 +18,15 @@ export const lanceDbMemoryProviderSpec = defineProviderSpec<LanceDbMemoryConfig,
   apiDependencies: ['inference'],
   async create(config, context): Promise<ProviderInstance<LanceDbMemoryBanks>> {
     const parsed = LanceDbMemoryConfig.parse(config);
-    const embedder = context.deps.inference as Embedder | undefined;
+    const embedder = context.deps.inference;
     if (!embedder || typeof embedder.embeddings !== 'function') {
       throw new Error(
         'inline::lancedb needs the inference API to embed documents: configure an inference provider that serves an embedding model (providers.inference in distribution.yaml).',
       );
     }
-    // The implementation pulls in LanceDB's native module: loaded only when the provider starts.
+    // The implementation pulls in LanceDB's native module: loaded only when the provider starts,
+    // and told first to keep its routine warnings off stderr.
+    silenceLanceDbWarnings();
     const { LanceDbMemoryBanks } = await import('./lancedb-memory-banks.js');
     const memoryBanks = await LanceDbMemoryBanks.create({
       config: parsed,

@@ -22,7 +22,7 @@ export const shieldsProviderSpec = defineProviderSpec<ShieldsConfig, Safety>({
     const safety = new ShieldsSafety({
       config: parsed,
       dataDir: context.dataDir,
-      inference: context.deps.inference as Inference | undefined,
+      inference: context.deps.inference,
     });
     for (const entry of context.shields ?? []) safety.registerEntry(entry);
     context.logger.info('shields ready', { shields: safety.shieldIds });

@@ -1,4 +1,4 @@
-import { type Connection, connect, Index, type Table } from '@lancedb/lancedb';
+import { type Connection, connect, type Table } from '@lancedb/lancedb';
 import type { Table as ArrowTable, Data, Field, Schema } from 'apache-arrow';
 import {
   type BankRecord,
@@ -10,6 +10,7 @@ import {
   registryTableName,
   storageFormatVersion,
 } from './bank-tables.js';
+import { createFullTextIndex } from './full-text-index.js';
 import { lancedbArrow } from './lancedb-arrow.js';
 import { sqlString } from './sql-literal.js';
 
@@ -72,17 +73,7 @@ export class LanceDbBankStore {
         mode: 'overwrite',
       },
     );
-    // English stemming and stop words: "refunds" finds "refund", "the" matches nothing.
-    await chunks.createIndex('text', {
-      config: Index.fts({
-        withPosition: false,
-        stem: true,
-        removeStopWords: true,
-        asciiFolding: true,
-        lowercase: true,
-        language: 'English',
-      }),
-    });
+    await createFullTextIndex(chunks);
     return { documents, chunks };
   }
 

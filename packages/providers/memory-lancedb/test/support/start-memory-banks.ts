@@ -1,4 +1,9 @@
-import type { MemoryBankRegistration, ProviderLogger } from '@llama-stack-ts/core';
+import type {
+  EmbeddingInference,
+  Inference,
+  MemoryBankRegistration,
+  ProviderLogger,
+} from '@llama-stack-ts/core';
 import type { LanceDbMemoryConfigInput } from '../../src/lancedb-config.js';
 import { LanceDbMemoryConfig } from '../../src/lancedb-config.js';
 import type { LanceDbMemoryBanks } from '../../src/lancedb-memory-banks.js';
@@ -23,7 +28,8 @@ export async function startMemoryBanks(options: StartMemoryBanksOptions): Promis
   const instance = await lanceDbMemoryProviderSpec.create(LanceDbMemoryConfig.parse(options.config ?? {}), {
     providerId: 'lancedb',
     dataDir: options.dataDir,
-    deps: { inference: options.embedder },
+    // The provider calls embeddings alone; a stack would hand it its whole inference router.
+    deps: { inference: options.embedder as EmbeddingInference as Inference },
     models: [],
     logger,
     memoryBanks: options.memoryBanks ?? [],

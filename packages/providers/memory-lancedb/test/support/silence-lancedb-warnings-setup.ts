@@ -1,0 +1,3 @@
+import { silenceLanceDbWarnings } from '../../src/storage/silence-lancedb-warnings.js';
+
+silenceLanceDbWarnings();
