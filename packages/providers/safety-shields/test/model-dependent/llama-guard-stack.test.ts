@@ -9,9 +9,9 @@ import {
   SafetyViolation,
 } from '@llama-stack-ts/core';
 import { llamaCppProviderSpec } from '@llama-stack-ts/provider-inference-llama-cpp';
+import { contentToText } from '@llama-stack-ts/provider-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  contentToText,
   llamaGuardCategoryCodes,
   llamaGuardSuggestedResponse,
   llamaGuardVerdictGrammar,
