@@ -6,6 +6,7 @@ export {
   dataUrlMediaType,
   decodeDataUrl,
 } from './content/decode-data-url.js';
+export { ErrorResponse } from './error-response.js';
 export type { FetchFunction } from './fetch-function.js';
 export { InvalidResponseError } from './invalid-response-error.js';
 export { isAbortError } from './is-abort-error.js';

@@ -3,7 +3,7 @@ export { createNotFound } from './errors/create-not-found.js';
 export { createOnError } from './errors/create-on-error.js';
 export type { ErrorShape, MappedError } from './errors/error-shape.js';
 export { createErrorReporter, type ErrorReporter } from './errors/report-error.js';
-export { ErrorResponse, stackErrorShape } from './errors/stack-error-shape.js';
+export { stackErrorShape } from './errors/stack-error-shape.js';
 export {
   createInferenceAccess,
   type InferenceAccess,

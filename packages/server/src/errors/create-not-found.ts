@@ -1,6 +1,6 @@
+import type { ErrorResponse } from '@llama-stack-ts/provider-utils';
 import type { NotFoundHandler } from 'hono';
 import { requestIdOf } from './request-id-of.js';
-import type { ErrorResponse } from './stack-error-shape.js';
 
 /** 404 for a path no route serves, in the stack's error shape, pointing at the route list. */
 export function createNotFound(): NotFoundHandler {

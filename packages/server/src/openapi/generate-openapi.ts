@@ -1,5 +1,5 @@
+import { ErrorResponse } from '@llama-stack-ts/provider-utils';
 import { z } from 'zod';
-import { ErrorResponse } from '../errors/stack-error-shape.js';
 import { HealthResponse, VersionResponse } from '../system-routes/system-schemas.js';
 import { serverVersion } from '../version.js';
 import type { DocumentedRoute } from './documented-route.js';
