@@ -8,9 +8,10 @@ describe('contentToText', () => {
     expect(contentToText('hello')).toBe('hello');
   });
 
-  it('joins interleaved parts as they are: the parts carry their own spaces', () => {
+  it('keeps interleaved parts apart: a space where they would run together, none where they are spaced', () => {
+    expect(contentToText(['hello', 'world'])).toBe('hello world');
     expect(contentToText(['a ', 'b'])).toBe('a b');
-    expect(contentToText(['hello', 'world'])).toBe('helloworld');
+    expect(contentToText(['line\n', 'next', '', 'end'])).toBe('line\nnext end');
   });
 
   it('inlines a text data: attachment, base64 or percent-encoded', () => {
@@ -29,7 +30,7 @@ describe('contentToText', () => {
       '[attachment image/png: https://example.com/cat.png]',
     );
     const png = `data:image/png;base64,${'iVBORw0KGgo'.repeat(20)}`;
-    expect(contentToText(['look: ', { url: png, mime_type: 'image/png' }])).toBe(
+    expect(contentToText(['look:', { url: png, mime_type: 'image/png' }])).toBe(
       `look: [attachment image/png: ${png.slice(0, 32)}…]`,
     );
   });

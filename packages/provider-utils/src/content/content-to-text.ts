@@ -5,18 +5,23 @@ import { decodeDataUrl } from './decode-data-url.js';
 const dataUrlPreviewLength = 32;
 
 /**
- * The text of a `Content`, for whatever reads text (a model's prompt, a shield, an embedding model):
- * strings as they are, interleaved parts joined without a separator (they are pieces of one
- * message, which carry their own spaces). An attachment that is text (`attachmentText`) is inlined;
- * any other becomes a one-line reference, `[attachment image/png: https://…]`, so a reader knows it
- * is there; a `data:` URL is cut short there, since its payload means nothing as text.
+ * The text of a `Content`, for whatever reads text (a model's prompt, a shield, an embedding model).
+ * Interleaved parts are separate pieces: a space goes between two that would otherwise run
+ * together (`['cat', 'mat']` reads `cat mat`), and parts that carry their own spacing keep it
+ * (`['a ', 'b']` reads `a b`). An attachment that is text (`attachmentText`) is inlined; any other
+ * becomes a one-line reference, `[attachment image/png: https://…]`, so a reader knows it is there;
+ * a `data:` URL is cut short there, since its payload means nothing as text.
  */
 export function contentToText(content: Content): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) {
-    return content.map((part) => (typeof part === 'string' ? part : attachmentToText(part))).join('');
-  }
-  return attachmentToText(content);
+  if (!Array.isArray(content)) return attachmentToText(content);
+  return content
+    .map((part) => (typeof part === 'string' ? part : attachmentToText(part)))
+    .reduce((text, part) => (needsSpace(text, part) ? `${text} ${part}` : text + part), '');
+}
+
+function needsSpace(before: string, after: string): boolean {
+  return before !== '' && after !== '' && !/\s$/.test(before) && !/^\s/.test(after);
 }
 
 /**

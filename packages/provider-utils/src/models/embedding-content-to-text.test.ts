@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { embeddingContentToText } from './embedding-content-to-text.js';
 
 describe('embeddingContentToText', () => {
-  it('keeps a string and joins interleaved pieces as contentToText does', () => {
+  it('keeps a string and joins interleaved pieces with a space', () => {
     expect(embeddingContentToText('hello', 'contents[0]')).toBe('hello');
-    expect(embeddingContentToText(['hello ', 'world'], 'contents[0]')).toBe('hello world');
+    expect(embeddingContentToText(['hello', 'world'], 'contents[0]')).toBe('hello world');
   });
 
   it('decodes text data: URLs, base64 or percent-encoded', () => {
