@@ -1,9 +1,9 @@
 import { allRoutes, type RouteDefinition } from '@llama-stack-ts/core';
 import { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
+import { createErrorReporter } from './errors/create-error-reporter.js';
 import { createNotFound } from './errors/create-not-found.js';
 import { createOnError } from './errors/create-on-error.js';
-import { createErrorReporter } from './errors/report-error.js';
 import { stackErrorShape } from './errors/stack-error-shape.js';
 import { createInferenceAccess } from './inference-access/inference-access.js';
 import { createLlamaStackRoutes } from './llama-stack/create-llama-stack-routes.js';

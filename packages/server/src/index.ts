@@ -1,8 +1,8 @@
 export { createStackApp, type StackAppOptions } from './create-stack-app.js';
+export { createErrorReporter, type ErrorReporter } from './errors/create-error-reporter.js';
 export { createNotFound } from './errors/create-not-found.js';
 export { createOnError } from './errors/create-on-error.js';
 export type { ErrorShape, MappedError } from './errors/error-shape.js';
-export { createErrorReporter, type ErrorReporter } from './errors/report-error.js';
 export { stackErrorShape } from './errors/stack-error-shape.js';
 export {
   createInferenceAccess,

@@ -1,6 +1,6 @@
 import type { ErrorHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ErrorReporter } from './report-error.js';
+import type { ErrorReporter } from './create-error-reporter.js';
 
 /** The `onError` of an app or a surface: every failure answered as `report` maps it. */
 export function createOnError<Body>(report: ErrorReporter<Body>): ErrorHandler {

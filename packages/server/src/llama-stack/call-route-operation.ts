@@ -1,7 +1,7 @@
 import { NotImplementedError, type RouteDefinition } from '@llama-stack-ts/core';
 import type { ErrorResponse } from '@llama-stack-ts/provider-utils';
 import type { Handler } from 'hono';
-import type { ErrorReporter } from '../errors/report-error.js';
+import type { ErrorReporter } from '../errors/create-error-reporter.js';
 import { formatSseEvent } from '../streaming/format-sse-event.js';
 import { streamSseResponse } from '../streaming/stream-sse-response.js';
 

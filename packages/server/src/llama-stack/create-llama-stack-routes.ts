@@ -1,8 +1,8 @@
 import type { RouteDefinition } from '@llama-stack-ts/core';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
+import { createErrorReporter } from '../errors/create-error-reporter.js';
 import { createOnError } from '../errors/create-on-error.js';
-import { createErrorReporter } from '../errors/report-error.js';
 import { stackErrorShape } from '../errors/stack-error-shape.js';
 import type { InferenceAccess } from '../inference-access/inference-access.js';
 import type { ServableStack } from '../servable-stack.js';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
+import { createErrorReporter } from '../errors/create-error-reporter.js';
 import { createOnError } from '../errors/create-on-error.js';
-import { createErrorReporter } from '../errors/report-error.js';
 import type { InferenceAccess } from '../inference-access/inference-access.js';
 import { serverVersion } from '../version.js';
 import { openAiErrorShape } from './openai-error-shape.js';

@@ -1,4 +1,4 @@
-import type { ErrorReporter } from '../errors/report-error.js';
+import type { ErrorReporter } from '../errors/create-error-reporter.js';
 import type { InferenceAccess } from '../inference-access/inference-access.js';
 import { invalidParam } from './invalid-param.js';
 import type { OpenAiErrorResponse } from './openai-error-shape.js';

@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
+import { createErrorReporter } from '../errors/create-error-reporter.js';
 import { createOnError } from '../errors/create-on-error.js';
-import { createErrorReporter } from '../errors/report-error.js';
 import type { InferenceAccess } from '../inference-access/inference-access.js';
 import { resolveModel } from '../inference-access/resolve-model.js';
 import { healthRoute } from './info-routes.js';
