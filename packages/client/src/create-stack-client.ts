@@ -4,6 +4,7 @@ import {
   callApi,
   createEventSourceResponseHandler,
   createJsonResponseHandler,
+  ErrorResponse,
   extractResponseHeaders,
   type FetchFunction,
   type ResponseHandler,
@@ -11,7 +12,7 @@ import {
 import { z } from 'zod';
 import { camelCase } from './camel-case.js';
 import type { CallOptions, ClientRoute, StackClientFor } from './client-route.js';
-import { rebuildStackError, ServerErrorBody } from './rebuild-stack-error.js';
+import { rebuildStackError } from './rebuild-stack-error.js';
 import { splitRequest } from './split-request.js';
 
 export interface StackClientOptions<Routes extends readonly ClientRoute[] = typeof allRoutes> {
@@ -116,9 +117,9 @@ async function* streamOf(start: () => Promise<{ value: unknown }>): AsyncGenerat
 const stackErrorResponseHandler: ResponseHandler<Error> = async ({ response, url, requestBodyValues }) => {
   const responseHeaders = extractResponseHeaders(response);
   const responseBody = await response.text().catch(() => '');
-  let parsed: ServerErrorBody | undefined;
+  let parsed: ErrorResponse | undefined;
   try {
-    const result = ServerErrorBody.safeParse(JSON.parse(responseBody));
+    const result = ErrorResponse.safeParse(JSON.parse(responseBody));
     if (result.success) parsed = result.data;
   } catch {
     // Not our JSON (a proxy in front of the server): reported as an ApiCallError below.
@@ -140,7 +141,7 @@ const stackErrorResponseHandler: ResponseHandler<Error> = async ({ response, url
 
 function streamErrorOf(data: string): Error {
   try {
-    const result = ServerErrorBody.safeParse(JSON.parse(data));
+    const result = ErrorResponse.safeParse(JSON.parse(data));
     if (result.success) return rebuildStackError(result.data.error);
   } catch {
     // Fall through: the frame is not our error body.

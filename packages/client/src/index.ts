@@ -13,5 +13,5 @@ export type {
   UntypedMethod,
 } from './client-route.js';
 export { createStackClient, type StackClient, type StackClientOptions } from './create-stack-client.js';
-export { rebuildStackError, requestIdOf, ServerErrorBody } from './rebuild-stack-error.js';
+export { rebuildStackError, requestIdOf, type ServerErrorFields } from './rebuild-stack-error.js';
 export { type SplitRequest, splitRequest } from './split-request.js';

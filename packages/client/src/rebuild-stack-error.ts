@@ -12,19 +12,13 @@ import {
   StackError,
   UnauthorizedError,
 } from '@llama-stack-ts/core';
-import { z } from 'zod';
+import type { ErrorResponse } from '@llama-stack-ts/provider-utils';
 
-/** The body of every error answer of a llama-stack-ts server, and of a stream's `event: error`. */
-export const ServerErrorBody = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    field: z.string().optional(),
-    details: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
-    request_id: z.string().optional(),
-  }),
-});
-export type ServerErrorBody = z.infer<typeof ServerErrorBody>;
+/**
+ * The fields of a server's error body (`ErrorResponse` of `@llama-stack-ts/provider-utils`) an
+ * error is rebuilt from; a `request_id` is kept when there is one.
+ */
+export type ServerErrorFields = Omit<ErrorResponse['error'], 'request_id'> & { request_id?: string };
 
 /** The status each code of core's errors is served with; an `event: error` carries no status. */
 const statusOfCode: Record<string, number> = {
@@ -50,7 +44,7 @@ const requestIdKey = Symbol.for('llama-stack-ts.client.request-id');
  * is kept; the request id is readable with `requestIdOf(error)`.
  */
 export function rebuildStackError(
-  body: ServerErrorBody['error'],
+  body: ServerErrorFields,
   options: { status?: number; cause?: unknown } = {},
 ): StackError {
   const status = options.status ?? statusOfCode[body.code] ?? 500;
@@ -79,7 +73,7 @@ export function requestIdOf(error: unknown): string | undefined {
  * The error class of `code`, built from the server's `details` (the values its message was built
  * from); the message itself is then replaced by the server's.
  */
-function construct({ code, message, field, details }: ServerErrorBody['error'], status: number): StackError {
+function construct({ code, message, field, details }: ServerErrorFields, status: number): StackError {
   const text = (key: string, fallback: string) => {
     const value = details?.[key];
     return value === undefined ? fallback : String(value);

@@ -1,4 +1,12 @@
 export { ApiCallError, type ApiCallErrorOptions } from './api-call-error.js';
+export { attachmentText, contentToText } from './content/content-to-text.js';
+export {
+  type DataUrlContent,
+  type DecodeDataUrlOptions,
+  dataUrlMediaType,
+  decodeDataUrl,
+} from './content/decode-data-url.js';
+export { ErrorResponse } from './error-response.js';
 export type { FetchFunction } from './fetch-function.js';
 export { InvalidResponseError } from './invalid-response-error.js';
 export { isAbortError } from './is-abort-error.js';

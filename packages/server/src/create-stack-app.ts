@@ -1,6 +1,12 @@
 import { allRoutes, type RouteDefinition } from '@llama-stack-ts/core';
 import { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
+import { createErrorReporter } from './errors/create-error-reporter.js';
+import { createNotFound } from './errors/create-not-found.js';
+import { createOnError } from './errors/create-on-error.js';
+import { stackErrorShape } from './errors/stack-error-shape.js';
+import { createInferenceAccess } from './inference-access/inference-access.js';
+import { createLlamaStackRoutes } from './llama-stack/create-llama-stack-routes.js';
 import { createMetricsRoutes } from './metrics/create-metrics-routes.js';
 import { metricsMiddleware } from './metrics/metrics-middleware.js';
 import { StackMetrics } from './metrics/stack-metrics.js';
@@ -8,18 +14,15 @@ import { accessLog } from './middleware/access-log/index.js';
 import { bearerAuth } from './middleware/bearer-auth/index.js';
 import { bodyLimit, defaultBodyLimitBytes } from './middleware/body-limit/index.js';
 import { requestId } from './middleware/request-id/index.js';
-import { createNotFound, createOnError } from './on-error.js';
 import { createOpenAiRoutes } from './openai/create-openai-routes.js';
 import { renderDocsPage } from './openapi/docs-page.js';
 import { generateOpenApi } from './openapi/generate-openapi.js';
 import type { OpenApiDocument } from './openapi/openapi-document.js';
-import { callRouteOperation } from './routes/call-route-operation.js';
-import { serveApi } from './routes/serve-api.js';
 import type { ServableStack } from './servable-stack.js';
+import { stackAppRoutes } from './stack-app-routes.js';
 import { healthHandler } from './system-routes/health-handler.js';
 import type { VersionResponse } from './system-routes/system-schemas.js';
 import { createTgiRoutes } from './tgi/create-tgi-routes.js';
-import { validateRouteRequest } from './validation/validate-route-request.js';
 import { serverVersion } from './version.js';
 
 export interface StackAppOptions {
@@ -48,12 +51,13 @@ export interface StackAppOptions {
 }
 
 /**
- * Serves a stack as a Hono app: every route of `routes` (each validated against its schemas, then
- * handed to `stack.models` or `stack.apis[route.api]`, streamed as Server-Sent Events where the
- * route says so), the OpenAI-compatible `/v1/*` routes, TGI's routes (`/generate`,
- * `/generate_stream`, `/`, `/tokenize`, `/info`), plus `/health`, `/metrics`, `/version`,
- * `/openapi.json` and `/docs`. Errors are answered in
- * one shape (`ErrorResponse`) carrying the request id.
+ * Serves a stack as a Hono app with three surfaces as peers over one inference access (so
+ * `/metrics` counts the inference calls of all three): the Llama Stack routes of `routes` (each
+ * validated against its schemas, then handed to `stack.models` or `stack.apis[route.api]`, streamed
+ * as Server-Sent Events where the route says so), the OpenAI-compatible `/v1/*` routes and TGI's
+ * routes (`/generate`, `/generate_stream`, `/`, `/tokenize`, `/info`); plus `/health`, `/metrics`,
+ * `/version`, `/openapi.json` (documenting all three surfaces) and `/docs`. Each surface answers
+ * errors in its own shape; the app's own (`ErrorResponse`) carries the request id.
  *
  * The app can be served alone (`startStackServer`) or mounted inside another Hono app:
  * `parent.route('/llama', createStackApp(stack))`.
@@ -68,10 +72,10 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
     metrics = new StackMetrics(),
     tgiModel = settings.tgi_model,
   } = options;
-  for (const route of routes) checkRoute(route);
+  const inference = createInferenceAccess(stack, { metrics });
 
   const app = new Hono();
-  app.onError(createOnError(logger));
+  app.onError(createOnError(createErrorReporter(stackErrorShape, logger)));
   app.notFound(createNotFound());
   app.use(metricsMiddleware(metrics), requestId(), accessLog({ logger }));
 
@@ -79,7 +83,7 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
   app.get('/health', healthHandler(stack));
   let openApi: OpenApiDocument | undefined;
   app.get('/openapi.json', (c) => {
-    openApi ??= generateOpenApi(routes, { title: `Llama Stack: ${stack.manifest.name}` });
+    openApi ??= generateOpenApi(stackAppRoutes(routes), { title: `Llama Stack: ${stack.manifest.name}` });
     return c.json(openApi);
   });
   app.get('/docs', (c) => c.html(renderDocsPage(`Llama Stack: ${stack.manifest.name}`)));
@@ -91,31 +95,9 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
   app.get('/version', (c) =>
     c.json({ version: serverVersion, distribution: stack.manifest.name } satisfies VersionResponse),
   );
-  app.route('/', createOpenAiRoutes(stack, { logger, metrics, defaultModel: tgiModel }));
+  app.route('/', createOpenAiRoutes(inference, { logger, defaultModel: tgiModel }));
   // The stack's own `/health` above answers TGI clients too (they read only the status).
-  app.route('/', createTgiRoutes(stack, { logger, metrics, tgiModel, health: false }));
-  for (const route of routes) {
-    app.on(
-      route.method,
-      route.path,
-      serveApi(stack, route),
-      validateRouteRequest(route),
-      callRouteOperation(route, logger),
-    );
-  }
+  app.route('/', createTgiRoutes(inference, { logger, tgiModel, health: false }));
+  app.route('/', createLlamaStackRoutes(stack, { routes, inference, logger }));
   return app;
-}
-
-/** A route table mistake is a programming error: fail when the app is built, not on a request. */
-function checkRoute(route: RouteDefinition): void {
-  if (route.stream && !route.streamOperation) {
-    throw new TypeError(
-      `Route ${route.method} ${route.path} streams (${route.stream}) but names no streamOperation.`,
-    );
-  }
-  if (route.bodyField && !route.body) {
-    throw new TypeError(
-      `Route ${route.method} ${route.path} names bodyField '${route.bodyField}' but has no body schema.`,
-    );
-  }
 }

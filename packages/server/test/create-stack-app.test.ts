@@ -1,8 +1,8 @@
 import { modelsRoutes } from '@llama-stack-ts/core';
+import type { ErrorResponse } from '@llama-stack-ts/provider-utils';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createStackApp, type StackAppOptions } from '../src/create-stack-app.js';
-import type { ErrorResponse } from '../src/error-response.js';
 import { serverVersion } from '../src/version.js';
 import { captureLogger } from './capture-logger.js';
 import { createFakeStack, fakeModels, testRoutes } from './fake-stack.js';

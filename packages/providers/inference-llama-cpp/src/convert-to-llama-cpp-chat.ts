@@ -1,11 +1,11 @@
 import type { Message, ToolCall } from '@llama-stack-ts/core';
+import { contentToText } from '@llama-stack-ts/provider-utils';
 import type {
   ChatHistoryItem,
   ChatModelFunctionCall,
   ChatModelResponse,
   LlamaTextJSON,
 } from 'node-llama-cpp';
-import { contentToText } from './content-to-text.js';
 
 /**
  * Turns a Llama Stack conversation into node-llama-cpp's chat history, which its chat wrappers

@@ -28,6 +28,7 @@ import {
   type TokenUsage,
   type ToolCall,
 } from '@llama-stack-ts/core';
+import { contentToText } from '@llama-stack-ts/provider-utils';
 import {
   type ChatHistoryItem,
   type ChatModelFunctions,
@@ -43,7 +44,6 @@ import {
   type Token,
 } from 'node-llama-cpp';
 import { AsyncChunkQueue } from './async-chunk-queue.js';
-import { contentToText } from './content-to-text.js';
 import { convertToLlamaCppChat } from './convert-to-llama-cpp-chat.js';
 import { instrumentSequence, type SequenceInstrument } from './instrument-sequence.js';
 import type { LlamaCppConfig } from './llama-cpp-config.js';

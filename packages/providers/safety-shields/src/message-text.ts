@@ -1,13 +1,5 @@
-import type { Content, Message } from '@llama-stack-ts/core';
-
-/** The text of a content value; attachments count as their URL, which a shield can still match. */
-export function contentToText(content: Content): string {
-  if (typeof content === 'string') return content;
-  const parts = Array.isArray(content) ? content : [content];
-  return parts
-    .map((part) => (typeof part === 'string' ? part : `[attachment ${part.mime_type}: ${part.url}]`))
-    .join('');
-}
+import type { Message } from '@llama-stack-ts/core';
+import { contentToText } from '@llama-stack-ts/provider-utils';
 
 /**
  * Everything a message says that a shield should see: its content, the arguments of the tools it

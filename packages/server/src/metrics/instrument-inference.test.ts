@@ -1,7 +1,7 @@
 import { ChatCompletionRequest, CompletionRequest } from '@llama-stack-ts/core';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { scriptedStack } from '../openai/test-support/scripted-inference.js';
+import { scriptedStack } from '../test-support/scripted-inference.js';
 import { createMetricsRoutes } from './create-metrics-routes.js';
 import { instrumentInference } from './instrument-inference.js';
 import { metricsMiddleware } from './metrics-middleware.js';

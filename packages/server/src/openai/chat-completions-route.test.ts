@@ -1,14 +1,19 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { createInferenceAccess } from '../inference-access/inference-access.js';
+import { normalizeVolatile, scriptedStack } from '../test-support/scripted-inference.js';
 import { createOpenAiRoutes } from './create-openai-routes.js';
-import type { ChatCompletion } from './openai-response-types.js';
-import { normalizeVolatile, scriptedStack } from './test-support/scripted-inference.js';
+import type { ChatCompletion } from './openai-response-schemas.js';
 
 const logger = pino({ level: 'silent' });
 
 function setup(options: Parameters<typeof createOpenAiRoutes>[1] = {}) {
   const stack = scriptedStack();
-  const app = createOpenAiRoutes(stack, { logger, systemFingerprint: 'fp_test', ...options });
+  const app = createOpenAiRoutes(createInferenceAccess(stack), {
+    logger,
+    systemFingerprint: 'fp_test',
+    ...options,
+  });
   const post = (body: unknown) =>
     app.request('/v1/chat/completions', {
       method: 'POST',

@@ -4,25 +4,20 @@ import type {
   ChatCompletionResponseStreamChunk,
   ToolCall,
 } from '@llama-stack-ts/core';
+import { contentToText } from '@llama-stack-ts/provider-utils';
 import type { Handler } from 'hono';
+import { resolveModel } from '../inference-access/resolve-model.js';
 import { toChatCompletionRequest } from './convert-openai-chat-request.js';
 import { mergeChoiceStreams, runChoices } from './merge-choice-streams.js';
 import { ChatCompletionCreateRequest } from './openai-chat-schemas.js';
 import { type ChoiceTally, newChoiceTally, tallyChunk, totalUsage } from './openai-choice-tally.js';
-import { contentText } from './openai-content.js';
 import { toFinishReason } from './openai-finish-reason.js';
-import { headOf, newResponseHead, openAiId } from './openai-ids.js';
-import type {
-  ChatCompletion,
-  ChatCompletionChunkChoice,
-  OpenAiToolCall,
-  ResponseHead,
-} from './openai-response-types.js';
+import { headOf, newResponseHead, openAiId, type ResponseHead } from './openai-ids.js';
+import type { ChatCompletion, ChatCompletionChunkChoice, OpenAiToolCall } from './openai-response-schemas.js';
 import { choiceCount, type OpenAiRouteContext } from './openai-route-context.js';
-import { chunkFramer, respondWithOpenAiStream } from './openai-sse.js';
+import { chunkFactory, respondWithOpenAiStream } from './openai-sse.js';
 import { UsageTotals } from './openai-usage.js';
 import { parseOpenAiBody } from './parse-openai-body.js';
-import { resolveModel } from './stack-inference.js';
 import { toChatLogprobs } from './to-openai-logprobs.js';
 
 /** `POST /v1/chat/completions`: one stack chat completion per choice, answered as OpenAI does. */
@@ -30,7 +25,7 @@ export function chatCompletionsRoute(context: OpenAiRouteContext): Handler {
   return async function chatCompletions(c) {
     const body = await parseOpenAiBody(c, ChatCompletionCreateRequest);
     const n = choiceCount(context, body.n);
-    const model = await resolveModel(context.stack, body.model, 'llm', context.defaultModel);
+    const model = await resolveModel(context.inference.stack.models, body.model, 'llm', context.defaultModel);
     const requests = Array.from({ length: n }, (_, index) => toChatCompletionRequest(body, model, index));
     const topLogprobs = body.top_logprobs ?? 0;
     const base = newResponseHead('chatcmpl-', model, context.systemFingerprint);
@@ -38,7 +33,7 @@ export function chatCompletionsRoute(context: OpenAiRouteContext): Handler {
     if (body.stream) {
       const includeUsage = body.stream_options?.include_usage === true;
       return respondWithOpenAiStream(c, context, (signal) =>
-        chatChunkFrames(context, requests, signal, {
+        chatChunks(context, requests, signal, {
           base,
           includeUsage,
           topLogprobs,
@@ -48,7 +43,7 @@ export function chatCompletionsRoute(context: OpenAiRouteContext): Handler {
     }
 
     const signal = c.req.raw.signal;
-    const inference = context.inference();
+    const inference = context.inference.inference();
     const responses = await runChoices(
       requests.map((request) => () => inference.chatCompletion(request, { signal })),
       context.parallelChoices,
@@ -73,7 +68,7 @@ function toChoice(
   topLogprobs: number,
 ): ChatCompletion['choices'][number] {
   const toolCalls = response.tool_calls.map(toOpenAiToolCall);
-  const text = contentText(response.content);
+  const text = contentToText(response.content);
   return {
     index,
     message: {
@@ -108,19 +103,19 @@ interface ChoiceState extends ChoiceTally {
 }
 
 /**
- * The frames of a streamed chat completion, as OpenAI sends them: per choice, a first chunk with
+ * The chunks of a streamed chat completion, as OpenAI sends them: per choice, a first chunk with
  * the role, then content and tool-call deltas, then an empty delta with `finish_reason`; with
  * `stream_options.include_usage`, a last chunk with no choices and the usage (every other chunk
- * carries `usage: null`). The trailer `[DONE]` is added by `respondWithSse`.
+ * carries `usage: null`). The trailer `[DONE]` is added by `respondWithOpenAiStream`.
  */
-async function* chatChunkFrames(
+async function* chatChunks(
   context: OpenAiRouteContext,
   requests: readonly ChatCompletionRequest[],
   signal: AbortSignal,
   { base, includeUsage, logprobs, topLogprobs }: ChunkFramesOptions,
-): AsyncGenerator<string, void, undefined> {
-  const inference = context.inference();
-  const frame = chunkFramer<ChatCompletionChunkChoice>(base, 'chat.completion.chunk', includeUsage);
+): AsyncGenerator<object, void, undefined> {
+  const inference = context.inference.inference();
+  const chunkOf = chunkFactory<ChatCompletionChunkChoice>(base, 'chat.completion.chunk', includeUsage);
   const states = requests.map((): ChoiceState => ({ ...newChoiceTally(), started: false, toolCalls: 0 }));
   const events = mergeChoiceStreams<ChatCompletionResponseStreamChunk>(
     requests.map((request) => () => inference.streamChatCompletion(request, { signal })),
@@ -132,19 +127,19 @@ async function* chatChunkFrames(
     const state = states[index] as ChoiceState;
     if (!state.started) {
       state.started = true;
-      yield frame([
+      yield chunkOf([
         { index, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null },
       ]);
     }
     if (event.done) {
       const finishReason = toFinishReason(state.stopReason, state.toolCalls > 0);
-      yield frame([{ index, delta: {}, logprobs: null, finish_reason: finishReason }]);
+      yield chunkOf([{ index, delta: {}, logprobs: null, finish_reason: finishReason }]);
       continue;
     }
     const { chunk } = event;
     const entries = tallyChunk(state, chunk);
     if (chunk.text_delta || entries > 0) {
-      yield frame([
+      yield chunkOf([
         {
           index,
           delta: { content: chunk.text_delta },
@@ -154,7 +149,7 @@ async function* chatChunkFrames(
       ]);
     }
     if (chunk.tool_call) {
-      yield frame([
+      yield chunkOf([
         {
           index,
           delta: { tool_calls: [{ index: state.toolCalls++, ...toOpenAiToolCall(chunk.tool_call) }] },
@@ -166,7 +161,7 @@ async function* chatChunkFrames(
   }
 
   if (includeUsage)
-    yield frame(
+    yield chunkOf(
       [],
       totalUsage(states, (index) => index === 0),
     );

@@ -1,12 +1,16 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { createInferenceAccess } from '../inference-access/inference-access.js';
+import { normalizeVolatile, scriptedStack } from '../test-support/scripted-inference.js';
 import { createOpenAiRoutes } from './create-openai-routes.js';
-import type { TextCompletion } from './openai-response-types.js';
-import { normalizeVolatile, scriptedStack } from './test-support/scripted-inference.js';
+import type { TextCompletion } from './openai-response-schemas.js';
 
 function setup() {
   const stack = scriptedStack();
-  const app = createOpenAiRoutes(stack, { logger: pino({ level: 'silent' }), systemFingerprint: 'fp_test' });
+  const app = createOpenAiRoutes(createInferenceAccess(stack), {
+    logger: pino({ level: 'silent' }),
+    systemFingerprint: 'fp_test',
+  });
   const post = (body: unknown) =>
     app.request('/v1/completions', {
       method: 'POST',

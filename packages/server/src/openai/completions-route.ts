@@ -1,18 +1,19 @@
 import type { CompletionRequest, CompletionResponseStreamChunk } from '@llama-stack-ts/core';
+import { contentToText } from '@llama-stack-ts/provider-utils';
 import type { Handler } from 'hono';
+import { resolveModel } from '../inference-access/resolve-model.js';
 import { toCompletionRequest } from './convert-openai-completion-request.js';
+import { invalidParam } from './invalid-param.js';
 import { mergeChoiceStreams, runChoices } from './merge-choice-streams.js';
 import { type ChoiceTally, newChoiceTally, tallyChunk, totalUsage } from './openai-choice-tally.js';
 import { CompletionCreateRequest } from './openai-completion-schemas.js';
-import { contentText } from './openai-content.js';
 import { toFinishReason } from './openai-finish-reason.js';
-import { headOf, newResponseHead } from './openai-ids.js';
-import type { ResponseHead, TextCompletion, TextCompletionChoice } from './openai-response-types.js';
+import { headOf, newResponseHead, type ResponseHead } from './openai-ids.js';
+import type { TextCompletion, TextCompletionChoice } from './openai-response-schemas.js';
 import { choiceCount, type OpenAiRouteContext } from './openai-route-context.js';
-import { chunkFramer, respondWithOpenAiStream } from './openai-sse.js';
+import { chunkFactory, respondWithOpenAiStream } from './openai-sse.js';
 import { UsageTotals } from './openai-usage.js';
-import { invalidParam, parseOpenAiBody } from './parse-openai-body.js';
-import { resolveModel } from './stack-inference.js';
+import { parseOpenAiBody } from './parse-openai-body.js';
 import { toCompletionLogprobs } from './to-openai-logprobs.js';
 
 /** One choice to generate: its prompt, and whether it is the first choice of that prompt. */
@@ -35,7 +36,7 @@ export function completionsRoute(context: OpenAiRouteContext): Handler {
     if (body.best_of !== null && body.best_of !== undefined && body.best_of !== n) {
       throw invalidParam('best_of', `must equal n (${n}): this server returns every choice it generates`);
     }
-    const model = await resolveModel(context.stack, body.model, 'llm', context.defaultModel);
+    const model = await resolveModel(context.inference.stack.models, body.model, 'llm', context.defaultModel);
     const planned: PlannedChoice[] = prompts.flatMap((prompt) =>
       Array.from({ length: n }, (_, index) => ({
         prompt,
@@ -51,7 +52,7 @@ export function completionsRoute(context: OpenAiRouteContext): Handler {
     if (body.stream) {
       const includeUsage = body.stream_options?.include_usage === true;
       return respondWithOpenAiStream(c, context, (signal) =>
-        completionChunkFrames(context, planned, signal, {
+        completionChunks(context, planned, signal, {
           base,
           includeUsage,
           echo,
@@ -62,7 +63,7 @@ export function completionsRoute(context: OpenAiRouteContext): Handler {
     }
 
     const signal = c.req.raw.signal;
-    const inference = context.inference();
+    const inference = context.inference.inference();
     const responses = await runChoices(
       planned.map((choice) => () => inference.completion(choice.request, { signal })),
       context.parallelChoices,
@@ -73,7 +74,7 @@ export function completionsRoute(context: OpenAiRouteContext): Handler {
       choices: responses.map((response, index): TextCompletionChoice => {
         const choice = planned[index] as PlannedChoice;
         usage.add(response.usage, response.logprobs?.content.length ?? 0, choice.firstOfPrompt);
-        const text = contentText(response.content);
+        const text = contentToText(response.content);
         return {
           text: echo ? choice.prompt + text : text,
           index,
@@ -102,15 +103,15 @@ interface CompletionChoiceState extends ChoiceTally {
   offset: number;
 }
 
-/** The frames of a streamed legacy completion: text deltas per choice, then each choice's `finish_reason`. */
-async function* completionChunkFrames(
+/** The chunks of a streamed legacy completion: text deltas per choice, then each choice's `finish_reason`. */
+async function* completionChunks(
   context: OpenAiRouteContext,
   planned: readonly PlannedChoice[],
   signal: AbortSignal,
   { base, includeUsage, echo, wantsLogprobs, topLogprobs }: CompletionFramesOptions,
-): AsyncGenerator<string, void, undefined> {
-  const inference = context.inference();
-  const frame = chunkFramer<TextCompletionChoice>(base, 'text_completion', includeUsage);
+): AsyncGenerator<object, void, undefined> {
+  const inference = context.inference.inference();
+  const chunkOf = chunkFactory<TextCompletionChoice>(base, 'text_completion', includeUsage);
   const states = planned.map(
     (choice): CompletionChoiceState => ({
       ...newChoiceTally(),
@@ -129,7 +130,9 @@ async function* completionChunkFrames(
     const prefix = echo && !state.started ? (planned[index] as PlannedChoice).prompt : '';
     state.started = true;
     if (event.done) {
-      yield frame([{ text: prefix, index, logprobs: null, finish_reason: toFinishReason(state.stopReason) }]);
+      yield chunkOf([
+        { text: prefix, index, logprobs: null, finish_reason: toFinishReason(state.stopReason) },
+      ]);
       continue;
     }
     const { chunk } = event;
@@ -137,11 +140,11 @@ async function* completionChunkFrames(
     if (!prefix && !chunk.text_delta && entries === 0) continue;
     const logprobs = wantsLogprobs ? toCompletionLogprobs(chunk.logprobs, topLogprobs, state.offset) : null;
     state.offset += chunk.text_delta.length;
-    yield frame([{ text: prefix + chunk.text_delta, index, logprobs, finish_reason: null }]);
+    yield chunkOf([{ text: prefix + chunk.text_delta, index, logprobs, finish_reason: null }]);
   }
 
   if (includeUsage) {
-    yield frame(
+    yield chunkOf(
       [],
       totalUsage(states, (index) => (planned[index] as PlannedChoice).firstOfPrompt),
     );

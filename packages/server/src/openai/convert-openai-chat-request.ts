@@ -9,6 +9,7 @@ import {
   type ToolChoice,
 } from '@llama-stack-ts/core';
 import { withOpenAiParams } from './core-field-to-param.js';
+import { invalidParam } from './invalid-param.js';
 import type {
   ChatCompletionCreateRequest,
   ChatMessage,
@@ -18,7 +19,6 @@ import type {
 import { stopList } from './openai-common-schemas.js';
 import { toStackContent } from './openai-content.js';
 import { toSamplingParams } from './openai-sampling.js';
-import { invalidParam } from './parse-openai-body.js';
 
 /**
  * An OpenAI chat request as the stack's `ChatCompletionRequest` for choice `choiceIndex` (the seed

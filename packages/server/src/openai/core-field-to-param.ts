@@ -1,5 +1,5 @@
 import { StackError } from '@llama-stack-ts/core';
-import { invalidParam } from './parse-openai-body.js';
+import { invalidParam } from './invalid-param.js';
 
 /** Where a field of the stack's request came from in the OpenAI request. */
 const renamed: ReadonlyArray<readonly [string, string]> = [

@@ -1,15 +1,13 @@
 import { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
-import type { StackMetrics } from '../metrics/stack-metrics.js';
+import { createErrorReporter } from '../errors/create-error-reporter.js';
+import { createOnError } from '../errors/create-on-error.js';
+import type { InferenceAccess } from '../inference-access/inference-access.js';
 import { serverVersion } from '../version.js';
-import { chatCompletionsRoute } from './chat-completions-route.js';
-import { completionsRoute } from './completions-route.js';
-import { embeddingsRoute } from './embeddings-route.js';
-import { listModelsRoute, retrieveModelRoute } from './models-route.js';
-import { createOpenAiOnError } from './openai-error.js';
+import { openAiErrorShape } from './openai-error-shape.js';
 import { unixSeconds } from './openai-ids.js';
 import type { OpenAiRouteContext } from './openai-route-context.js';
-import { type InferenceStack, stackInference } from './stack-inference.js';
+import { openAiRoutes } from './openai-routes.js';
 
 export interface OpenAiRoutesOptions {
   /**
@@ -25,8 +23,6 @@ export interface OpenAiRoutesOptions {
    * after the other. Default `true`.
    */
   parallelChoices?: boolean;
-  /** Counts inference calls (tokens, time to first token…) when given. */
-  metrics?: StackMetrics;
   /** Where server faults are logged. Default: `pino()` to stdout. */
   logger?: Logger;
   /** The `system_fingerprint` of every answer. Default `llama-stack-ts-<server version>`. */
@@ -37,27 +33,24 @@ export interface OpenAiRoutesOptions {
  * The OpenAI-compatible API over a stack's inference: `POST /v1/chat/completions`,
  * `POST /v1/completions`, `POST /v1/embeddings`, `GET /v1/models`, `GET /v1/models/{model}`.
  * Streams are Server-Sent Events ending with `data: [DONE]`; errors take OpenAI's shape
- * (`{ error: { message, type, param, code } }`). Every call goes through `stack.apis.inference`.
+ * (`{ error: { message, type, param, code } }`), a closed client 499. Every call goes through
+ * `inference`, the access the app's surfaces share (`createInferenceAccess(stack, { metrics })`).
  *
- * Mount it on the stack app: `app.route('/', createOpenAiRoutes(stack, { metrics }))`.
+ * Mount it on an app: `app.route('/', createOpenAiRoutes(createInferenceAccess(stack)))`.
  */
-export function createOpenAiRoutes(stack: InferenceStack, options: OpenAiRoutesOptions = {}): Hono {
+export function createOpenAiRoutes(inference: InferenceAccess, options: OpenAiRoutesOptions = {}): Hono {
+  const report = createErrorReporter(openAiErrorShape, options.logger ?? pino({ name: 'llama-stack-ts' }));
   const context: OpenAiRouteContext = {
-    stack,
-    inference: stackInference(stack, options.metrics),
+    inference,
     defaultModel: options.defaultModel,
     maxChoices: options.maxChoices ?? 8,
     parallelChoices: options.parallelChoices ?? true,
-    logger: options.logger ?? pino({ name: 'llama-stack-ts' }),
+    report,
     systemFingerprint: options.systemFingerprint ?? `llama-stack-ts-${serverVersion}`,
     modelsCreated: unixSeconds(),
   };
   const app = new Hono();
-  app.onError(createOpenAiOnError(context.logger));
-  app.post('/v1/chat/completions', chatCompletionsRoute(context));
-  app.post('/v1/completions', completionsRoute(context));
-  app.post('/v1/embeddings', embeddingsRoute(context));
-  app.get('/v1/models', listModelsRoute(context));
-  app.get('/v1/models/:model{.+}', retrieveModelRoute(context));
+  app.onError(createOnError(report));
+  for (const route of openAiRoutes) app.on(route.method, route.path, route.handler(context));
   return app;
 }

@@ -1,11 +1,12 @@
 import { EmbeddingsRequest, parseRequest } from '@llama-stack-ts/core';
 import type { Handler } from 'hono';
+import { resolveModel } from '../inference-access/resolve-model.js';
 import { withOpenAiParams } from './core-field-to-param.js';
+import { invalidParam } from './invalid-param.js';
 import { EmbeddingCreateRequest } from './openai-embedding-schemas.js';
-import type { EmbeddingList } from './openai-response-types.js';
+import type { EmbeddingList } from './openai-response-schemas.js';
 import type { OpenAiRouteContext } from './openai-route-context.js';
-import { invalidParam, parseOpenAiBody } from './parse-openai-body.js';
-import { resolveModel } from './stack-inference.js';
+import { parseOpenAiBody } from './parse-openai-body.js';
 
 /** A vector as OpenAI's `base64` encoding: little-endian float32, base64. */
 function toBase64(vector: readonly number[]): string {
@@ -20,10 +21,10 @@ function toBase64(vector: readonly number[]): string {
 export function embeddingsRoute(context: OpenAiRouteContext): Handler {
   return async function embeddings(c) {
     const body = await parseOpenAiBody(c, EmbeddingCreateRequest);
-    const model = await resolveModel(context.stack, body.model, 'embedding');
+    const model = await resolveModel(context.inference.stack.models, body.model, 'embedding');
     const inputs = typeof body.input === 'string' ? [body.input] : body.input;
     const request = withOpenAiParams(() => parseRequest(EmbeddingsRequest, { model, contents: inputs }));
-    const response = await context.inference().embeddings(request, { signal: c.req.raw.signal });
+    const response = await context.inference.inference().embeddings(request, { signal: c.req.raw.signal });
     const dimensions = response.embeddings[0]?.length ?? 0;
     if (body.dimensions !== null && body.dimensions !== undefined && body.dimensions !== dimensions) {
       throw invalidParam(

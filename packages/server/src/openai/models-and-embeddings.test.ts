@@ -1,11 +1,12 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { createInferenceAccess } from '../inference-access/inference-access.js';
+import { scriptedStack } from '../test-support/scripted-inference.js';
 import { createOpenAiRoutes } from './create-openai-routes.js';
-import type { EmbeddingList } from './openai-response-types.js';
-import { scriptedStack } from './test-support/scripted-inference.js';
+import type { EmbeddingList } from './openai-response-schemas.js';
 
 const stack = scriptedStack();
-const app = createOpenAiRoutes(stack, { logger: pino({ level: 'silent' }) });
+const app = createOpenAiRoutes(createInferenceAccess(stack), { logger: pino({ level: 'silent' }) });
 
 describe('GET /v1/models', () => {
   it('lists every registered model, owned by its provider', async () => {

@@ -1,6 +1,6 @@
 import { type Model, NotFoundError } from '@llama-stack-ts/core';
 import type { Handler } from 'hono';
-import type { OpenAiModel } from './openai-response-types.js';
+import type { OpenAiModel, OpenAiModelList } from './openai-response-schemas.js';
 import type { OpenAiRouteContext } from './openai-route-context.js';
 
 function toOpenAiModel(model: Model, created: number): OpenAiModel {
@@ -10,8 +10,12 @@ function toOpenAiModel(model: Model, created: number): OpenAiModel {
 /** `GET /v1/models`: every registered model (llm and embedding), owned by its provider. */
 export function listModelsRoute(context: OpenAiRouteContext): Handler {
   return async function listModels(c) {
-    const { data } = await context.stack.models.listModels({});
-    return c.json({ object: 'list', data: data.map((model) => toOpenAiModel(model, context.modelsCreated)) });
+    const { data } = await context.inference.stack.models.listModels({});
+    const list: OpenAiModelList = {
+      object: 'list',
+      data: data.map((model) => toOpenAiModel(model, context.modelsCreated)),
+    };
+    return c.json(list);
   };
 }
 
@@ -19,7 +23,7 @@ export function listModelsRoute(context: OpenAiRouteContext): Handler {
 export function retrieveModelRoute(context: OpenAiRouteContext): Handler {
   return async function retrieveModel(c) {
     const id = c.req.param('model') ?? '';
-    const { data } = await context.stack.models.listModels({});
+    const { data } = await context.inference.stack.models.listModels({});
     const model = data.find((candidate) => candidate.identifier === id);
     if (!model) throw new NotFoundError('model', id, 'GET /v1/models lists the registered models.');
     return c.json(toOpenAiModel(model, context.modelsCreated));

@@ -110,5 +110,6 @@ export const ChatCompletionCreateRequest = z
         message: '`logprobs` must be true when `top_logprobs` is set',
       });
     }
-  });
+  })
+  .meta({ id: 'OpenAiChatCompletionRequest' });
 export type ChatCompletionCreateRequest = z.infer<typeof ChatCompletionCreateRequest>;

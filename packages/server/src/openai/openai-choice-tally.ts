@@ -1,5 +1,5 @@
 import type { CompletionResponseStreamChunk, StopReason, TokenUsage } from '@llama-stack-ts/core';
-import type { OpenAiUsage } from './openai-response-types.js';
+import type { OpenAiUsage } from './openai-response-schemas.js';
 import { UsageTotals } from './openai-usage.js';
 
 /** What a streamed choice has reported so far, for its `finish_reason` and the request's usage. */

@@ -2,12 +2,13 @@ import { Hono } from 'hono';
 import OpenAI from 'openai';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInferenceAccess } from '../inference-access/inference-access.js';
 import { createMetricsRoutes } from '../metrics/create-metrics-routes.js';
 import { metricsMiddleware } from '../metrics/metrics-middleware.js';
 import { StackMetrics } from '../metrics/stack-metrics.js';
+import { scriptedStack } from '../test-support/scripted-inference.js';
+import { serveOnLoopback } from '../test-support/serve-on-loopback.js';
 import { createOpenAiRoutes } from './create-openai-routes.js';
-import { scriptedStack } from './test-support/scripted-inference.js';
-import { serveOnLoopback } from './test-support/serve-on-loopback.js';
 
 /** The official `openai` client against the routes over a real socket, as a user would run it. */
 describe('the openai npm client', () => {
@@ -19,7 +20,12 @@ describe('the openai npm client', () => {
     const app = new Hono();
     app.use(metricsMiddleware(metrics));
     app.route('/', createMetricsRoutes(metrics));
-    app.route('/', createOpenAiRoutes(scriptedStack(), { logger: pino({ level: 'silent' }), metrics }));
+    app.route(
+      '/',
+      createOpenAiRoutes(createInferenceAccess(scriptedStack(), { metrics }), {
+        logger: pino({ level: 'silent' }),
+      }),
+    );
     server = await serveOnLoopback(app);
     client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'not-checked', maxRetries: 0 });
   });

@@ -87,19 +87,26 @@ export function stopList(stop: string | readonly string[] | null | undefined): s
  * but this server works on text, so they are rejected with a message that says so.
  */
 export function textOrTexts(what: string) {
-  return z.unknown().transform((value, ctx): string | string[] => {
-    const fail = (message: string): never => {
-      ctx.addIssue({ code: 'custom', message });
-      return z.NEVER;
-    };
-    if (value === undefined || value === null) return fail(`required: the ${what} as text`);
-    if (typeof value === 'string') return value;
-    if (!Array.isArray(value)) return fail('must be a string or a list of strings');
-    if (value.length === 0) return fail(`must hold at least one ${what}`);
-    if (value.every((item) => typeof item === 'string')) return value as string[];
-    if (value.every((item) => typeof item === 'number' || Array.isArray(item))) {
-      return fail(`token-id ${what}s are not supported: send the ${what} as text`);
-    }
-    return fail('must be a string or a list of strings');
-  });
+  return z
+    .unknown()
+    .transform((value, ctx): string | string[] => {
+      const fail = (message: string): never => {
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      };
+      if (value === undefined || value === null) return fail(`required: the ${what} as text`);
+      if (typeof value === 'string') return value;
+      if (!Array.isArray(value)) return fail('must be a string or a list of strings');
+      if (value.length === 0) return fail(`must hold at least one ${what}`);
+      if (value.every((item) => typeof item === 'string')) return value as string[];
+      if (value.every((item) => typeof item === 'number' || Array.isArray(item))) {
+        return fail(`token-id ${what}s are not supported: send the ${what} as text`);
+      }
+      return fail('must be a string or a list of strings');
+    })
+    .meta({
+      // The transform above validates; this is what the OpenAPI document shows clients.
+      description: `The ${what} as text, or a list of ${what}s.`,
+      anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }],
+    });
 }

@@ -1,6 +1,7 @@
 import type { Attachment, Content } from '@llama-stack-ts/core';
+import { dataUrlMediaType } from '@llama-stack-ts/provider-utils';
+import { invalidParam } from './invalid-param.js';
 import type { ChatContentPart } from './openai-chat-schemas.js';
-import { invalidParam } from './parse-openai-body.js';
 
 const imageTypes: Readonly<Record<string, string>> = {
   png: 'image/png',
@@ -13,7 +14,7 @@ const imageTypes: Readonly<Record<string, string>> = {
 
 /** The MIME type of an image URL: from a `data:` URL's header, else the file extension. */
 function imageMimeType(url: string): string {
-  const dataType = /^data:([^;,]+)/.exec(url)?.[1];
+  const dataType = dataUrlMediaType(url);
   if (dataType) return dataType;
   const extension = /\.([a-z0-9]+)(?:[?#].*)?$/i.exec(url)?.[1]?.toLowerCase();
   return (extension && imageTypes[extension]) || 'image/*';
@@ -41,11 +42,4 @@ export function toStackContent(
   });
   if (items.every((item) => typeof item === 'string')) return items.join('');
   return items;
-}
-
-/** The text of the stack's `Content` (attachments left out). */
-export function contentText(content: Content): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((item) => (typeof item === 'string' ? item : '')).join('');
-  return '';
 }

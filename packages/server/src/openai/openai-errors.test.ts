@@ -1,9 +1,13 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { createInferenceAccess } from '../inference-access/inference-access.js';
+import { scriptedStack } from '../test-support/scripted-inference.js';
 import { createOpenAiRoutes } from './create-openai-routes.js';
-import { scriptedStack } from './test-support/scripted-inference.js';
 
-const app = createOpenAiRoutes(scriptedStack(), { logger: pino({ level: 'silent' }), maxChoices: 4 });
+const app = createOpenAiRoutes(createInferenceAccess(scriptedStack()), {
+  logger: pino({ level: 'silent' }),
+  maxChoices: 4,
+});
 
 async function post(path: string, body: unknown | string) {
   const response = await app.request(path, {
@@ -160,14 +164,13 @@ describe("OpenAI routes' errors", () => {
     failing.provider.chatCompletion = async () => {
       throw new Error('secret internal detail');
     };
-    const response = await createOpenAiRoutes(failing, { logger: pino({ level: 'silent' }) }).request(
-      '/v1/chat/completions',
-      {
-        method: 'POST',
-        headers: { 'X-Request-Id': 'req-1' },
-        body: JSON.stringify({ model: 'tiny-llm', messages: hello }),
-      },
-    );
+    const response = await createOpenAiRoutes(createInferenceAccess(failing), {
+      logger: pino({ level: 'silent' }),
+    }).request('/v1/chat/completions', {
+      method: 'POST',
+      headers: { 'X-Request-Id': 'req-1' },
+      body: JSON.stringify({ model: 'tiny-llm', messages: hello }),
+    });
     expect(response.status).toBe(500);
     const text = await response.text();
     expect(text).not.toContain('secret');

@@ -1,5 +1,5 @@
 import type { StopReason } from '@llama-stack-ts/core';
-import type { FinishReason } from './openai-response-types.js';
+import type { FinishReason } from './openai-response-schemas.js';
 
 /** The stack's stop reason as OpenAI's `finish_reason`. */
 export function toFinishReason(

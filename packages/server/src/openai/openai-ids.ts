@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { ResponseHead } from './openai-response-types.js';
+
+/** What every answer and chunk of one request shares. */
+export interface ResponseHead {
+  id: string;
+  created: number;
+  model: string;
+  systemFingerprint: string;
+}
 
 /** An id like OpenAI's: a prefix and 24 random base62-ish characters. */
 export function openAiId(prefix: string): string {

@@ -1,17 +1,17 @@
-import type { Inference } from '@llama-stack-ts/core';
-import type { Logger } from 'pino';
-import { invalidParam } from './parse-openai-body.js';
-import type { InferenceStack } from './stack-inference.js';
+import type { ErrorReporter } from '../errors/create-error-reporter.js';
+import type { InferenceAccess } from '../inference-access/inference-access.js';
+import { invalidParam } from './invalid-param.js';
+import type { OpenAiErrorResponse } from './openai-error-shape.js';
 
 /** What every OpenAI route handler needs, built once by `createOpenAiRoutes`. */
 export interface OpenAiRouteContext {
-  stack: InferenceStack;
-  /** The stack's inference API (instrumented when metrics are on). */
-  inference: () => Inference;
+  /** The stack's inference and models, as every surface reaches them. */
+  inference: InferenceAccess;
   defaultModel: string | undefined;
   maxChoices: number;
   parallelChoices: boolean;
-  logger: Logger;
+  /** Maps and logs a failure in OpenAI's error shape (the error event of a stream too). */
+  report: ErrorReporter<OpenAiErrorResponse>;
   systemFingerprint: string;
   /** `created` of every model in `/v1/models`: when the app was built. */
   modelsCreated: number;

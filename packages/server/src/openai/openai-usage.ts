@@ -1,5 +1,5 @@
 import type { TokenUsage } from '@llama-stack-ts/core';
-import type { OpenAiUsage } from './openai-response-types.js';
+import type { OpenAiUsage } from './openai-response-schemas.js';
 
 /**
  * Adds up the token counts of a request's choices: the prompt once per distinct prompt, the

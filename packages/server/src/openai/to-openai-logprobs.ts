@@ -1,30 +1,11 @@
 import type { TokenLogprob, TokenLogprobs } from '@llama-stack-ts/core';
+import type {
+  OpenAiChatLogprobs,
+  OpenAiCompletionLogprobs,
+  OpenAiTokenLogprob,
+} from './openai-response-schemas.js';
 
 const encoder = new TextEncoder();
-
-export interface OpenAiTopLogprob {
-  token: string;
-  logprob: number;
-  bytes: number[];
-}
-
-export interface OpenAiTokenLogprob extends OpenAiTopLogprob {
-  top_logprobs: OpenAiTopLogprob[];
-}
-
-/** A chat choice's `logprobs`. */
-export interface OpenAiChatLogprobs {
-  content: OpenAiTokenLogprob[];
-  refusal: null;
-}
-
-/** A legacy completion choice's `logprobs`. */
-export interface OpenAiCompletionLogprobs {
-  tokens: string[];
-  token_logprobs: number[];
-  top_logprobs: Record<string, number>[];
-  text_offset: number[];
-}
 
 function bytesOf(token: string): number[] {
   return [...encoder.encode(token)];

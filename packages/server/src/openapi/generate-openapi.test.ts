@@ -156,6 +156,39 @@ describe('generateOpenApi', () => {
     });
   });
 
+  it("documents a surface route's path parameters, error shape and event framing", () => {
+    const ItemError = z.object({ error: z.string() }).meta({ id: 'ItemError' });
+    const generated = generateOpenApi(
+      [
+        {
+          api: 'items',
+          method: 'GET',
+          path: '/items/:id{.+}',
+          operation: 'getItem',
+          summary: 'One item.',
+          params: z.object({ id: z.string().describe('May contain `/`.') }),
+          response: z.object({ id: z.string() }),
+          stream: 'optional',
+          streamChunk: z.object({ part: z.string() }),
+          errorResponse: ItemError,
+          events: 'One part per event.',
+        },
+      ],
+      { includeSystemRoutes: false },
+    );
+    const operation = generated.paths['/items/{id}']?.get;
+    expect(operation?.parameters).toEqual([
+      { name: 'id', in: 'path', required: true, description: 'May contain `/`.', schema: { type: 'string' } },
+    ]);
+    expect(operation?.responses.default?.content?.['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/ItemError',
+    });
+    expect(operation?.responses['200']?.description).toBe(
+      'JSON, or when the request says `stream: true`, One part per event.',
+    );
+    expect(Object.keys(generated.components.schemas)).toEqual(['ErrorResponse', 'ItemError']);
+  });
+
   it('renders the same YAML every time, which parses back to the document', () => {
     const yaml = renderOpenApiYaml(routes);
     expect(renderOpenApiYaml(routes)).toBe(yaml);

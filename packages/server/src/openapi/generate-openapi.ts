@@ -1,8 +1,8 @@
-import type { RouteDefinition } from '@llama-stack-ts/core';
+import { ErrorResponse } from '@llama-stack-ts/provider-utils';
 import { z } from 'zod';
-import { ErrorResponse } from '../error-response.js';
 import { HealthResponse, VersionResponse } from '../system-routes/system-schemas.js';
 import { serverVersion } from '../version.js';
+import type { DocumentedRoute } from './documented-route.js';
 import type {
   JsonSchema,
   OpenApiDocument,
@@ -24,24 +24,6 @@ export interface GenerateOpenApiOptions {
 const componentPrefix = '#/components/schemas/';
 const sharedPrefix = `${componentPrefix}__shared#/$defs/`;
 
-/** A route (or a server route) reduced to what the document needs. */
-interface DocumentedRoute {
-  api: string;
-  method: string;
-  path: string;
-  operation: string;
-  summary: string;
-  description?: string;
-  query?: z.ZodObject;
-  body?: z.ZodType;
-  bodyField?: string;
-  response: z.ZodType;
-  stream?: 'optional' | 'always';
-  streamOperation?: string;
-  streamChunk?: z.ZodType;
-  experimental?: boolean;
-}
-
 const systemRoutes: DocumentedRoute[] = [
   {
     api: 'server',
@@ -62,18 +44,18 @@ const systemRoutes: DocumentedRoute[] = [
 ];
 
 /**
- * Builds the OpenAPI 3.1 document of a route table. Every schema named with `.meta({ id })` becomes
+ * Builds the OpenAPI 3.1 document of route tables. Every schema named with `.meta({ id })` becomes
  * a component (JSON Schema 2020-12, from zod's `z.toJSONSchema` in `input` mode so defaulted fields
- * read as optional, as a client may omit them); query schemas become query parameters; streamed
+ * read as optional, as a client may omit them); path and query schemas become parameters; streamed
  * routes document `text/event-stream` with their chunk schema. The output is deterministic, so the
  * committed `docs/openapi.yaml` can be checked for staleness.
  */
 export function generateOpenApi(
-  routes: readonly RouteDefinition[],
+  routes: readonly DocumentedRoute[],
   options: GenerateOpenApiOptions = {},
 ): OpenApiDocument {
   const documented: DocumentedRoute[] = [
-    ...routes.map((route) => route as DocumentedRoute),
+    ...routes,
     ...(options.includeSystemRoutes === false ? [] : systemRoutes),
   ];
   const names = new SchemaNames();
@@ -82,6 +64,7 @@ export function generateOpenApi(
 
   const plans = documented.map((route) => ({
     route,
+    params: route.params && names.register(route.params, `${pascal(route.operation)}Params`, route.api),
     query: route.query && names.register(route.query, `${pascal(route.operation)}Query`, route.api),
     body: route.body && names.register(route.body, `${pascal(route.operation)}Request`, route.api),
     response: names.register(route.response, `${pascal(route.operation)}Response`, route.api),
@@ -92,19 +75,24 @@ export function generateOpenApi(
         `${pascal(route.streamOperation ?? route.operation)}Chunk`,
         route.api,
       ),
+    error: names.register(route.errorResponse ?? ErrorResponse, `${pascal(route.api)}ErrorResponse`),
   }));
 
   const schemas = names.toJsonSchemas();
   const ref = (id: string): JsonSchema => ({ $ref: componentPrefix + id });
 
   const paths: OpenApiDocument['paths'] = {};
-  plans.forEach(({ route, query, body, response, chunk }, index) => {
+  plans.forEach(({ route, params, query, body, response, chunk, error }, index) => {
+    const parameters = [
+      ...(params ? parametersOf(schemas[params] ?? {}, 'path') : []),
+      ...(query ? parametersOf(schemas[query] ?? {}, 'query') : []),
+    ];
     const operation: OpenApiOperation = {
       operationId: operationIds[index]!,
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
       tags: [route.api],
-      ...(query ? { parameters: queryParameters(schemas[query] ?? {}) } : {}),
+      ...(parameters.length > 0 ? { parameters } : {}),
       ...(body && route.body
         ? {
             requestBody: {
@@ -117,13 +105,14 @@ export function generateOpenApi(
         '200': successResponse(route, ref(response), chunk ? ref(chunk) : {}),
         default: {
           description: 'An error.',
-          content: { 'application/json': { schema: ref('ErrorResponse') } },
+          content: { 'application/json': { schema: ref(error) } },
         },
       },
     };
     if (route.experimental) operation['x-experimental'] = true;
-    paths[route.path] ??= {};
-    paths[route.path]![route.method.toLowerCase()] = operation;
+    const path = openApiPath(route.path);
+    paths[path] ??= {};
+    paths[path]![route.method.toLowerCase()] = operation;
   });
 
   const document: OpenApiDocument = {
@@ -156,8 +145,9 @@ function successResponse(route: DocumentedRoute, response: JsonSchema, chunk: Js
   const sse = { 'text/event-stream': { schema: chunk } };
   const json = { 'application/json': { schema: response } };
   const eventsNote =
+    route.events ??
     'Server-Sent Events: each `data:` line holds one JSON chunk of the schema shown; a failure after ' +
-    'the stream started arrives as a final `event: error` whose data is an ErrorResponse.';
+      'the stream started arrives as a final `event: error` whose data is an ErrorResponse.';
   if (route.stream === 'always') return { description: eventsNote, content: sse };
   if (route.stream === 'optional') {
     return {
@@ -168,15 +158,20 @@ function successResponse(route: DocumentedRoute, response: JsonSchema, chunk: Js
   return { description: 'OK', content: json };
 }
 
-function queryParameters(schema: JsonSchema): OpenApiParameter[] {
+/** Hono's `/v1/models/:model{.+}` as OpenAPI's `/v1/models/{model}`. */
+function openApiPath(path: string): string {
+  return path.replace(/:(\w+)(\{[^}]*\})?/g, '{$1}');
+}
+
+function parametersOf(schema: JsonSchema, location: OpenApiParameter['in']): OpenApiParameter[] {
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((schema.required ?? []) as string[]);
   return Object.entries(properties).map(([name, property]) => {
     const { description, ...rest } = property;
     return {
       name,
-      in: 'query',
-      required: required.has(name),
+      in: location,
+      required: location === 'path' || required.has(name),
       ...(typeof description === 'string' ? { description } : {}),
       schema: rest,
     };
@@ -203,7 +198,8 @@ class SchemaNames {
   private readonly ids = new Map<z.ZodType, string>();
   private readonly taken = new Set<string>();
   private readonly synthetic = new Set<string>();
-  private readonly queries = new Set<string>();
+  /** Parameter objects: documented as parameters, never as components. */
+  private readonly parameters = new Set<string>();
 
   register(schema: z.ZodType, fallback: string, api?: string): string {
     const existing = this.ids.get(schema);
@@ -214,7 +210,7 @@ class SchemaNames {
       if (this.taken.has(id) && api) id = `${pascal(api)}${id}`;
       while (this.taken.has(id)) id = `${id}_`;
       this.synthetic.add(id);
-      if (fallback.endsWith('Query')) this.queries.add(id);
+      if (fallback.endsWith('Query') || fallback.endsWith('Params')) this.parameters.add(id);
     }
     this.ids.set(schema, id);
     this.taken.add(id);
@@ -241,14 +237,14 @@ class SchemaNames {
     return Object.fromEntries(Object.entries(all).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
 
-  /** Inlines made-up names that one operation alone uses, and drops the query objects (now parameters). */
+  /** Inlines made-up names that one operation alone uses, and drops the parameter objects. */
   inlineUnreferenced(document: OpenApiDocument): void {
     const schemas = document.components.schemas;
-    for (const id of this.queries) delete schemas[id];
+    for (const id of this.parameters) delete schemas[id];
     const fromPaths = countRefs(document.paths);
     const fromSchemas = countRefs(schemas);
     for (const id of this.synthetic) {
-      if (this.queries.has(id) || fromPaths.get(id) !== 1 || fromSchemas.has(id) || !schemas[id]) continue;
+      if (this.parameters.has(id) || fromPaths.get(id) !== 1 || fromSchemas.has(id) || !schemas[id]) continue;
       const schema = schemas[id];
       delete schemas[id];
       replaceRef(document.paths, componentPrefix + id, schema);

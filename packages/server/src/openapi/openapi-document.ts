@@ -3,7 +3,7 @@ export type JsonSchema = Record<string, unknown>;
 
 export interface OpenApiParameter {
   name: string;
-  in: 'query';
+  in: 'query' | 'path';
   required: boolean;
   description?: string;
   schema: JsonSchema;

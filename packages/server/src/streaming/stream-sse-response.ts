@@ -1,31 +1,39 @@
 import type { Context } from 'hono';
 import { formatSseEvent } from './format-sse-event.js';
 
-export interface StreamSseResponseOptions {
-  /** Starts the provider's stream; `signal` aborts when the client disconnects. */
-  start(signal: AbortSignal): AsyncIterable<unknown> | Promise<AsyncIterable<unknown>>;
-  /** The body of the final `event: error` sent when the stream fails after it started. */
-  errorEvent(error: unknown): unknown;
+export interface StreamSseResponseOptions<Chunk> {
+  /** Starts the stream; `signal` aborts when the client disconnects. */
+  start(signal: AbortSignal): AsyncIterable<Chunk> | Promise<AsyncIterable<Chunk>>;
+  /** The event of one chunk. Default `formatSseEvent`: `data: <json>\n\n`. */
+  frame?(chunk: Chunk): string;
+  /** The event that ends a stream failing after it started, in the surface's error shape. */
+  errorFrame(error: unknown): string;
+  /** Sent after the last event, and after an error event (OpenAI's `data: [DONE]\n\n`). */
+  trailer?: string;
+  /** Extra response headers. */
+  headers?: Record<string, string>;
 }
 
 /**
- * Answers with a Server-Sent Events stream: one `data:` line of JSON per chunk. The stream is
- * pulled, so a slow client slows the provider down instead of filling memory.
+ * Answers with a Server-Sent Events stream, for every surface: the Llama Stack routes, OpenAI's
+ * (ending with `data: [DONE]`) and TGI's (`data:` with no space). The stream is pulled, so a slow
+ * client slows the provider down instead of filling memory.
  *
  * The first chunk is awaited before the response starts, so a failure before anything was produced
- * (an unknown model, a bad parameter) is thrown and answered with its own status instead of a 200
- * followed by an error event. A later failure ends the stream with `event: error` and the JSON error
- * body. When the client disconnects, the provider's signal aborts and its iterator is closed.
+ * (an unknown model, a bad parameter, a full queue) is thrown to the surface's error handler and
+ * answered with its own status instead of a 200 followed by an error event. A later failure ends
+ * the stream with `errorFrame`. When the client disconnects, the signal aborts and the iterator is
+ * closed.
  */
-export async function streamSseResponse(
+export async function streamSseResponse<Chunk>(
   c: Context,
-  { start, errorEvent }: StreamSseResponseOptions,
+  { start, frame = formatSseEvent, errorFrame, trailer = '', headers = {} }: StreamSseResponseOptions<Chunk>,
 ): Promise<Response> {
   const cancelled = new AbortController();
   const signal = AbortSignal.any([c.req.raw.signal, cancelled.signal]);
 
-  let iterator: AsyncIterator<unknown>;
-  let first: IteratorResult<unknown>;
+  let iterator: AsyncIterator<Chunk>;
+  let first: IteratorResult<Chunk>;
   try {
     iterator = (await start(signal))[Symbol.asyncIterator]();
     first = await iterator.next();
@@ -39,20 +47,24 @@ export async function streamSseResponse(
   signal.addEventListener('abort', () => void iterator.return?.().catch(() => {}), { once: true });
 
   const encoder = new TextEncoder();
+  const end = (controller: ReadableStreamDefaultController<Uint8Array>, last = '') => {
+    if (last + trailer) controller.enqueue(encoder.encode(last + trailer));
+    controller.close();
+  };
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      if (first.done) controller.close();
-      else controller.enqueue(encoder.encode(formatSseEvent(first.value)));
+      if (first.done) end(controller);
+      else controller.enqueue(encoder.encode(frame(first.value)));
     },
     async pull(controller) {
       try {
         const next = await iterator.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(formatSseEvent(next.value)));
+        if (next.done) end(controller);
+        else controller.enqueue(encoder.encode(frame(next.value)));
       } catch (error) {
         // After a disconnect there is no one left to tell.
-        if (!signal.aborted) controller.enqueue(encoder.encode(formatSseEvent(errorEvent(error), 'error')));
-        controller.close();
+        if (signal.aborted) controller.close();
+        else end(controller, errorFrame(error));
       }
     },
     cancel(reason) {
@@ -67,5 +79,6 @@ export async function streamSseResponse(
     Connection: 'keep-alive',
     // Stops nginx and similar proxies from buffering the whole stream.
     'X-Accel-Buffering': 'no',
+    ...headers,
   });
 }

@@ -1,12 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
-import type { StackMetrics } from '../metrics/stack-metrics.js';
-import { resolveModel, stackInference } from '../openai/stack-inference.js';
-import { compatGenerateRoute, generateRoute, generateStreamRoute } from './generate-routes.js';
-import { healthRoute, infoRoute, tokenizeRoute } from './info-routes.js';
-import { createTgiOnError } from './tgi-error.js';
-import type { TgiRouteContext, TgiStack } from './tgi-route-context.js';
+import { createErrorReporter } from '../errors/create-error-reporter.js';
+import { createOnError } from '../errors/create-on-error.js';
+import type { InferenceAccess } from '../inference-access/inference-access.js';
+import { resolveModel } from '../inference-access/resolve-model.js';
+import { healthRoute } from './info-routes.js';
+import { tgiErrorShape } from './tgi-error-shape.js';
+import type { TgiRouteContext } from './tgi-route-context.js';
+import { tgiRoutes } from './tgi-routes.js';
 
 export interface TgiRoutesOptions {
   /**
@@ -22,8 +24,6 @@ export interface TgiRoutesOptions {
   defaultContextLength?: number;
   /** Serve `GET /health` in TGI's form. Default `true`; off when the host app has its own `/health`. */
   health?: boolean;
-  /** Counts inference calls (tokens, time to first token…) when given. */
-  metrics?: StackMetrics;
   /** Where server faults are logged. Default: `pino()` to stdout. */
   logger?: Logger;
 }
@@ -32,8 +32,9 @@ export interface TgiRoutesOptions {
  * Text Generation Inference's native API over a stack's inference: `POST /generate`,
  * `POST /generate_stream`, `POST /` (streamed or not per `stream`), `POST /tokenize`, `GET /info`
  * and `GET /health`, with TGI's parameters, SSE events and error shapes (`{ error, error_type }`:
- * 422 validation, 424 generation, 429 overloaded). Generation is a raw-prompt completion through
- * `stack.apis.inference`. `GET /metrics` is served by `createMetricsRoutes`.
+ * 422 validation, 424 generation, 429 overloaded, 499 a closed client). Generation is a raw-prompt
+ * completion through `inference`, the access the app's surfaces share. `GET /metrics` is served by
+ * `createMetricsRoutes`.
  *
  * Where it differs from TGI, because the stack's contract says less than TGI's engine knows:
  * - `finish_reason` is `length` or `eos_token`, never `stop_sequence` (a stop string reads `eos_token`).
@@ -44,26 +45,22 @@ export interface TgiRoutesOptions {
  * - `best_of` > 1, `typical_p`, `watermark` and `adapter_id` are rejected (422); a regex `grammar`
  *   runs as a GBNF grammar (`regexToGbnf`), so providers must accept `response_format.grammar`.
  *
- * Mount it on the stack app: `app.route('/', createTgiRoutes(stack, { tgiModel, metrics }))`.
+ * Mount it on an app: `app.route('/', createTgiRoutes(createInferenceAccess(stack), { tgiModel }))`.
  */
-export function createTgiRoutes(stack: TgiStack, options: TgiRoutesOptions = {}): Hono {
+export function createTgiRoutes(inference: InferenceAccess, options: TgiRoutesOptions = {}): Hono {
+  const report = createErrorReporter(tgiErrorShape, options.logger ?? pino({ name: 'llama-stack-ts' }));
   const context: TgiRouteContext = {
-    stack,
-    inference: stackInference(stack, options.metrics),
-    model: () => resolveModel(stack, undefined, 'llm', options.tgiModel),
-    logger: options.logger ?? pino({ name: 'llama-stack-ts' }),
+    inference,
+    model: () => resolveModel(inference.stack.models, undefined, 'llm', options.tgiModel),
+    report,
     compatReturnFullText: options.compatReturnFullText ?? true,
     maxConcurrentRequests: options.maxConcurrentRequests ?? 128,
     defaultContextLength: options.defaultContextLength ?? 4096,
     randomSeed: () => randomInt(1, 2 ** 32),
   };
   const app = new Hono();
-  app.onError(createTgiOnError(context.logger));
-  app.post('/generate', generateRoute(context));
-  app.post('/generate_stream', generateStreamRoute(context));
-  app.post('/', compatGenerateRoute(context));
-  app.post('/tokenize', tokenizeRoute(context));
-  app.get('/info', infoRoute(context));
+  app.onError(createOnError(report));
+  for (const route of tgiRoutes) app.on(route.method, route.path, route.handler(context));
   if (options.health ?? true) app.get('/health', healthRoute(context));
   return app;
 }

@@ -1,11 +1,15 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { scriptedStack } from '../openai/test-support/scripted-inference.js';
+import { createInferenceAccess } from '../inference-access/inference-access.js';
+import { scriptedStack } from '../test-support/scripted-inference.js';
 import { createTgiRoutes, type TgiRoutesOptions } from './create-tgi-routes.js';
 
 function setup(options: TgiRoutesOptions = {}) {
   const stack = scriptedStack();
-  const app = createTgiRoutes(stack, { logger: pino({ level: 'silent' }), ...options });
+  const app = createTgiRoutes(createInferenceAccess(stack), {
+    logger: pino({ level: 'silent' }),
+    ...options,
+  });
   const post = (path: string, body: unknown) =>
     app.request(path, {
       method: 'POST',

@@ -1,16 +1,14 @@
+import { contentToText } from '@llama-stack-ts/provider-utils';
 import type { Handler } from 'hono';
-import { contentText } from '../openai/openai-content.js';
-import { respondWithSse } from '../openai/respond-with-sse.js';
+import { streamSseResponse } from '../streaming/stream-sse-response.js';
 import { parseTgiBody } from './parse-tgi-body.js';
 import { type PreparedGeneration, prepareTgiGeneration } from './prepare-tgi-generation.js';
-import { reportTgiError } from './tgi-error.js';
+import type { TgiGenerateResponse, TgiStreamResponse } from './tgi-response-schemas.js';
 import type { TgiRouteContext } from './tgi-route-context.js';
 import {
   TgiCompatGenerateRequest,
   type TgiGenerateRequest,
   TgiGenerateRequest as TgiGenerateRequestSchema,
-  type TgiGenerateResponse,
-  type TgiStreamResponse,
 } from './tgi-schemas.js';
 import { streamedTokens, toTgiFinishReason, toTgiToken, toTgiTopToken } from './to-tgi-tokens.js';
 
@@ -18,6 +16,12 @@ import { streamedTokens, toTgiFinishReason, toTgiToken, toTgiTopToken } from './
 function tgiFrame(data: unknown): string {
   return `data:${JSON.stringify(data)}\n\n`;
 }
+
+/** How the TGI routes' events are framed, for the OpenAPI document. */
+export const tgiEvents =
+  'Server-Sent Events as TGI sends them: each `data:` line (no space after the colon) holds one token ' +
+  'event; the last carries `generated_text`. A failure after the stream started arrives as a `data:` ' +
+  'line holding a TgiErrorResponse.';
 
 /** `POST /generate`: the whole generated text, with `details` when asked for. */
 export function generateRoute(context: TgiRouteContext): Handler {
@@ -67,10 +71,10 @@ async function runGeneration(
     returnFullTextDefault,
     signal,
   });
-  const result = await context.inference().completion(prepared.request, { signal });
+  const result = await context.inference.inference().completion(prepared.request, { signal });
   const entries = result.logprobs?.content ?? [];
   const generatedTokens = result.usage?.completion_tokens ?? entries.length;
-  const response: TgiGenerateResponse = { generated_text: prepared.prefix + contentText(result.content) };
+  const response: TgiGenerateResponse = { generated_text: prepared.prefix + contentToText(result.content) };
   if (prepared.details) {
     response.details = {
       finish_reason: toTgiFinishReason(result.stop_reason),
@@ -110,9 +114,10 @@ async function streamGeneration(
     returnFullTextDefault,
     signal: c.req.raw.signal,
   });
-  return respondWithSse(c, {
-    frames: (signal) => tgiStreamFrames(context, prepared, signal),
-    errorFrame: (error) => tgiFrame(reportTgiError(error, c, context.logger).body),
+  return streamSseResponse(c, {
+    start: (signal) => tgiStreamEvents(context, prepared, signal),
+    frame: tgiFrame,
+    errorFrame: (error) => tgiFrame(context.report(error, c).body),
     headers: { 'x-compute-type': 'llama-stack-ts', 'x-compute-characters': String([...body.inputs].length) },
   });
 }
@@ -125,12 +130,12 @@ async function streamGeneration(
  * end-of-sequence token the provider does not show, the last event is an empty special token, as
  * TGI sends its EOS.
  */
-async function* tgiStreamFrames(
+async function* tgiStreamEvents(
   context: TgiRouteContext,
   prepared: PreparedGeneration,
   signal: AbortSignal,
-): AsyncGenerator<string, void, undefined> {
-  const chunks = context.inference().streamCompletion(prepared.request, { signal });
+): AsyncGenerator<TgiStreamResponse, void, undefined> {
+  const chunks = context.inference.inference().streamCompletion(prepared.request, { signal });
   let index = 0;
   let text = '';
   let counted = 0;
@@ -139,9 +144,9 @@ async function* tgiStreamFrames(
   let stopReason: Parameters<typeof toTgiFinishReason>[0];
   let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
 
-  const event = (streamed: ReturnType<typeof streamedTokens>[number], last: boolean): string => {
+  const event = (streamed: ReturnType<typeof streamedTokens>[number], last: boolean): TgiStreamResponse => {
     index += 1;
-    const response: TgiStreamResponse = {
+    return {
       index,
       token: streamed.token,
       ...(streamed.topTokens.length > 0 ? { top_tokens: streamed.topTokens } : {}),
@@ -156,7 +161,6 @@ async function* tgiStreamFrames(
             }
           : null,
     };
-    return tgiFrame(response);
   };
 
   for await (const chunk of chunks) {

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ScriptedInference, scriptedStack } from '../openai/test-support/scripted-inference.js';
+import { createInferenceAccess } from '../inference-access/inference-access.js';
+import { ScriptedInference, scriptedStack } from '../test-support/scripted-inference.js';
 import { serverVersion } from '../version.js';
 import { createTgiRoutes } from './create-tgi-routes.js';
 
@@ -8,7 +9,7 @@ const logger = pino({ level: 'silent' });
 
 describe('GET /info', () => {
   it("reports the TGI model and the provider's context length", async () => {
-    const app = createTgiRoutes(scriptedStack(), { logger });
+    const app = createTgiRoutes(createInferenceAccess(scriptedStack()), { logger });
     expect(await (await app.request('/info')).json()).toEqual({
       model_id: 'tiny-llm',
       model_sha: null,
@@ -30,7 +31,7 @@ describe('GET /info', () => {
   it('uses tgiModel, and the default context length when nobody knows it', async () => {
     const provider = new ScriptedInference();
     Object.defineProperty(provider, 'modelInfo', { value: undefined });
-    const app = createTgiRoutes(scriptedStack(provider), {
+    const app = createTgiRoutes(createInferenceAccess(scriptedStack(provider)), {
       logger,
       tgiModel: 'flaky-llm',
       defaultContextLength: 1024,
@@ -45,7 +46,7 @@ describe('GET /info', () => {
 
 describe('POST /tokenize', () => {
   it('answers the tokens with their character spans', async () => {
-    const app = createTgiRoutes(scriptedStack(), { logger });
+    const app = createTgiRoutes(createInferenceAccess(scriptedStack()), { logger });
     const response = await app.request('/tokenize', {
       method: 'POST',
       body: JSON.stringify({ inputs: 'Hello big world' }),
@@ -61,7 +62,7 @@ describe('POST /tokenize', () => {
   it('answers 404 when the provider has no tokenizer', async () => {
     const provider = new ScriptedInference();
     Object.defineProperty(provider, 'tokenize', { value: undefined });
-    const app = createTgiRoutes(scriptedStack(provider), { logger });
+    const app = createTgiRoutes(createInferenceAccess(scriptedStack(provider)), { logger });
     const response = await app.request('/tokenize', {
       method: 'POST',
       body: JSON.stringify({ inputs: 'x' }),
@@ -78,7 +79,7 @@ describe('GET /health', () => {
       ...scriptedStack(),
       health: async () => [{ provider_id: 'scripted', provider_type: 'inline::scripted', status }],
     };
-    const app = createTgiRoutes(stack, { logger });
+    const app = createTgiRoutes(createInferenceAccess(stack), { logger });
     const healthy = await app.request('/health');
     expect([healthy.status, await healthy.text()]).toEqual([200, '']);
     status = 'error';

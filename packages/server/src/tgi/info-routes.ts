@@ -2,27 +2,10 @@ import type { Handler } from 'hono';
 import { serverVersion } from '../version.js';
 import { tryModelInfo, tryTokenize } from './optional-operation.js';
 import { parseTgiBody } from './parse-tgi-body.js';
+import type { TgiInfo, TgiSimpleToken } from './tgi-response-schemas.js';
 import type { TgiRouteContext } from './tgi-route-context.js';
-import { TgiGenerateRequest, type TgiSimpleToken } from './tgi-schemas.js';
+import { TgiGenerateRequest } from './tgi-schemas.js';
 import { tokenSpans } from './token-spans.js';
-
-/** TGI's `Info`, field order as TGI writes it. */
-export interface TgiInfo {
-  model_id: string;
-  model_sha: string | null;
-  model_pipeline_tag: string | null;
-  max_concurrent_requests: number;
-  max_best_of: number;
-  max_stop_sequences: number;
-  max_input_tokens: number;
-  max_total_tokens: number;
-  validation_workers: number;
-  max_client_batch_size: number;
-  router: string;
-  version: string;
-  sha: string | null;
-  docker_label: string | null;
-}
 
 /**
  * `GET /info`: the model TGI requests run on and its limits. The context length comes from the
@@ -32,10 +15,10 @@ export interface TgiInfo {
 export function infoRoute(context: TgiRouteContext): Handler {
   return async function info(c) {
     const model = await context.model();
-    const inference = context.inference();
+    const inference = context.inference.inference();
     let contextLength = (await tryModelInfo(inference, model, c.req.raw.signal))?.context_length;
     if (contextLength === undefined) {
-      const registered = (await context.stack.models.listModels({})).data.find(
+      const registered = (await context.inference.stack.models.listModels({})).data.find(
         (entry) => entry.identifier === model,
       );
       const fromMetadata = registered?.metadata.context_length;
@@ -71,7 +54,7 @@ export function tokenizeRoute(context: TgiRouteContext): Handler {
   return async function tokenize(c) {
     const body = await parseTgiBody(c, TgiGenerateRequest);
     const model = await context.model();
-    const inference = context.inference();
+    const inference = context.inference.inference();
     const tokenized = await tryTokenize(inference, model, body.inputs, c.req.raw.signal);
     if (!tokenized) {
       return c.json(
@@ -104,7 +87,7 @@ export function healthRoute(context: TgiRouteContext): Handler {
   return async function health(c) {
     let healthy = true;
     try {
-      const providers = (await context.stack.health?.()) ?? [];
+      const providers = (await context.inference.stack.health?.()) ?? [];
       healthy = providers.every((provider) => provider.status === 'ok');
     } catch {
       healthy = false;

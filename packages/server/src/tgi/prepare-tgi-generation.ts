@@ -9,9 +9,10 @@ import {
 } from '@llama-stack-ts/core';
 import { tryTokenize } from './optional-operation.js';
 import { RegexGrammarError, regexToGbnf } from './regex-to-gbnf.js';
-import { tgiValidationError } from './tgi-error.js';
+import type { TgiPrefillToken } from './tgi-response-schemas.js';
 import type { TgiRouteContext } from './tgi-route-context.js';
-import type { TgiGenerateRequest, TgiGrammar, TgiPrefillToken } from './tgi-schemas.js';
+import type { TgiGenerateRequest, TgiGrammar } from './tgi-schemas.js';
+import { tgiValidationError } from './tgi-validation-error.js';
 import { tokenSpans } from './token-spans.js';
 
 /** TGI's default `max_new_tokens`. */
@@ -70,7 +71,7 @@ export async function prepareTgiGeneration(
   }
 
   const model = await context.model();
-  const inference = context.inference();
+  const inference = context.inference.inference();
   const needsTokens = parameters.truncate !== null && parameters.truncate !== undefined;
   let inputs = body.inputs;
   let tokens: TokenizedToken[] | undefined;

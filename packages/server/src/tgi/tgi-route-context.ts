@@ -1,18 +1,15 @@
-import type { Inference } from '@llama-stack-ts/core';
-import type { Logger } from 'pino';
-import type { InferenceStack } from '../openai/stack-inference.js';
-import type { ServableStack } from '../servable-stack.js';
-
-/** The part of a stack the TGI routes use; `health` answers `/health` when present. */
-export type TgiStack = InferenceStack & Partial<Pick<ServableStack, 'health'>>;
+import type { ErrorReporter } from '../errors/create-error-reporter.js';
+import type { InferenceAccess } from '../inference-access/inference-access.js';
+import type { TgiErrorResponse } from './tgi-error-shape.js';
 
 /** What every TGI route handler needs, built once by `createTgiRoutes`. */
 export interface TgiRouteContext {
-  stack: TgiStack;
-  inference: () => Inference;
+  /** The stack's inference, models and health, as every surface reaches them. */
+  inference: InferenceAccess;
   /** The model TGI requests run on (they name none). */
   model: () => Promise<string>;
-  logger: Logger;
+  /** Maps and logs a failure in TGI's error shape (the error event of a stream too). */
+  report: ErrorReporter<TgiErrorResponse>;
   /** `return_full_text` default of `POST /` (TGI: true for a text-generation model). */
   compatReturnFullText: boolean;
   maxConcurrentRequests: number;

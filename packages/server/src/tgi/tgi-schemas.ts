@@ -18,105 +18,56 @@ export const TgiGrammar = z.discriminatedUnion(
 );
 export type TgiGrammar = z.infer<typeof TgiGrammar>;
 
-export const TgiGenerateParameters = z.object({
-  adapter_id: z.string().nullish(),
-  best_of: z.number().int('must be an integer').gt(0, 'must be strictly positive').nullish(),
-  decoder_input_details: z.boolean().default(false),
-  details: z.boolean().default(false),
-  do_sample: z.boolean().default(false),
-  frequency_penalty: z.number().gt(-2, 'must be > -2.0').max(2, 'must be <= 2.0').nullish(),
-  grammar: TgiGrammar.nullish(),
-  max_new_tokens: z.number().int('must be an integer').gt(0, 'must be strictly positive').nullish(),
-  repetition_penalty: z.number().gt(0, 'must be strictly positive').nullish(),
-  return_full_text: z.boolean().nullish(),
-  seed: z.number().int('must be an integer').min(0, 'must be positive').nullish(),
-  stop: z
-    .array(z.string().min(1, 'a stop sequence must not be empty'))
-    .max(4, 'supports up to 4 stop sequences')
-    .nullish(),
-  temperature: z
-    .number()
-    .gt(0, 'must be strictly positive')
-    .max(2, 'must be <= 2.0 on this server')
-    .nullish(),
-  top_k: z.number().int('must be an integer').gt(0, 'must be strictly positive').nullish(),
-  top_n_tokens: z
-    .number()
-    .int('must be an integer')
-    .min(0)
-    .max(maxLogprobsTopK, `must be >= 0 and <= ${maxLogprobsTopK}`)
-    .nullish(),
-  top_p: z.number().gt(0, 'must be > 0.0 and <= 1.0').max(1, 'must be > 0.0 and <= 1.0').nullish(),
-  truncate: z.number().int('must be an integer').gt(0, 'must be strictly positive').nullish(),
-  typical_p: z.number().gt(0).max(1).nullish(),
-  watermark: z.boolean().default(false),
-});
+export const TgiGenerateParameters = z
+  .object({
+    adapter_id: z.string().nullish(),
+    best_of: z.number().int('must be an integer').gt(0, 'must be strictly positive').nullish(),
+    decoder_input_details: z.boolean().default(false),
+    details: z.boolean().default(false),
+    do_sample: z.boolean().default(false),
+    frequency_penalty: z.number().gt(-2, 'must be > -2.0').max(2, 'must be <= 2.0').nullish(),
+    grammar: TgiGrammar.nullish(),
+    max_new_tokens: z.number().int('must be an integer').gt(0, 'must be strictly positive').nullish(),
+    repetition_penalty: z.number().gt(0, 'must be strictly positive').nullish(),
+    return_full_text: z.boolean().nullish(),
+    seed: z.number().int('must be an integer').min(0, 'must be positive').nullish(),
+    stop: z
+      .array(z.string().min(1, 'a stop sequence must not be empty'))
+      .max(4, 'supports up to 4 stop sequences')
+      .nullish(),
+    temperature: z
+      .number()
+      .gt(0, 'must be strictly positive')
+      .max(2, 'must be <= 2.0 on this server')
+      .nullish(),
+    top_k: z.number().int('must be an integer').gt(0, 'must be strictly positive').nullish(),
+    top_n_tokens: z
+      .number()
+      .int('must be an integer')
+      .min(0)
+      .max(maxLogprobsTopK, `must be >= 0 and <= ${maxLogprobsTopK}`)
+      .nullish(),
+    top_p: z.number().gt(0, 'must be > 0.0 and <= 1.0').max(1, 'must be > 0.0 and <= 1.0').nullish(),
+    truncate: z.number().int('must be an integer').gt(0, 'must be strictly positive').nullish(),
+    typical_p: z.number().gt(0).max(1).nullish(),
+    watermark: z.boolean().default(false),
+  })
+  .meta({ id: 'TgiGenerateParameters' });
 export type TgiGenerateParameters = z.infer<typeof TgiGenerateParameters>;
 
-export const TgiGenerateRequest = z.object({
-  inputs: z.string({ error: 'must be a string' }).min(1, 'cannot be empty'),
-  parameters: z.preprocess((value) => value ?? {}, TgiGenerateParameters),
-});
+export const TgiGenerateRequest = z
+  .object({
+    inputs: z.string({ error: 'must be a string' }).min(1, 'cannot be empty'),
+    // Absent or null reads as `{}`, every parameter at its default.
+    parameters: TgiGenerateParameters.nullish().transform(
+      (value) => value ?? TgiGenerateParameters.parse({}),
+    ),
+  })
+  .meta({ id: 'TgiGenerateRequest' });
 export type TgiGenerateRequest = z.infer<typeof TgiGenerateRequest>;
 
 /** `POST /`: the same, streamed when `stream` is true. */
-export const TgiCompatGenerateRequest = TgiGenerateRequest.extend({ stream: z.boolean().default(false) });
+export const TgiCompatGenerateRequest = TgiGenerateRequest.extend({
+  stream: z.boolean().default(false),
+}).meta({ id: 'TgiCompatGenerateRequest' });
 export type TgiCompatGenerateRequest = z.infer<typeof TgiCompatGenerateRequest>;
-
-/** Wire types of TGI's answers, field order as TGI writes them. */
-
-export type TgiFinishReason = 'length' | 'eos_token' | 'stop_sequence';
-
-export interface TgiToken {
-  id: number;
-  text: string;
-  logprob: number | null;
-  special: boolean;
-}
-
-export interface TgiPrefillToken {
-  id: number;
-  text: string;
-  logprob: number | null;
-}
-
-export interface TgiDetails {
-  finish_reason: TgiFinishReason;
-  generated_tokens: number;
-  seed: number | null;
-  prefill: TgiPrefillToken[];
-  tokens: TgiToken[];
-  top_tokens?: TgiToken[][];
-}
-
-export interface TgiGenerateResponse {
-  generated_text: string;
-  details?: TgiDetails;
-}
-
-export interface TgiStreamDetails {
-  finish_reason: TgiFinishReason;
-  generated_tokens: number;
-  seed: number | null;
-  input_length: number;
-}
-
-export interface TgiStreamResponse {
-  index: number;
-  token: TgiToken;
-  top_tokens?: TgiToken[];
-  generated_text: string | null;
-  details: TgiStreamDetails | null;
-}
-
-export interface TgiSimpleToken {
-  id: number;
-  text: string;
-  start: number;
-  stop: number;
-}
-
-export interface TgiErrorBody {
-  error: string;
-  error_type: string;
-}

@@ -4,7 +4,7 @@ import type {
   TokenLogprob,
   TopLogprob,
 } from '@llama-stack-ts/core';
-import type { TgiFinishReason, TgiToken } from './tgi-schemas.js';
+import type { TgiFinishReason, TgiToken } from './tgi-response-schemas.js';
 
 /**
  * The stack's stop reason as TGI's. The stack does not tell a stop sequence from an end-of-sequence

@@ -1,17 +1,33 @@
 import { InvalidRequestError, StackError } from '@llama-stack-ts/core';
 import type { Context } from 'hono';
 
+export interface ReadJsonBodyOptions {
+  /**
+   * Answer 415 when the body declares a `Content-Type` that is not JSON (`application/json`, a
+   * `+json` type). An absent type is always accepted, as FastAPI does, for clients that send none.
+   * Default `true`; the OpenAI and TGI routes parse whatever they are sent, as those servers do.
+   */
+  requireJsonContentType?: boolean;
+  /** The error for a body that is not JSON, in the surface's words. Default: a 400 on `(body)`. */
+  malformed?(reason: string): Error;
+}
+
 /**
- * Reads the request body as JSON; `undefined` when there is none. A body is accepted as JSON when
- * its `Content-Type` is `application/json`, a `+json` type, or absent (as FastAPI does, for clients
- * that send none); another declared type is a 415, and text that does not parse is a 400.
+ * Reads the request body as JSON, for every surface; `undefined` when there is none. Text that does
+ * not parse is thrown as `malformed` says.
  */
-export async function readJsonBody(c: Context): Promise<unknown> {
+export async function readJsonBody(
+  c: Context,
+  {
+    requireJsonContentType = true,
+    malformed = (reason) => new InvalidRequestError('(body)', `the body is not valid JSON (${reason})`),
+  }: ReadJsonBodyOptions = {},
+): Promise<unknown> {
   const text = await c.req.text();
   if (text.trim() === '') return undefined;
 
   const contentType = c.req.header('content-type');
-  if (contentType !== undefined && !isJsonContentType(contentType)) {
+  if (requireJsonContentType && contentType !== undefined && !isJsonContentType(contentType)) {
     throw new StackError(
       415,
       'unsupported_media_type',
@@ -21,8 +37,7 @@ export async function readJsonBody(c: Context): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new InvalidRequestError('(body)', `the body is not valid JSON (${reason})`);
+    throw malformed(error instanceof Error ? error.message : String(error));
   }
 }
 

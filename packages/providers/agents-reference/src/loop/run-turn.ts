@@ -17,8 +17,8 @@ import {
   type ToolCall,
   type ToolResponse,
 } from '@llama-stack-ts/core';
+import { contentToText } from '@llama-stack-ts/provider-utils';
 import type { ToolExecutor } from '../tools/tool-executor.js';
-import { contentToText } from './content-to-text.js';
 import { toolMessage, turnsToMessages } from './turns-to-messages.js';
 
 type Chunk = AgenticSystemExecuteResponseStreamChunk;

@@ -1,5 +1,5 @@
 import type { Message } from '@llama-stack-ts/core';
-import { contentToText } from '../message-text.js';
+import { contentToText } from '@llama-stack-ts/provider-utils';
 import { type CodeLanguage, type CodeRule, codeRules, type FindingSeverity } from './code-rules.js';
 
 export interface CodeFinding {

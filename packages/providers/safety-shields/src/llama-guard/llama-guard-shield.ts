@@ -8,8 +8,8 @@ import {
   type SafetyViolation,
   StackError,
 } from '@llama-stack-ts/core';
+import { contentToText } from '@llama-stack-ts/provider-utils';
 import { z } from 'zod';
-import { contentToText } from '../message-text.js';
 import { parseShieldParams } from '../parse-shield-params.js';
 import type { Shield } from '../shield.js';
 import {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChatCompletionRequest, Message, RunShieldRequest, SafetyViolation } from '@llama-stack-ts/core';
 import { llamaCppProviderSpec } from '@llama-stack-ts/provider-inference-llama-cpp';
+import { contentToText } from '@llama-stack-ts/provider-utils';
 import { createStack } from '@llama-stack-ts/stack';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  contentToText,
   llamaGuardCategoryCodes,
   llamaGuardSuggestedResponse,
   llamaGuardVerdictGrammar,

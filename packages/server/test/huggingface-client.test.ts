@@ -6,10 +6,11 @@ import {
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOpenAiRoutes } from '../openai/create-openai-routes.js';
-import { scriptedStack } from '../openai/test-support/scripted-inference.js';
-import { serveOnLoopback } from '../openai/test-support/serve-on-loopback.js';
-import { createTgiRoutes } from './create-tgi-routes.js';
+import { createInferenceAccess } from '../src/inference-access/inference-access.js';
+import { createOpenAiRoutes } from '../src/openai/create-openai-routes.js';
+import { scriptedStack } from '../src/test-support/scripted-inference.js';
+import { serveOnLoopback } from '../src/test-support/serve-on-loopback.js';
+import { createTgiRoutes } from '../src/tgi/create-tgi-routes.js';
 
 /**
  * `@huggingface/inference` against the routes over a real socket. Version 3 speaks TGI's native
@@ -22,12 +23,12 @@ describe('@huggingface/inference', () => {
 
   beforeAll(async () => {
     const logger = pino({ level: 'silent' });
-    const stack = scriptedStack();
+    const inference = createInferenceAccess(scriptedStack());
     const app = new Hono();
-    app.route('/', createOpenAiRoutes(stack, { logger }));
-    app.route('/', createTgiRoutes(stack, { logger }));
+    app.route('/', createOpenAiRoutes(inference, { logger }));
+    app.route('/', createTgiRoutes(inference, { logger }));
     server = await serveOnLoopback(app);
-    busyServer = await serveOnLoopback(createTgiRoutes(stack, { logger, tgiModel: 'busy-llm' }));
+    busyServer = await serveOnLoopback(createTgiRoutes(inference, { logger, tgiModel: 'busy-llm' }));
   });
   afterAll(async () => {
     await server.close();

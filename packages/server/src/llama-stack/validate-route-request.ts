@@ -1,7 +1,7 @@
 import { parseRequest, type RouteDefinition } from '@llama-stack-ts/core';
 import type { MiddlewareHandler } from 'hono';
+import { readJsonBody } from '../validation/read-json-body.js';
 import { coerceQueryParams } from './coerce-query-params.js';
-import { readJsonBody } from './read-json-body.js';
 
 export interface RouteRequestVariables {
   /** The validated request object the protocol method receives: query params merged with the body. */

@@ -20,7 +20,7 @@ import {
   type ToolCall,
 } from '@llama-stack-ts/core';
 import { InferenceRouter, ModelRegistry } from '@llama-stack-ts/stack';
-import type { InferenceStack } from '../stack-inference.js';
+import type { InferenceStack } from '../inference-access/inference-access.js';
 
 /**
  * A deterministic inference provider for the wire-format tests of the OpenAI and TGI routes. What
@@ -222,12 +222,6 @@ export function scriptedStack(
     { providerId: 'scripted', providerType: 'inline::scripted', implementation: provider },
   ]);
   return { manifest: { name: 'scripted' }, apis: { inference: router }, models: registry, provider };
-}
-
-/** For tests that read frames: the body of an SSE response, split into its events. */
-export async function sseEvents(response: Response): Promise<string[]> {
-  const text = await response.text();
-  return text.split('\n\n').filter((event) => event !== '');
 }
 
 /**

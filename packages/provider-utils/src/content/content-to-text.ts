@@ -1,0 +1,63 @@
+import type { Attachment, Content } from '@llama-stack-ts/core';
+import { decodeDataUrl } from './decode-data-url.js';
+
+/** How much of a `data:` URL an attachment reference shows: the header and a little payload. */
+const dataUrlPreviewLength = 32;
+
+/**
+ * The text of a `Content`, for whatever reads text (a model's prompt, a shield, an embedding model).
+ * Interleaved parts are separate pieces: a space goes between two that would otherwise run
+ * together (`['cat', 'mat']` reads `cat mat`), and parts that carry their own spacing keep it
+ * (`['a ', 'b']` reads `a b`). An attachment that is text (`attachmentText`) is inlined; any other
+ * becomes a one-line reference, `[attachment image/png: https://…]`, so a reader knows it is there;
+ * a `data:` URL is cut short there, since its payload means nothing as text.
+ */
+export function contentToText(content: Content): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return attachmentToText(content);
+  return content
+    .map((part) => (typeof part === 'string' ? part : attachmentToText(part)))
+    .reduce((text, part) => (needsSpace(text, part) ? `${text} ${part}` : text + part), '');
+}
+
+function needsSpace(before: string, after: string): boolean {
+  return before !== '' && after !== '' && !/\s$/.test(before) && !/^\s/.test(after);
+}
+
+/**
+ * The text an attachment holds: a `data:` URL of a text media type (`text/*`, JSON, XML), decoded
+ * with its charset. `undefined` for anything else (an image, a remote URL, a malformed data: URL).
+ */
+export function attachmentText(attachment: Attachment): string | undefined {
+  if (!/^data:/i.test(attachment.url) || !isTextMediaType(attachment.mime_type)) return undefined;
+  try {
+    const { bytes, charset } = decodeDataUrl(attachment.url);
+    return new TextDecoder(textDecoderLabel(charset)).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function attachmentToText(attachment: Attachment): string {
+  const text = attachmentText(attachment);
+  if (text !== undefined) return text;
+  const { url, mime_type } = attachment;
+  const shown =
+    /^data:/i.test(url) && url.length > dataUrlPreviewLength ? `${url.slice(0, dataUrlPreviewLength)}…` : url;
+  return `[attachment ${mime_type}: ${shown}]`;
+}
+
+function isTextMediaType(mediaType: string): boolean {
+  const type = mediaType.split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  return type.startsWith('text/') || type === 'application/json' || /\+(json|xml)$/.test(type);
+}
+
+/** A charset TextDecoder knows, else UTF-8 (a label it does not know would throw). */
+function textDecoderLabel(charset: string | undefined): string {
+  if (!charset) return 'utf-8';
+  try {
+    return new TextDecoder(charset).encoding;
+  } catch {
+    return 'utf-8';
+  }
+}

@@ -1,0 +1,39 @@
+import { NotImplementedError, type RouteDefinition } from '@llama-stack-ts/core';
+import type { ErrorResponse } from '@llama-stack-ts/provider-utils';
+import type { Handler } from 'hono';
+import type { ErrorReporter } from '../errors/create-error-reporter.js';
+import { formatSseEvent } from '../streaming/format-sse-event.js';
+import { streamSseResponse } from '../streaming/stream-sse-response.js';
+
+/** Whether this call streams: always, or when an `optional` route's request says `stream: true`. */
+function isStreamed(route: RouteDefinition, request: Record<string, unknown>): boolean {
+  return route.stream === 'always' || (route.stream === 'optional' && request.stream === true);
+}
+
+/**
+ * The route's handler: calls `operation(request, { signal })` with the request
+ * `validateRouteRequest` left, and answers with its JSON (`null` for no result, as FastAPI does), or
+ * calls `streamOperation` and answers with Server-Sent Events, a failure after the start ending the
+ * stream with `event: error`. The signal aborts when the client disconnects.
+ */
+export function callRouteOperation(route: RouteDefinition, report: ErrorReporter<ErrorResponse>): Handler {
+  return async function callRouteOperation(c) {
+    const request = c.get('stackRequest');
+    const operationOf = (name: string) => {
+      const operation = c.get('apiOperation')(name);
+      if (!operation) throw new NotImplementedError(route.api, name);
+      return operation;
+    };
+
+    if (isStreamed(route, request)) {
+      const streamOperation = operationOf(route.streamOperation ?? route.operation);
+      return streamSseResponse(c, {
+        start: (signal) => streamOperation(request, { signal }) as AsyncIterable<unknown>,
+        errorFrame: (error) => formatSseEvent(report(error, c).body, 'error'),
+      });
+    }
+
+    const result = await operationOf(route.operation)(request, { signal: c.req.raw.signal });
+    return c.json(result ?? null);
+  };
+}
