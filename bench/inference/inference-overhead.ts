@@ -78,6 +78,8 @@ for (const [name, value] of Object.entries({ tokens: maxTokens, runs, concurrenc
   if (!Number.isInteger(value) || value < 1)
     throw new Error(`--${name} must be a positive integer, got ${value}.`);
 }
+if (!Number.isInteger(firstTokenSamples) || firstTokenSamples < 0)
+  throw new Error(`--first-token-samples must be 0 or more, got ${values['first-token-samples']}.`);
 const modelPath = resolve(values.model);
 const embeddingModel = resolve(values['embedding-model']);
 for (const path of [modelPath, embeddingModel]) {
@@ -231,7 +233,12 @@ function report(all: readonly SurfaceResult[]): void {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] as string).length)));
   console.log('');
   for (const row of rows)
-    console.log(row.map((cell, column) => cell.padEnd(widths?.[column] ?? 0)).join('  '));
+    console.log(
+      row
+        .map((cell, column) => cell.padEnd(widths?.[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
   console.log(
     `targets: 1 stream >= ${targets.singleRatio}, first token < ${targets.firstTokenMs} ms, ` +
       `${concurrency} streams >= ${targets.multiRatio}; medians over ${runs} rounds of each round's ratio or ` +
