@@ -1,266 +1,265 @@
 /**
- * What serving a GGUF through the stack costs, next to node-llama-cpp driven directly, in one
- * process run, on the same model file, context settings and thread count:
+ * What serving a GGUF through the stack costs a user, next to node-llama-cpp driven directly, in
+ * one run: `llama-stack-ts run local` (the built command, the distribution's defaults, a fresh
+ * LLAMA_STACK_TS_HOME) in its own process, and raw node-llama-cpp in this one with the settings
+ * the distribution's provider reports it loaded the model with (threads, context, batch,
+ * sequences, chat wrapper). For each streaming surface (native, OpenAI completions and chat, TGI):
  *
- *   1. streamed tokens per second of one request over HTTP (SSE from `/inference/completion`,
- *      server in-process through `startStackServer`, real loopback socket) / raw node-llama-cpp
- *      (`LlamaCompletion` on a sequence of the same kind of context). Target >= 0.95.
- *   2. time to first token, median over the runs: stack minus raw, in ms. Target < 5 ms.
- *   3. aggregate tokens per second of 8 concurrent streams / raw with 8 parallel sequences.
- *      Target >= 0.9.
+ *   1. streamed tokens/s of one request, stack / raw. Target >= 0.95.
+ *   2. time to first token, stack minus raw, in ms. Target < 5 ms.
+ *   3. aggregate tokens/s of `--concurrency` requests started at once, stack / raw; both sides
+ *      serve them on the distribution's parallel_sequences, the rest waiting. Target >= 0.9.
  *
- * Raw and stack runs are interleaved (raw, stack, raw, stack…) so machine noise hits both alike;
- * each figure is the median over the runs. Greedy sampling, no repetition penalty on both sides, so
- * both generate the same tokens.
+ * Raw and stack alternate round by round (which side goes first flips each round), so machine
+ * noise hits both alike; each figure is the median of the rounds' ratios or differences (the first
+ * token also over `--first-token-samples` two-token requests a round). Greedy decoding and a fixed
+ * token budget on both sides: both generate the same tokens, and the counts are printed (raw:
+ * node-llama-cpp's callbacks; stack: the count each surface reports).
+ *
+ * Where the time goes: on Linux each surface also prints the CPU time per token of each side, split
+ * by process and thread (the stack's event loop, its other threads, the HTTP client), and
+ * `--cpu-prof <dir>` writes a V8 CPU profile of the stack's process there (Chrome DevTools opens it).
  *
  *   pnpm --filter @llama-stack-ts/bench run inference
- *   pnpm --filter @llama-stack-ts/bench run inference -- --model /path/model.gguf --threads 4 --tokens 512 --runs 9 --check
+ *   pnpm --filter @llama-stack-ts/bench run inference -- --tokens 512 --runs 9 --surfaces native,tgi --check
+ *   LLAMA_CPP_THREADS=2 pnpm --filter @llama-stack-ts/bench run inference   # the distribution's variables apply
  *
- * `--check` exits 1 when a ratio misses its target. Env: LLAMA_STACK_TS_TEST_MODELS (default
- * ../shared/models from the repository root) for the default model, stories260K.gguf.
+ * `--check` exits 1 when a figure misses its target. Models: stories260K.gguf and
+ * synthetic/tiny-random-bert-embedder from LLAMA_STACK_TS_TEST_MODELS (default ../shared/models).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { llamaCppProviderSpec } from '@llama-stack-ts/provider-inference-llama-cpp';
-import { startStackServer } from '@llama-stack-ts/server';
-import { createStack } from '@llama-stack-ts/stack';
-import { getLlama, LlamaCompletion, type LlamaContext } from 'node-llama-cpp';
-import { pino } from 'pino';
+import { llamaStackTsCli, requireBuiltCli } from '../llama-stack-ts-cli.js';
+import { median } from '../median.js';
 import { modelsDir } from '../test-models.js';
+import { formatSettings } from './llama-cpp-settings.js';
+import { startLocalDistribution } from './local-distribution.js';
+import { RawLlamaCpp } from './raw-llama-cpp.js';
+import { type StackSurface, stackSurfaces, streamFromStack } from './stack-surfaces.js';
+import { type ConcurrentRun, runConcurrently, type StreamRun, tokensPerSecond } from './stream-run.js';
+import { type CpuPerToken, ThreadCpuMeter } from './thread-cpu-meter.js';
 
 const args = process.argv.slice(2);
 const { values } = parseArgs({
   args: args[0] === '--' ? args.slice(1) : args,
   options: {
     model: { type: 'string', default: join(modelsDir, 'stories260K.gguf') },
-    // The provider's own rule on this machine (1 thread on <= 2 cores), so both sides use it.
-    threads: {
-      type: 'string',
-      default: String(availableParallelism() <= 2 ? 1 : availableParallelism() - 1),
-    },
+    'embedding-model': { type: 'string', default: join(modelsDir, 'synthetic/tiny-random-bert-embedder') },
     tokens: { type: 'string', default: '256' },
     runs: { type: 'string', default: '7' },
     concurrency: { type: 'string', default: '8' },
-    'context-size': { type: 'string', default: '1024' },
     prompt: { type: 'string', default: 'Once upon a time, there was a little girl named Lily.' },
+    // Comma-separated words matched against the surface names: native, completions, chat, tgi.
+    surfaces: { type: 'string', default: 'native,completions,chat,tgi' },
+    'first-token-samples': { type: 'string', default: '5' },
+    'timeout-ms': { type: 'string', default: '120000' },
+    'cpu-prof': { type: 'string' },
     check: { type: 'boolean', default: false },
   },
 });
-const modelPath = resolve(values.model);
-const threads = Number(values.threads);
 const maxTokens = Number(values.tokens);
 const runs = Number(values.runs);
 const concurrency = Number(values.concurrency);
-const contextSize = Number(values['context-size']);
+const firstTokenSamples = Number(values['first-token-samples']);
 const prompt = values.prompt;
-
-interface Run {
-  tokens: number;
-  ms: number;
-  firstTokenMs: number;
-}
-
-const median = (numbers: number[]) => {
-  const sorted = [...numbers].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
-
-// -- raw node-llama-cpp ----------------------------------------------------------------------------
-
-const llama = await getLlama({ gpu: false, build: 'never', maxThreads: 0, logLevel: 'error' as never });
-const rawModel = await llama.loadModel({ modelPath });
-const rawContext: LlamaContext = await rawModel.createContext({
-  contextSize,
-  sequences: concurrency,
-  batchSize: Math.min(512, contextSize),
-  threads,
-});
-const rawSequences = Array.from({ length: concurrency }, () => rawContext.getSequence());
-
-async function rawStream(index: number): Promise<Run> {
-  const sequence = rawSequences[index];
-  if (!sequence) throw new Error(`no raw sequence ${index}`);
-  // As the provider does per request: start from an empty sequence, so prompt evaluation counts.
-  await sequence.clearHistory();
-  const completion = new LlamaCompletion({ contextSequence: sequence });
-  const started = performance.now();
-  let firstTokenMs = Number.NaN;
-  let tokens = 0;
-  await completion.generateCompletion(prompt, {
-    maxTokens,
-    temperature: 0,
-    repeatPenalty: false,
-    onToken(chunk) {
-      if (tokens === 0) firstTokenMs = performance.now() - started;
-      tokens += chunk.length;
-    },
+const surfaces = values.surfaces
+  .split(',')
+  .map((word) => word.trim().toLowerCase())
+  .map((word) => {
+    const surface = stackSurfaces.find((candidate) => candidate.name.toLowerCase().includes(word));
+    if (!surface)
+      throw new Error(
+        `--surfaces: no surface matches '${word}' (${stackSurfaces.map((s) => s.name).join(', ')})`,
+      );
+    return surface;
   });
-  const ms = performance.now() - started;
-  completion.dispose({ disposeSequence: false });
-  return { tokens, ms, firstTokenMs };
+for (const [name, value] of Object.entries({ tokens: maxTokens, runs, concurrency })) {
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`--${name} must be a positive integer, got ${value}.`);
 }
-
-// -- the stack, served over HTTP in this process ---------------------------------------------------
-
-const dataDir = await mkdtemp(join(tmpdir(), 'lsts-bench-inference-'));
-const quiet = { info() {}, warn() {}, error() {} };
-const stack = await createStack(
-  {
-    name: 'bench-inference',
-    data_dir: dataDir,
-    providers: {
-      inference: [
-        {
-          provider_id: 'llama-cpp',
-          provider_type: 'inline::llama-cpp',
-          config: {
-            gpu: 'cpu',
-            threads,
-            context_size: contextSize,
-            parallel_sequences: concurrency,
-            max_queue: concurrency,
-          },
-        },
-      ],
-    },
-    models: [{ model_id: 'bench', provider_model_id: modelPath }],
-  },
-  { providers: [llamaCppProviderSpec], logger: quiet },
-);
-// The access log stays on (it is part of serving a request), written to /dev/null.
-const server = await startStackServer(stack, {
-  port: 0,
-  logger: pino({ level: 'info' }, pino.destination('/dev/null')),
-});
-const decoder = new TextDecoder();
-
-async function stackStream(): Promise<Run> {
-  const started = performance.now();
-  const response = await fetch(`${server.url}/inference/completion`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify({
-      model: 'bench',
-      content: prompt,
-      max_tokens: maxTokens,
-      stream: true,
-      sampling_params: { strategy: 'greedy' },
-    }),
-  });
-  if (response.status !== 200 || !response.body)
-    throw new Error(`${response.status}: ${await response.text()}`);
-  let firstTokenMs = Number.NaN;
-  let tokens = 0;
-  let buffer = '';
-  for await (const bytes of response.body) {
-    buffer += decoder.decode(bytes, { stream: true });
-    let end = buffer.indexOf('\n\n');
-    while (end >= 0) {
-      const event = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      end = buffer.indexOf('\n\n');
-      if (!event.startsWith('data: ')) continue;
-      const chunk = JSON.parse(event.slice(6)) as {
-        text_delta: string;
-        usage?: { completion_tokens: number };
-      };
-      if (Number.isNaN(firstTokenMs) && chunk.text_delta !== '') firstTokenMs = performance.now() - started;
-      if (chunk.usage) tokens = chunk.usage.completion_tokens;
-    }
+if (!Number.isInteger(firstTokenSamples) || firstTokenSamples < 0)
+  throw new Error(`--first-token-samples must be 0 or more, got ${values['first-token-samples']}.`);
+const modelPath = resolve(values.model);
+const embeddingModel = resolve(values['embedding-model']);
+for (const path of [modelPath, embeddingModel]) {
+  if (!existsSync(path)) {
+    console.error(`missing model ${path}; set LLAMA_STACK_TS_TEST_MODELS (see shared/models/SOURCES.md)`);
+    process.exit(1);
   }
-  return { tokens, ms: performance.now() - started, firstTokenMs };
+}
+requireBuiltCli('inference');
+
+type Side = 'raw' | 'stack';
+
+interface SurfaceResult {
+  surface: StackSurface;
+  single: Record<Side, StreamRun[]>;
+  /** The single runs' first tokens and those of the two-token requests, in pairs. */
+  firstTokenMs: Record<Side, number[]>;
+  multi: Record<Side, ConcurrentRun[]>;
+  cpu: { single: Record<Side, CpuPerToken | undefined>; multi: Record<Side, CpuPerToken | undefined> };
 }
 
-// -- measurement -----------------------------------------------------------------------------------
+const targets = { singleRatio: 0.95, firstTokenMs: 5, multiRatio: 0.9 };
 
-async function concurrent(stream: (index: number) => Promise<Run>): Promise<{ tokens: number; ms: number }> {
-  const started = performance.now();
-  const results = await Promise.all(Array.from({ length: concurrency }, (_, index) => stream(index)));
-  return { tokens: results.reduce((sum, run) => sum + run.tokens, 0), ms: performance.now() - started };
-}
-
-const perSecond = (run: { tokens: number; ms: number }) => (run.tokens / run.ms) * 1000;
+await using stack = await startLocalDistribution({
+  model: modelPath,
+  embeddingModel,
+  timeoutMs: Number(values['timeout-ms']),
+  nodeFlags: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : [],
+});
+await using raw = await RawLlamaCpp.open(stack.settings);
 
 console.log(
-  `model ${modelPath}\nthreads ${threads}, context ${contextSize}, up to ${maxTokens} tokens per stream, ` +
-    `${runs} interleaved runs (+1 warm-up), ${concurrency} concurrent streams / parallel sequences\n`,
+  `stack: node ${llamaStackTsCli} run local (pid ${stack.pid}, ${stack.url}, model '${stack.modelId}')\n` +
+    `raw:   node-llama-cpp in this process (pid ${process.pid})\n` +
+    `both:  ${stack.settings.modelPath}\n       ${formatSettings(stack.settings)}\n` +
+    `greedy, ${maxTokens} tokens per stream; ${runs} alternating rounds (+1 warm-up) per surface; ` +
+    `${concurrency} concurrent streams on ${stack.settings.sequences} sequences\n`,
 );
 
-// Warm-up: first evaluations, JIT, connection pool.
-await rawStream(0);
-await stackStream();
-await concurrent(rawStream);
-await concurrent(() => stackStream());
+const results: SurfaceResult[] = [];
+for (const surface of surfaces) results.push(await benchSurface(surface));
+report(results);
 
-const single = { raw: [] as Run[], stack: [] as Run[] };
-const multi = { raw: [] as { tokens: number; ms: number }[], stack: [] as { tokens: number; ms: number }[] };
-for (let run = 0; run < runs; run++) {
-  // Alternate which side goes first, so neither always runs on a warmer (or noisier) machine.
-  const order = run % 2 === 0 ? (['raw', 'stack'] as const) : (['stack', 'raw'] as const);
-  for (const side of order) single[side].push(side === 'raw' ? await rawStream(0) : await stackStream());
-  for (const side of order)
-    multi[side].push(side === 'raw' ? await concurrent(rawStream) : await concurrent(() => stackStream()));
-  const last = (side: 'raw' | 'stack') => single[side].at(-1) as Run;
-  console.log(
-    `run ${run + 1}: 1 stream raw ${perSecond(last('raw')).toFixed(0)} / stack ${perSecond(last('stack')).toFixed(0)} tok/s, ` +
-      `first token raw ${last('raw').firstTokenMs.toFixed(2)} / stack ${last('stack').firstTokenMs.toFixed(2)} ms; ` +
-      `${concurrency} streams raw ${perSecond(multi.raw.at(-1) as Run).toFixed(0)} / stack ${perSecond(multi.stack.at(-1) as Run).toFixed(0)} tok/s`,
+async function benchSurface(surface: StackSurface): Promise<SurfaceResult> {
+  const stream: Record<Side, (tokens?: number) => Promise<StreamRun>> = {
+    raw: (tokens = maxTokens) =>
+      surface.raw === 'chat' ? raw.chat(prompt, tokens) : raw.complete(prompt, tokens),
+    stack: (tokens = maxTokens) =>
+      streamFromStack(stack.url, surface, { model: stack.modelId, prompt, maxTokens: tokens }),
+  };
+  const cpu = new ThreadCpuMeter<`${Side} ${'single' | 'multi'}`>(stack.pid);
+  // Warm-up: JIT, the connection pool, and every sequence's KV cache holding this surface's prompt.
+  for (const side of ['raw', 'stack'] as const) {
+    await stream[side]();
+    await runConcurrently(concurrency, () => stream[side]());
+  }
+  const result: SurfaceResult = {
+    surface,
+    single: { raw: [], stack: [] },
+    firstTokenMs: { raw: [], stack: [] },
+    multi: { raw: [], stack: [] },
+    cpu: { single: { raw: undefined, stack: undefined }, multi: { raw: undefined, stack: undefined } },
+  };
+  console.log(`${surface.name} (raw: ${surface.raw === 'chat' ? 'LlamaChat' : 'LlamaCompletion'})`);
+  for (let round = 0; round < runs; round++) {
+    const order: Side[] = round % 2 === 0 ? ['raw', 'stack'] : ['stack', 'raw'];
+    for (const side of order) {
+      const run = await cpu.measure(`${side} single`, () => stream[side]());
+      result.single[side].push(run);
+      result.firstTokenMs[side].push(run.firstTokenMs);
+    }
+    // Two tokens, not one: TGI holds the token that spends the budget back until the end.
+    for (let sample = 0; sample < firstTokenSamples; sample++)
+      for (const side of order) result.firstTokenMs[side].push((await stream[side](2)).firstTokenMs);
+    for (const side of order)
+      result.multi[side].push(
+        await cpu.measure(`${side} multi`, () => runConcurrently(concurrency, () => stream[side]())),
+      );
+    const single = (side: Side) => result.single[side].at(-1) as StreamRun;
+    const multi = (side: Side) => result.multi[side].at(-1) as ConcurrentRun;
+    console.log(
+      `  round ${round + 1}: 1 stream ${tokensPerSecond(single('stack')).toFixed(0)} / ${tokensPerSecond(single('raw')).toFixed(0)} tok/s, ` +
+        `first token ${single('stack').firstTokenMs.toFixed(2)} / ${single('raw').firstTokenMs.toFixed(2)} ms; ` +
+        `${concurrency} streams ${tokensPerSecond(multi('stack')).toFixed(0)} / ${tokensPerSecond(multi('raw')).toFixed(0)} tok/s  (stack / raw)`,
+    );
+  }
+  for (const mode of ['single', 'multi'] as const)
+    for (const side of ['raw', 'stack'] as const) result.cpu[mode][side] = cpu.perToken(`${side} ${mode}`);
+  if (cpu.available) {
+    console.log(`  CPU per token, 1 stream:   ${formatCpu(result.cpu.single)}`);
+    console.log(`  CPU per token, ${concurrency} streams: ${formatCpu(result.cpu.multi)}`);
+  }
+  return result;
+}
+
+/** Raw's CPU in this process; the stack's in its process and in this one (the HTTP client). */
+function formatCpu(cpu: Record<Side, CpuPerToken | undefined>): string {
+  const { raw: rawCpu, stack: stackCpu } = cpu;
+  if (!rawCpu || !stackCpu) return 'not measured';
+  const us = (value: number) => value.toFixed(0);
+  return (
+    `raw ${us(rawTotal(rawCpu))} µs (main thread ${us(rawCpu.benchMain)}, other threads ${us(rawCpu.benchOther)}); ` +
+    `stack ${us(stackTotal(stackCpu))} µs (server main thread ${us(stackCpu.stackMain)}, ` +
+    `server other threads ${us(stackCpu.stackOther)}, client ${us(stackCpu.benchMain + stackCpu.benchOther)})`
   );
 }
 
-const tokensMismatch = single.raw.some((run, index) => run.tokens !== single.stack[index]?.tokens);
-const rawTps = median(single.raw.map(perSecond));
-const stackTps = median(single.stack.map(perSecond));
-const rawTtft = median(single.raw.map((run) => run.firstTokenMs));
-const stackTtft = median(single.stack.map((run) => run.firstTokenMs));
-const rawMulti = median(multi.raw.map(perSecond));
-const stackMulti = median(multi.stack.map(perSecond));
-
-const results = [
-  {
-    name: 'streamed tok/s, 1 stream (stack / raw)',
-    detail: `${stackTps.toFixed(0)} / ${rawTps.toFixed(0)}`,
-    value: stackTps / rawTps,
-    shown: (stackTps / rawTps).toFixed(3),
-    ok: stackTps / rawTps >= 0.95,
-    target: '>= 0.95',
-  },
-  {
-    name: 'time to first token overhead, median (stack - raw)',
-    detail: `${stackTtft.toFixed(2)} - ${rawTtft.toFixed(2)} ms`,
-    value: stackTtft - rawTtft,
-    shown: `${(stackTtft - rawTtft).toFixed(2)} ms`,
-    ok: stackTtft - rawTtft < 5,
-    target: '< 5 ms',
-  },
-  {
-    name: `aggregate tok/s, ${concurrency} streams (stack / raw)`,
-    detail: `${stackMulti.toFixed(0)} / ${rawMulti.toFixed(0)}`,
-    value: stackMulti / rawMulti,
-    shown: (stackMulti / rawMulti).toFixed(3),
-    ok: stackMulti / rawMulti >= 0.9,
-    target: '>= 0.9',
-  },
-];
-console.log('');
-for (const result of results) {
-  console.log(
-    `${result.name.padEnd(52)} ${result.shown.padStart(10)}  (${result.detail})  target ${result.target}  ${result.ok ? 'ok' : 'MISSED'}`,
-  );
+function rawTotal(cpu: CpuPerToken): number {
+  return cpu.benchMain + cpu.benchOther;
 }
-if (tokensMismatch)
-  console.log('note: raw and stack generated different token counts in some runs (see above).');
-console.log(
-  `tokens per stream: raw ${median(single.raw.map((run) => run.tokens))}, stack ${median(single.stack.map((run) => run.tokens))}`,
-);
 
-await server.close();
-await rawContext.dispose();
-await rawModel.dispose();
-await rm(dataDir, { recursive: true, force: true });
-if (values.check && results.some((result) => !result.ok)) process.exit(1);
+function stackTotal(cpu: CpuPerToken): number {
+  return cpu.stackMain + cpu.stackOther + cpu.benchMain + cpu.benchOther;
+}
+
+function report(all: readonly SurfaceResult[]): void {
+  const perRound = <Run>(runs: Record<Side, Run[]>, figure: (stack: Run, raw: Run) => number) =>
+    median(runs.stack.map((run, index) => figure(run, runs.raw[index] as Run)));
+  const judged = (shown: string, ok: boolean) => `${shown} ${ok ? 'ok' : 'MISSED'}`;
+  const rows = [
+    [
+      'surface',
+      '1 stream stack/raw',
+      'first token stack-raw',
+      `${concurrency} streams stack/raw`,
+      'CPU/token raw -> stack',
+      'tokens/stream raw / stack',
+    ],
+  ];
+  let missed = false;
+  for (const { surface, single, firstTokenMs, multi, cpu } of all) {
+    const singleRatio = perRound(single, (stack, raw) => tokensPerSecond(stack) / tokensPerSecond(raw));
+    const firstToken = perRound(firstTokenMs, (stack, raw) => stack - raw);
+    const multiRatio = perRound(multi, (stack, raw) => tokensPerSecond(stack) / tokensPerSecond(raw));
+    const oks = [
+      singleRatio >= targets.singleRatio,
+      firstToken < targets.firstTokenMs,
+      multiRatio >= targets.multiRatio,
+    ];
+    if (oks.includes(false)) missed = true;
+    const { raw: rawCpu, stack: stackCpu } = cpu.single;
+    rows.push([
+      surface.name,
+      judged(singleRatio.toFixed(3), oks[0] as boolean),
+      judged(`${firstToken >= 0 ? '+' : ''}${firstToken.toFixed(2)} ms`, oks[1] as boolean),
+      judged(multiRatio.toFixed(3), oks[2] as boolean),
+      rawCpu && stackCpu ? `${rawTotal(rawCpu).toFixed(0)} -> ${stackTotal(stackCpu).toFixed(0)} µs` : '-',
+      tokenCounts(single, multi),
+    ]);
+  }
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] as string).length)));
+  console.log('');
+  for (const row of rows)
+    console.log(
+      row
+        .map((cell, column) => cell.padEnd(widths?.[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
+  console.log(
+    `targets: 1 stream >= ${targets.singleRatio}, first token < ${targets.firstTokenMs} ms, ` +
+      `${concurrency} streams >= ${targets.multiRatio}; medians over ${runs} rounds of each round's ratio or ` +
+      `difference; CPU/token: both processes' threads, 1 stream`,
+  );
+  if (values.check && missed) process.exitCode = 1;
+}
+
+/** The tokens one stream generated on each side, flagged when any round's counts differ. */
+function tokenCounts(single: Record<Side, StreamRun[]>, multi: Record<Side, ConcurrentRun[]>): string {
+  const counts = (side: Side) => [
+    ...single[side].map((run) => run.tokens),
+    ...multi[side].flatMap((run) => run.perStream),
+  ];
+  const raw = counts('raw');
+  const stack = counts('stack');
+  const same = raw.every((tokens, index) => tokens === stack[index]);
+  const spread = (values: number[]) => {
+    const low = Math.min(...values);
+    const high = Math.max(...values);
+    return low === high ? String(low) : `${low}-${high}`;
+  };
+  return `${spread(raw)} / ${spread(stack)}${same ? '' : '  DIFFER'}`;
+}

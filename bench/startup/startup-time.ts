@@ -11,13 +11,13 @@
  * script builds it first), as users run it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { llamaStackTsCli, requireBuiltCli } from '../llama-stack-ts-cli.js';
+import { median } from '../median.js';
 
 // `pnpm run startup -- --runs 9` may hand the `--` on.
 const args = process.argv.slice(2);
@@ -37,16 +37,7 @@ const timeoutMs = Number(values['timeout-ms']);
 if (!Number.isInteger(runs) || runs < 1)
   throw new Error(`--runs must be a positive integer, got '${values.runs}'.`);
 
-// The command as this package installs it (a devDependency); its exports map hides package.json.
-const cliDir = fileURLToPath(new URL('../node_modules/@llama-stack-ts/cli/', import.meta.url));
-const cliBin = join(cliDir, 'bin/llama-stack-ts.js');
-if (!existsSync(join(cliDir, 'dist/index.js'))) {
-  process.stderr.write(
-    'packages/cli has no dist/: build it first (pnpm turbo run build --filter=@llama-stack-ts/distribution-local...),\n' +
-      'or run this through `pnpm --filter @llama-stack-ts/bench run startup`, which does.\n',
-  );
-  process.exit(1);
-}
+requireBuiltCli('startup');
 
 // The bare floor: node starting and answering one route, with no imports to speak of.
 const bareServer =
@@ -125,12 +116,6 @@ async function measure(launch: (port: number, home: string) => ChildProcess): Pr
   }
 }
 
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((left, right) => left - right);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 const format = (ms: number) => `${ms.toFixed(0).padStart(6)} ms`;
 
 process.stdout.write(
@@ -144,7 +129,7 @@ for (let run = 1; run <= runs; run++) {
     spawn(process.execPath, ['-e', bareServer, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] }),
   );
   const result = await measure((port, home) =>
-    spawn(process.execPath, [cliBin, 'run', values.distribution, '--port', String(port)], {
+    spawn(process.execPath, [llamaStackTsCli, 'run', values.distribution, '--port', String(port)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LLAMA_STACK_TS_HOME: home },
     }),
