@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import type { EmbeddingInference } from '@llama-stack-ts/core';
 import { defineProviderSpec, type ProviderInstance } from '@llama-stack-ts/core';
 import { LanceDbMemoryConfig, sampleLanceDbMemoryConfig } from './lancedb-config.js';
 import type { LanceDbMemoryBanks } from './lancedb-memory-banks.js';

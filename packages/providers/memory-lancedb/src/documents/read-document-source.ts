@@ -7,8 +7,8 @@ import {
   InvalidRequestError,
   PayloadTooLargeError,
 } from '@llama-stack-ts/core';
+import { decodeDataUrl } from '@llama-stack-ts/provider-utils';
 import type { DocumentSource, ReadDocumentOptions } from './document-source.js';
-import { parseDataUrl } from './parse-data-url.js';
 
 const providerType = 'inline::lancedb';
 const sizeHint = 'raise max_document_bytes in the inline::lancedb config';
@@ -45,8 +45,12 @@ export async function readDocumentSource(
     genericMimeTypes.has(declared) && sourceType ? baseMimeType(sourceType) : declared;
 
   if (/^data:\S/i.test(content)) {
-    const { mimeType, charset, bytes } = parseDataUrl(content.trim(), field, options.maxBytes);
-    return { kind: 'bytes', bytes, charset, mimeType: pick(mimeType) };
+    const { mediaType, charset, bytes } = decodeDataUrl(content.trim(), {
+      field,
+      maxBytes: options.maxBytes,
+      maxBytesHint: sizeHint,
+    });
+    return { kind: 'bytes', bytes, charset, mimeType: pick(mediaType) };
   }
   const trimmed = content.trim();
   if (/^https?:\/\/\S+$/i.test(trimmed)) return fetchHttp(trimmed, field, options, pick);

@@ -6,6 +6,7 @@ import {
   type QueryDocumentsRequest,
   type QueryDocumentsResponse,
 } from '@llama-stack-ts/core';
+import { contentToText } from '@llama-stack-ts/provider-utils';
 import type { OpenBank } from '../banks/open-bank.js';
 import type { VectorIndexConfig } from '../lancedb-config.js';
 import type { BankMaintenance } from '../maintenance/bank-maintenance.js';
@@ -76,16 +77,8 @@ export async function queryBank(
 
 /** The text parts of a query; attachments are not searched. */
 function queryText(query: Content): string {
-  const parts = Array.isArray(query) ? query : [query];
-  const text = parts
-    .filter((part): part is string => typeof part === 'string')
-    .join('\n')
-    .trim();
-  if (!text)
-    throw new InvalidRequestError(
-      'query',
-      'must hold text to search for; attachments alone are not searched',
-    );
+  const text = contentToText(query).trim();
+  if (!text) throw new InvalidRequestError('query', 'must hold text to search for');
   return text;
 }
 
