@@ -133,7 +133,12 @@ export type ApiProtocols = {
 /** Any route of any API, its literal types kept (the client's methods derive from them). */
 export type StackRoute = RegisteredApi['routes'][number];
 
+/** Every route of a registry's APIs, in registry order, with their literal types kept. */
+export function routesOf<const Registry extends readonly ApiDefinition[]>(
+  registry: Registry,
+): readonly Registry[number]['routes'][number][] {
+  return registry.flatMap((api): readonly Registry[number]['routes'][number][] => api.routes);
+}
+
 /** Every route of every API, in registry order. */
-export const allRoutes: readonly StackRoute[] = apiRegistry.flatMap(
-  (api): readonly StackRoute[] => api.routes,
-);
+export const allRoutes: readonly StackRoute[] = routesOf(apiRegistry);

@@ -1,11 +1,5 @@
 import { join } from 'node:path';
-import {
-  defineProviderSpec,
-  type Inference,
-  type MemoryBanks,
-  type ProviderInstance,
-  type Safety,
-} from '@llama-stack-ts/core';
+import { defineProviderSpec, type ProviderInstance } from '@llama-stack-ts/core';
 import { AgentsReferenceConfig, sampleAgentsReferenceConfig } from './agents-reference-config.js';
 import type { ReferenceAgenticSystem } from './reference-agentic-system.js';
 import type { KeyValueStore } from './store/key-value-store.js';

@@ -1,4 +1,4 @@
-import { defineProviderSpec, type Inference, type Safety } from '@llama-stack-ts/core';
+import { defineProviderSpec, type Safety } from '@llama-stack-ts/core';
 import { ShieldsConfig, sampleShieldsConfig } from './shields-config.js';
 import { ShieldsSafety } from './shields-safety.js';
 
