@@ -8,7 +8,7 @@ import {
   textGeneration as textGenerationV3,
 } from 'hf-inference-v3';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { killAllChildren, type RunningDistribution, startDistribution } from '../support/cli-process.js';
 import { type PostJsonInit, postJson, readSseData } from '../support/http.js';
 import { startLocalDistribution } from '../support/local-distribution.js';
@@ -437,10 +437,20 @@ describeWithModels(
           { signal: controller.signal },
         ).catch(() => undefined),
       );
-      await new Promise((resolve) => setTimeout(resolve, 100));
       try {
-        const stack = await post('/inference/completion', { model: 'stories', content: 'x', max_tokens: 2 });
-        expect(stack.status).toBe(429);
+        // The four reach the server in their own time on a loaded machine: probe until they hold it.
+        const stack = await vi.waitFor(
+          async () => {
+            const probe = await post('/inference/completion', {
+              model: 'stories',
+              content: 'x',
+              max_tokens: 2,
+            });
+            expect(probe.status).toBe(429);
+            return probe;
+          },
+          { timeout: 30_000, interval: 50 },
+        );
         expect(((await stack.json()) as ErrorBody).error).toMatchObject({
           code: 'overloaded',
           message: expect.stringContaining('Model is overloaded'),
