@@ -225,12 +225,6 @@ export function scriptedStack(
   return { manifest: { name: 'scripted' }, apis: { inference: router }, models: registry, provider };
 }
 
-/** For tests that read frames: the body of an SSE response, split into its events. */
-export async function sseEvents(response: Response): Promise<string[]> {
-  const text = await response.text();
-  return text.split('\n\n').filter((event) => event !== '');
-}
-
 /**
  * Replaces what changes from run to run (ids, timestamps) with fixed text, so a test can compare
  * bodies and SSE frames byte for byte.
