@@ -232,7 +232,7 @@ describe('createStackClient: streaming', () => {
     })().catch((caught: unknown) => caught);
     expect((error as Error).name).toBe('AbortError');
     expect(received).toHaveLength(3);
-    await expect.poll(() => seen.streamAborted, { timeout: 3000 }).toBe(true);
+    await expect.poll(() => seen.streamAborted).toBe(true);
   });
 
   it('aborts a JSON call that is waiting on the server', async () => {
@@ -242,7 +242,7 @@ describe('createStackClient: streaming', () => {
     await expect(
       clientFor().echoService.chat({ model: 'm', prompt: 'wait' }, { signal: controller.signal }),
     ).rejects.toMatchObject({ name: 'AbortError' });
-    await expect.poll(() => seen.callAborted, { timeout: 3000 }).toBe(true);
+    await expect.poll(() => seen.callAborted).toBe(true);
   });
 });
 

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type LoopbackHub, startLoopbackHub, testModel } from '../test/index.js';
+import { afterEach, beforeAll, expect, it } from 'vitest';
+import { describeWithModels, type LoopbackHub, startLoopbackHub, testModelsDir } from '../test/index.js';
 import { downloadFile } from './download-file.js';
 import { hubFileUrl } from './download-hub-files.js';
 import { downloadHubModelFile } from './download-hub-model-file.js';
@@ -11,7 +11,8 @@ import { ModelChecksumError } from './errors/model-checksum-error.js';
 import { ModelDownloadError } from './errors/model-download-error.js';
 import { parseHubFileReference } from './hub-file-reference.js';
 
-const modelsDir = testModel('.', 'stories260K.gguf');
+const modelsDir = testModelsDir;
+const modelFiles = [join(modelsDir, 'stories260K.gguf')];
 const repoId = 'test-org/tiny-gguf';
 const fileName = 'stories260K.gguf';
 
@@ -21,7 +22,7 @@ function progressSink() {
   return { lines, stream: { write: (text: string) => lines.push(text) } };
 }
 
-describe.skipIf(!modelsDir)('downloadFile over a loopback hub', () => {
+describeWithModels('downloadFile over a loopback hub', modelFiles, () => {
   let repoFolder: string;
   let work: string;
   let source: Buffer;
@@ -30,8 +31,8 @@ describe.skipIf(!modelsDir)('downloadFile over a loopback hub', () => {
 
   beforeAll(() => {
     repoFolder = mkdtempSync(join(tmpdir(), 'lst-hub-repo-'));
-    copyFileSync(join(modelsDir as string, fileName), join(repoFolder, fileName));
-    copyFileSync(join(modelsDir as string, fileName), join(repoFolder, 'Tiny-Q4_K_M.gguf'));
+    copyFileSync(join(modelsDir, fileName), join(repoFolder, fileName));
+    copyFileSync(join(modelsDir, fileName), join(repoFolder, 'Tiny-Q4_K_M.gguf'));
     source = readFileSync(join(repoFolder, fileName));
     sourceSha256 = createHash('sha256').update(source).digest('hex');
     return () => rmSync(repoFolder, { recursive: true, force: true });

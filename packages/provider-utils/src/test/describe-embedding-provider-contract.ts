@@ -5,32 +5,35 @@ import {
   isInferenceProvider,
   NotFoundError,
 } from '@llama-stack-ts/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EmbeddingOnlyInference, LoadedEmbeddingModel } from '../models/embedding-only-inference.js';
 import type { HubModelConfig } from '../models/hub-model-config.js';
 import type { EmbeddingProviderTestKit, StartedEmbeddingProvider } from './embedding-provider-test-kit.js';
+import { describeWithModels } from './test-models.js';
 
 export interface EmbeddingProviderContractOptions {
   /** `inline::model2vec`: names the suite. */
   providerType: string;
-  /** A local model folder the provider loads; undefined (missing, see `testModel`) skips the suite. */
-  modelFolder: string | undefined;
+  /** A local model folder the provider loads. */
+  modelFolder: string;
+  /** The files of that folder the suite needs (see `describeWithModels`). */
+  modelFiles: readonly string[];
   /** The vector length of that model. */
   dimension: number;
 }
 
 /**
  * The behaviour every `EmbeddingOnlyInference` provider owes, checked on a real model: the
- * embedding dimension, abort, the llm operations refused, unknown and llm models refused, dispose.
+ * embedding dimension, abort, no text generation operation, unknown and llm models refused, dispose.
  */
 export function describeEmbeddingProviderContract<
   Implementation extends EmbeddingOnlyInference<LoadedEmbeddingModel, HubModelConfig>,
 >(
   { embeddingModel, startProvider }: EmbeddingProviderTestKit<Implementation>,
-  { providerType, modelFolder, dimension }: EmbeddingProviderContractOptions,
+  { providerType, modelFolder, modelFiles, dimension }: EmbeddingProviderContractOptions,
 ): void {
-  describe.skipIf(!modelFolder)(`${providerType} as an embedding-only inference provider`, () => {
-    const folder = modelFolder ?? '';
+  describeWithModels(`${providerType} as an embedding-only inference provider`, modelFiles, () => {
+    const folder = modelFolder;
     const model = embeddingModel('contract', folder);
     let started: StartedEmbeddingProvider<Implementation>;
 

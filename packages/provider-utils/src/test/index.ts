@@ -17,5 +17,6 @@ export {
 } from './fixture-server.js';
 export { type LoopbackHub, type LoopbackHubOptions, startLoopbackHub } from './loopback-hub.js';
 export { type RecordedLine, RecordingLogger } from './recording-logger.js';
-export { describeWithModels, repoRoot, testModel, testModelsDir } from './test-models.js';
+export { seededRandom } from './seeded-random.js';
+export { describeWithModels, repoRoot, testModelsDir } from './test-models.js';
 export { cosineSimilarity, expectVectorsClose, vectorNorm } from './vector-assertions.js';

@@ -30,17 +30,6 @@ function missingModelsMessage(missing: readonly string[]): string {
 }
 
 /**
- * The folder of a test model, or undefined when it is missing (the suite then skips). With
- * `LLAMA_STACK_TS_REQUIRE_MODELS=1` (CI) a missing model throws, so the suite fails instead.
- */
-export function testModel(relativePath: string, requiredFile: string): string | undefined {
-  const folder = join(testModelsDir, relativePath);
-  if (existsSync(join(folder, requiredFile))) return folder;
-  if (requireModels()) throw new Error(missingModelsMessage([join(folder, requiredFile)]));
-  return undefined;
-}
-
-/**
  * `describe` for suites that need real model files: skipped when one is missing, unless
  * `LLAMA_STACK_TS_REQUIRE_MODELS=1`, in which case the suite fails and names the file.
  */

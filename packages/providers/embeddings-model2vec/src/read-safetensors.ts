@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-
 /** The element types a safetensors file may hold that this reader decodes. */
 export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8';
 
@@ -35,10 +33,6 @@ export class SafetensorsFormatError extends Error {
     super(`${file} is not a valid safetensors file: ${reason}.`);
     this.name = 'SafetensorsFormatError';
   }
-}
-
-export async function readSafetensorsFile(path: string): Promise<SafetensorsFile> {
-  return parseSafetensors(await readFile(path), path);
 }
 
 /**

@@ -1,18 +1,12 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { describe, expect, it } from 'vitest';
+import { describeWithModels } from '@llama-stack-ts/provider-utils/test';
+import { expect, it } from 'vitest';
 import { countApproximateTokens } from '../src/chunking/approximate-tokens.js';
 import { testModelsDir } from './support/test-models.js';
 
 const tokenizerPath = join(testModelsDir, 'Xenova/all-MiniLM-L6-v2/tokenizer.json');
-const present = existsSync(tokenizerPath);
-if (!present && process.env.LLAMA_STACK_TS_REQUIRE_MODELS === '1') {
-  throw new Error(
-    `The all-MiniLM-L6-v2 tokenizer is missing at ${tokenizerPath}; set LLAMA_STACK_TS_TEST_MODELS.`,
-  );
-}
 
 const samples = {
   prose:
@@ -26,8 +20,9 @@ const samples = {
 };
 
 /** The approximation chunk sizes are counted in, checked against a real subword tokenizer. */
-(present ? describe : describe.skip)(
+describeWithModels(
   'approximate tokens against the all-MiniLM-L6-v2 WordPiece tokenizer',
+  [tokenizerPath],
   () => {
     it.each(Object.entries(samples))('stays within 30%% of the real count (%s)', async (_, text) => {
       const tokenizer = new Tokenizer(JSON.parse(await readFile(tokenizerPath, 'utf8')), {});

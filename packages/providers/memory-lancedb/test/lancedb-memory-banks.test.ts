@@ -18,6 +18,7 @@ import {
   QueryDocumentsResponse,
   StackError,
 } from '@llama-stack-ts/core';
+import { describeWithModels } from '@llama-stack-ts/provider-utils/test';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LanceDbMemoryBanks } from '../src/lancedb-memory-banks.js';
 import { chunksTableName, documentsTableName, tableKeyOf } from '../src/storage/bank-tables.js';
@@ -25,7 +26,7 @@ import { pdfDataUrl } from './support/build-pdf.js';
 import { DocumentServer } from './support/document-server.js';
 import { Model2vecTestEmbedder } from './support/model2vec-test-embedder.js';
 import { startMemoryBanks } from './support/start-memory-banks.js';
-import { hasModel2vecModel } from './support/test-models.js';
+import { model2vecFiles } from './support/test-models.js';
 
 const model = Model2vecTestEmbedder.modelId;
 
@@ -134,9 +135,7 @@ async function storedChunks(dataDir: string, bank: string): Promise<StoredChunk[
   }
 }
 
-const describeWithModel = hasModel2vecModel() ? describe : describe.skip;
-
-describeWithModel('inline::lancedb memory banks', () => {
+describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
   let embedder: Model2vecTestEmbedder;
   let dataDir: string;
   let filesDir: string;

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
-import { hasModel2vecModel, model2vecDir } from './support/test-models.js';
+import { describeWithModels } from '@llama-stack-ts/provider-utils/test';
+import { expect, it } from 'vitest';
+import { model2vecDir, model2vecFiles } from './support/test-models.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const script = fileURLToPath(new URL('./support/create-bank-process.ts', import.meta.url));
@@ -32,7 +33,7 @@ async function createBankInProcess(lanceDbLog: string | undefined) {
   }
 }
 
-describe.skipIf(!hasModel2vecModel())("LanceDB's native log lines", () => {
+describeWithModels("LanceDB's native log lines", model2vecFiles, () => {
   it('stay off stderr while a bank is created, written, indexed and searched', async () => {
     const { result, stderr } = await createBankInProcess(undefined);
     expect(result).toEqual({ found: 10, indexed: true, warnings: [] });

@@ -9,10 +9,11 @@ import {
   QueryDocumentsRequest,
 } from '@llama-stack-ts/core';
 import { model2VecProviderSpec } from '@llama-stack-ts/provider-embeddings-model2vec';
+import { describeWithModels } from '@llama-stack-ts/provider-utils/test';
 import { createStack, type DistributionManifestInput, silentLogger } from '@llama-stack-ts/stack';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { lanceDbMemoryProviderSpec } from '../src/lancedb-provider-spec.js';
-import { hasModel2vecModel, model2vecDir } from './support/test-models.js';
+import { model2vecDir, model2vecFiles } from './support/test-models.js';
 
 /** A distribution of two real providers: model2vec embeddings behind the inference router, LanceDB banks. */
 const manifest = (dataDir: string): DistributionManifestInput => ({
@@ -40,8 +41,9 @@ const manifest = (dataDir: string): DistributionManifestInput => ({
   ],
 });
 
-describe.skipIf(!hasModel2vecModel())(
+describeWithModels(
   'inline::lancedb inside a stack (resolver, inference router, manifest banks)',
+  model2vecFiles,
   () => {
     let dataDir: string;
     beforeEach(async () => {

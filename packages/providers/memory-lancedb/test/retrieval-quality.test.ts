@@ -2,11 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateMemoryBankRequest, type MemoryQueryMode, QueryDocumentsRequest } from '@llama-stack-ts/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithModels } from '@llama-stack-ts/provider-utils/test';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LanceDbMemoryBanks } from '../src/lancedb-memory-banks.js';
 import { Model2vecTestEmbedder } from './support/model2vec-test-embedder.js';
 import { startMemoryBanks } from './support/start-memory-banks.js';
-import { hasModel2vecModel } from './support/test-models.js';
+import { model2vecFiles } from './support/test-models.js';
 
 /**
  * A small corpus of passages, each with a question a user would ask about it. The questions
@@ -159,9 +160,7 @@ const pairs: { id: string; passage: string; question: string }[] = [
   },
 ];
 
-const describeWithModel = hasModel2vecModel() ? describe : describe.skip;
-
-describeWithModel('retrieval quality on the model2vec test model', () => {
+describeWithModels('retrieval quality on the model2vec test model', model2vecFiles, () => {
   let dataDir: string;
   let banks: LanceDbMemoryBanks;
 

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@lancedb/lancedb';
 import { CreateMemoryBankRequest, MemoryBankDocument, QueryDocumentsRequest } from '@llama-stack-ts/core';
-import { cosineSimilarity } from '@llama-stack-ts/provider-utils/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cosineSimilarity, describeWithModels } from '@llama-stack-ts/provider-utils/test';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LanceDbMemoryConfigInput } from '../src/lancedb-config.js';
 import type { LanceDbMemoryBanks } from '../src/lancedb-memory-banks.js';
 import { bankTableNames } from '../src/storage/bank-tables.js';
 import { Model2vecTestEmbedder } from './support/model2vec-test-embedder.js';
 import { startMemoryBanks } from './support/start-memory-banks.js';
-import { hasModel2vecModel } from './support/test-models.js';
+import { model2vecFiles } from './support/test-models.js';
 
 const words = (
   'refund parcel delivery keyboard warranty laptop battery screen cable charger invoice payment customer ' +
@@ -42,7 +42,7 @@ const documents = (count: number) =>
     }),
   );
 
-describe.skipIf(!hasModel2vecModel())('inline::lancedb vector index', () => {
+describeWithModels('inline::lancedb vector index', model2vecFiles, () => {
   let embedder: Model2vecTestEmbedder;
   let dataDir: string;
   let banks: LanceDbMemoryBanks;

@@ -5,7 +5,6 @@ import {
   JsonObject,
   MemoryBankRegistration,
   ModelType,
-  RegistrationId,
   ShieldRegistration,
 } from '@llama-stack-ts/core';
 import { z } from 'zod';
@@ -31,6 +30,12 @@ export const ProviderType = z
     /^(inline|remote)::[a-z0-9][a-z0-9._-]*$/,
     "must read 'inline::<name>' (runs in this process) or 'remote::<name>' (adapter to a remote service)",
   );
+
+/** The id of something the manifest names: a provider instance, a model, the distribution. */
+const RegistrationId = z
+  .string()
+  .min(1, 'must not be empty')
+  .regex(/^[^\s]+$/, 'must not contain whitespace');
 
 /**
  * YAML writes an empty section (`config:`, `models:`) as null; it means the same as leaving the

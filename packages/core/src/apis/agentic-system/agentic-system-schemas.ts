@@ -11,6 +11,7 @@ import {
   ToolDefinition,
   ToolResponse,
 } from '../common/common-schemas.js';
+import { identifier } from '../common/identifier.js';
 import { ToolChoice } from '../inference/inference-schemas.js';
 import { MemoryBankDocument } from '../memory-banks/memory-banks-schemas.js';
 
@@ -24,7 +25,10 @@ export const ExecutionStepType = z
   .meta({ id: 'ExecutionStepType', description: 'The kind of an execution step.' });
 export type ExecutionStepType = z.infer<typeof ExecutionStepType>;
 
-const StepUuid = z.string().min(1, 'must be a non-empty step id');
+const StepUuid = identifier('must be a non-empty step id');
+
+/** The id of an agent: the `agent_uuid` that `/agentic_system/create` answers with. */
+export const AgentUuid = identifier('must name an agent (the agent_uuid of /agentic_system/create)');
 
 export const ModelInferenceStep = z
   .object({
@@ -87,9 +91,7 @@ export type AgenticSystemTurnInput = z.input<typeof AgenticSystemTurn>;
 
 export const AgenticSystemCreateRequest = z
   .object({
-    uuid: z
-      .string()
-      .min(1, 'must be a non-empty agent id, or left out')
+    uuid: identifier('must be a non-empty agent id, or left out')
       .optional()
       .describe(
         'The id of the new agent. Required by the draft; here optional: the server generates one when absent ' +
@@ -121,7 +123,10 @@ export const AgenticSystemCreateRequest = z
         'Names of the tools the agent runs itself (a set: each name once). Calls to the other tools are ' +
           'returned to the client, which runs them and sends the responses in the next turn.',
       ),
-    memory_bank_uuids: z.array(z.string().min(1)).default([]).describe('Banks the agent retrieves from.'),
+    memory_bank_uuids: z
+      .array(identifier('must name a memory bank (its bank_uuid)'))
+      .default([])
+      .describe('Banks the agent retrieves from.'),
     input_shields: z.array(ShieldConfig).default([]).describe('Shields run on every user message.'),
     output_shields: z.array(ShieldConfig).default([]).describe('Shields run on every model answer.'),
     sampling_params: SamplingParams.prefault({}).describe(
@@ -148,7 +153,7 @@ export type AgenticSystemCreateResponse = z.infer<typeof AgenticSystemCreateResp
 
 export const AgenticSystemExecuteRequest = z
   .object({
-    agent_uuid: z.string().min(1, 'must name an agent (the agent_uuid of /agentic_system/create)'),
+    agent_uuid: AgentUuid,
     messages: z.array(Message).min(1, 'must hold at least one message: the new user input of the turn'),
     turn_history: z
       .array(AgenticSystemTurn)
@@ -189,6 +194,6 @@ export const AgenticSystemExecuteResponseStreamChunk = z
 export type AgenticSystemExecuteResponseStreamChunk = z.infer<typeof AgenticSystemExecuteResponseStreamChunk>;
 
 export const DeleteAgenticSystemRequest = z.object({
-  agent_id: z.string().min(1, 'must name an agent (its agent_uuid)'),
+  agent_id: identifier('must name an agent (its agent_uuid)'),
 });
 export type DeleteAgenticSystemRequest = z.infer<typeof DeleteAgenticSystemRequest>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Message } from '../common/common-schemas.js';
-import { AgenticSystemTurn } from './agentic-system-schemas.js';
+import { identifier } from '../common/identifier.js';
+import { AgenticSystemTurn, AgentUuid } from './agentic-system-schemas.js';
 
 /**
  * Server-side sessions (experimental, after later Llama Stack's `/agents/session/*` routes): the
@@ -8,8 +9,7 @@ import { AgenticSystemTurn } from './agentic-system-schemas.js';
  * `/agentic_system/execute` with a client-sent `turn_history` keeps working beside them.
  */
 
-const AgentUuid = z.string().min(1, 'must name an agent (the agent_uuid of /agentic_system/create)');
-const SessionId = z.string().min(1, 'must name a session (the session_id of /agentic_system/session/create)');
+const SessionId = identifier('must name a session (the session_id of /agentic_system/session/create)');
 
 export const CreateAgenticSystemSessionRequest = z
   .object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JsonObject, Message, ModelId } from '../common/common-schemas.js';
+import { identifier } from '../common/identifier.js';
 
 /**
  * Wire types of the Batch Inference API draft (`batch_inference.yaml`). The draft names the job
@@ -82,6 +83,6 @@ export const BatchInferenceJob = z
 export type BatchInferenceJob = z.infer<typeof BatchInferenceJob>;
 
 export const GetBatchInferenceJobStatusRequest = z.object({
-  job_id: z.string().min(1, 'must name a job (the job_id submit_job answered with)'),
+  job_id: identifier('must name a job (the job_id submit_job answered with)'),
 });
 export type GetBatchInferenceJobStatusRequest = z.infer<typeof GetBatchInferenceJobStatusRequest>;

@@ -1,2 +1,2 @@
 export * from './common-schemas.js';
-export * from './registration-id.js';
+export * from './identifier.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JsonObject, URL } from '../common/common-schemas.js';
+import { identifier } from '../common/identifier.js';
 
 /**
  * Wire types of the Datasets API (`api_definitions.py`; `Dataset` comes from the July 2024
@@ -23,7 +24,7 @@ export const Dataset = z
 export type Dataset = z.infer<typeof Dataset>;
 export type DatasetInput = z.input<typeof Dataset>;
 
-const DatasetId = z.string().min(1, 'must name a dataset (the uuid it was created with)');
+const DatasetId = identifier('must name a dataset (the uuid it was created with)');
 
 export const CreateDatasetRequest = z
   .object({

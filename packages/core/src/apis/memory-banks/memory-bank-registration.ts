@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JsonObject } from '../common/common-schemas.js';
-import { RegistrationId } from '../common/registration-id.js';
+import { identifier } from '../common/identifier.js';
 
 /**
  * A memory bank registered with a memory_banks provider: a manifest's `memory_banks:` entry,
@@ -9,11 +9,15 @@ import { RegistrationId } from '../common/registration-id.js';
  */
 export const MemoryBankRegistration = z
   .object({
-    memory_bank_id: RegistrationId.describe('The bank uuid clients and agents use.'),
-    name: z.string().min(1).optional().describe('A human-readable name; default: memory_bank_id.'),
-    provider_id: RegistrationId.optional().describe(
-      'The memory_banks provider storing it; may be left out when exactly one is configured.',
+    memory_bank_id: identifier('must name the memory bank (the bank_uuid clients use)').describe(
+      'The bank uuid clients and agents use.',
     ),
+    name: z.string().min(1).optional().describe('A human-readable name; default: memory_bank_id.'),
+    provider_id: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('The memory_banks provider storing it; may be left out when exactly one is configured.'),
     embedding_model: z
       .string()
       .min(1)

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Content, JsonObject } from '../common/common-schemas.js';
+import { identifier } from '../common/identifier.js';
 
 /**
  * Wire types of the MemoryBanks API (the July 2024 draft's `MemoryBank` and `MemoryBankDocument`
@@ -7,9 +8,12 @@ import { Content, JsonObject } from '../common/common-schemas.js';
  * from later Llama Stack versions.
  */
 
+/** Document ids may be URLs or paths: they get twice the usual length. */
+const DocumentUuid = identifier('must be a non-empty document id', { maxLength: 256 });
+
 export const MemoryBankDocument = z
   .object({
-    uuid: z.string().min(1, 'must be a non-empty document id'),
+    uuid: DocumentUuid,
     content: z
       .string()
       .describe(
@@ -80,8 +84,8 @@ export type MemoryBank = z.infer<typeof MemoryBank>;
 export const ListMemoryBanksResponse = z.array(MemoryBank).meta({ id: 'ListMemoryBanksResponse' });
 export type ListMemoryBanksResponse = z.infer<typeof ListMemoryBanksResponse>;
 
-const BankUuid = z.string().min(1, 'must name a memory bank (its bank_uuid)');
-const DocumentUuids = z.array(z.string().min(1, 'must be a non-empty document id'));
+const BankUuid = identifier('must name a memory bank (its bank_uuid)');
+const DocumentUuids = z.array(DocumentUuid);
 
 /** `POST /memory_banks/create?bank_uuid&bank_name`: the query part. */
 export const CreateMemoryBankQuery = z

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JsonObject, ModelId, URL } from '../common/common-schemas.js';
+import { identifier } from '../common/identifier.js';
 import { Dataset } from '../datasets/datasets-schemas.js';
 
 /**
@@ -86,7 +87,7 @@ export const DPOAlignmentConfig = z
   .meta({ id: 'DPOAlignmentConfig' });
 export type DPOAlignmentConfig = z.infer<typeof DPOAlignmentConfig>;
 
-const JobUuid = z.string().min(1, 'must be a non-empty job id');
+const JobUuid = identifier('must be a non-empty job id');
 
 /** Fields both kinds of training request share. */
 const trainingJobShape = {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JsonObject } from '../common/common-schemas.js';
-import { RegistrationId } from '../common/registration-id.js';
+import { identifier } from '../common/identifier.js';
 
 /**
  * A shield registered with a safety provider: a manifest's `shields:` entry, handed to the
@@ -8,10 +8,16 @@ import { RegistrationId } from '../common/registration-id.js';
  */
 export const ShieldRegistration = z
   .object({
-    shield_id: RegistrationId.describe('The id agents and safety calls use to name the shield.'),
-    provider_id: RegistrationId.optional().describe(
-      'The safety provider running it; may be left out when exactly one safety provider is configured.',
+    shield_id: identifier('must name the shield').describe(
+      'The id agents and safety calls use to name the shield.',
     ),
+    provider_id: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'The safety provider running it; may be left out when exactly one safety provider is configured.',
+      ),
     provider_shield_id: z
       .string()
       .min(1)

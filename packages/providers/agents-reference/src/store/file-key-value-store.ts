@@ -1,14 +1,27 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DisposedError } from '@llama-stack-ts/core';
 import type { KeyValueStore } from './key-value-store.js';
 
+/** The longest file name the usual file systems take (ext4, XFS, Btrfs, APFS): 255 bytes, of ASCII here. */
+const maxFileNameBytes = 255;
+
+/** What a file named after a key's hash holds: the key itself, for `list`, and the value. */
+interface HashedEntry {
+  key: string;
+  value: unknown;
+}
+
 /**
  * A key-value store of one JSON file per key in a directory. Writes go to a temporary file that is
  * renamed over the key's file, so a crash never leaves a half-written value and readers in other
- * processes see the old value or the new one. File names encode the key (`encodeURIComponent`,
- * with `.` and `*` escaped too) so any key is a safe file name.
+ * processes see the old value or the new one.
+ *
+ * A file name encodes its key (`encodeURIComponent`, with `.` and `*` escaped too), so it never
+ * holds a path separator or `..`. A key whose encoding would pass the file name limit gets a file
+ * named `+<sha256 of the key>.json` (`+` is never left bare by the encoding) that holds
+ * `{ key, value }`: any key, of any length, has a file name that works.
  */
 export class FileKeyValueStore implements KeyValueStore {
   #disposed = false;
@@ -26,8 +39,12 @@ export class FileKeyValueStore implements KeyValueStore {
 
   async get<Value>(key: string): Promise<Value | undefined> {
     this.#guard();
+    const { path, hashed } = this.#file(key);
     try {
-      return JSON.parse(await readFile(this.#path(key), 'utf8')) as Value;
+      const stored: unknown = JSON.parse(await readFile(path, 'utf8'));
+      if (!hashed) return stored as Value;
+      const entry = stored as HashedEntry;
+      return entry.key === key ? (entry.value as Value) : undefined;
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
@@ -36,9 +53,10 @@ export class FileKeyValueStore implements KeyValueStore {
 
   async set(key: string, value: unknown): Promise<void> {
     this.#guard();
-    const target = this.#path(key);
+    const { path: target, hashed } = this.#file(key);
     const temporary = join(this.directory, `.tmp-${randomUUID()}`);
-    await writeFile(temporary, JSON.stringify(value), 'utf8');
+    const stored: unknown = hashed ? ({ key, value } satisfies HashedEntry) : value;
+    await writeFile(temporary, JSON.stringify(stored), 'utf8');
     try {
       await rename(temporary, target);
     } catch (error) {
@@ -50,7 +68,7 @@ export class FileKeyValueStore implements KeyValueStore {
   async delete(key: string): Promise<boolean> {
     this.#guard();
     try {
-      await rm(this.#path(key));
+      await rm(this.#file(key).path);
       return true;
     } catch (error) {
       if (isMissing(error)) return false;
@@ -60,12 +78,17 @@ export class FileKeyValueStore implements KeyValueStore {
 
   async list(prefix: string): Promise<string[]> {
     this.#guard();
-    const names = await readdir(this.directory);
-    return names
-      .filter((name) => name.endsWith('.json') && !name.startsWith('.tmp-'))
-      .map((name) => decodeKey(name.slice(0, -'.json'.length)))
-      .filter((key) => key.startsWith(prefix))
-      .sort();
+    const names = (await readdir(this.directory)).filter(
+      (name) => name.endsWith('.json') && !name.startsWith('.tmp-'),
+    );
+    const keys = await Promise.all(
+      names.map((name) =>
+        name.startsWith(hashedPrefix)
+          ? this.#hashedKey(name)
+          : decodeURIComponent(name.slice(0, -'.json'.length)),
+      ),
+    );
+    return keys.filter((key): key is string => key?.startsWith(prefix) === true).sort();
   }
 
   async dispose(): Promise<void> {
@@ -76,8 +99,22 @@ export class FileKeyValueStore implements KeyValueStore {
     return this.dispose();
   }
 
-  #path(key: string): string {
-    return join(this.directory, `${encodeKey(key)}.json`);
+  #file(key: string): { path: string; hashed: boolean } {
+    const name = fileNameOf(key);
+    if (name !== undefined) return { path: join(this.directory, name), hashed: false };
+    // JSON.stringify keeps a lone surrogate apart from U+FFFD, which UTF-8 would merge it with.
+    const digest = createHash('sha256').update(JSON.stringify(key)).digest('hex');
+    return { path: join(this.directory, `${hashedPrefix}${digest}.json`), hashed: true };
+  }
+
+  /** The key a hashed file holds; undefined when it was deleted meanwhile. */
+  async #hashedKey(name: string): Promise<string | undefined> {
+    try {
+      return (JSON.parse(await readFile(join(this.directory, name), 'utf8')) as HashedEntry).key;
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
   }
 
   #guard(): void {
@@ -85,16 +122,19 @@ export class FileKeyValueStore implements KeyValueStore {
   }
 }
 
-function encodeKey(key: string): string {
-  // encodeURIComponent leaves `.`, `*`, `!`, `'`, `(`, `)`, `~` alone; `.` would allow `..`.
-  return encodeURIComponent(key).replace(
-    /[.*!'()~]/g,
-    (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
+const hashedPrefix = '+';
 
-function decodeKey(name: string): string {
-  return decodeURIComponent(name);
+/** The key's own file name; undefined when it would be too long or the key is not well-formed text. */
+function fileNameOf(key: string): string | undefined {
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(key);
+  } catch {
+    return undefined; // a lone surrogate
+  }
+  // encodeURIComponent leaves `.`, `*`, `!`, `'`, `(`, `)`, `~` alone; `.` would allow `..`.
+  const name = `${encoded.replace(/[.*!'()~]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`)}.json`;
+  return name.length <= maxFileNameBytes ? name : undefined;
 }
 
 function isMissing(error: unknown): boolean {

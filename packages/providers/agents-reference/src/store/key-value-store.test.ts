@@ -46,6 +46,20 @@ function describeKeyValueStore(
       expect(await store.get('x:*:../..')).toBe(1);
     });
 
+    it('takes a key of any length and characters, and lists it by prefix', async () => {
+      await using store = await open();
+      const long = `long:${'é/..'.repeat(300)}`;
+      await store.set(long, { n: 1 });
+      await store.set('long:short', { n: 2 });
+      expect(await store.get(long)).toEqual({ n: 1 });
+      expect(await store.list('long:')).toEqual([long, 'long:short'].sort());
+      await store.set(long, { n: 3 });
+      expect(await store.get(long)).toEqual({ n: 3 });
+      expect(await store.delete(long)).toBe(true);
+      expect(await store.get(long)).toBeUndefined();
+      expect(await store.list('long:')).toEqual(['long:short']);
+    });
+
     it('shares values between handles, as several server processes do, and keeps them after a reopen', async () => {
       const first = await open();
       await first.set('shared:key', { from: 'first' });
@@ -84,6 +98,31 @@ describe('FileKeyValueStore files', () => {
       const names = await readdir(directory);
       expect(names).toEqual(['same.json']);
       expect(await store.get<{ index: number }>('same')).toHaveProperty('index');
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('FileKeyValueStore names', () => {
+  it('names a key too long for a file name, or not well-formed text, after its hash, in its directory', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'kv-'));
+    try {
+      await using store = await FileKeyValueStore.open(directory);
+      const long = `agent:${'a'.repeat(300)}`;
+      const loneSurrogate = 'agent:\ud800';
+      await store.set(long, 1);
+      await store.set(loneSurrogate, 2);
+      await store.set('agent:\ufffd', 3);
+      const names = await readdir(directory);
+      expect(names.filter((name) => /^\+[0-9a-f]{64}\.json$/.test(name))).toHaveLength(2);
+      expect(names.every((name) => Buffer.byteLength(name) <= 255)).toBe(true);
+      expect([
+        await store.get(long),
+        await store.get(loneSurrogate),
+        await store.get('agent:\ufffd'),
+      ]).toEqual([1, 2, 3]);
+      expect(await store.list('agent:')).toEqual([long, loneSurrogate, 'agent:\ufffd'].sort());
     } finally {
       await rm(directory, { recursive: true, force: true });
     }

@@ -7,12 +7,12 @@ import {
   AgenticSystemSessionTurnRequest,
 } from '@llama-stack-ts/core';
 import { llamaCppProviderSpec } from '@llama-stack-ts/provider-inference-llama-cpp';
-import { testModel, testModelsDir } from '@llama-stack-ts/provider-utils/test';
+import { describeWithModels, testModelsDir } from '@llama-stack-ts/provider-utils/test';
 import { createStack, type DistributionManifestInput, silentLogger } from '@llama-stack-ts/stack';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { agentsReferenceProviderSpec } from '../../src/index.js';
 
-const hasStories = testModel('.', 'stories260K.gguf') !== undefined;
+const stories = [join(testModelsDir, 'stories260K.gguf')];
 
 const manifest = (dataDir: string): DistributionManifestInput => ({
   name: 'agents-test',
@@ -30,7 +30,7 @@ const manifest = (dataDir: string): DistributionManifestInput => ({
   models: [{ model_id: 'story-teller', provider_model_id: 'stories260K.gguf' }],
 });
 
-describe.skipIf(!hasStories)('inline::reference inside a stack with the real llama-cpp provider', () => {
+describeWithModels('inline::reference inside a stack with the real llama-cpp provider', stories, () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'agents-stack-'));

@@ -4,23 +4,25 @@ import { join } from 'node:path';
 import type { Model, ProviderInstance } from '@llama-stack-ts/core';
 import { downloadHubFiles, ModelDownloadError } from '@llama-stack-ts/provider-utils/models';
 import {
+  describeWithModels,
   type LoopbackHub,
   RecordingLogger,
   startLoopbackHub,
-  testModel,
+  testModelsDir,
 } from '@llama-stack-ts/provider-utils/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Model2VecInference } from '../../src/model2vec-inference.js';
 import { model2VecProviderSpec } from '../../src/model2vec-provider-spec.js';
 
-const modelFolder = testModel('minishlab/test-model-vocab-quantized', 'model.safetensors');
+const modelFolder = join(testModelsDir, 'minishlab/test-model-vocab-quantized');
+const modelFiles = [join(modelFolder, 'model.safetensors')];
 
-describe.skipIf(!modelFolder)('inline::model2vec downloads a hub model on first use', () => {
+describeWithModels('inline::model2vec downloads a hub model on first use', modelFiles, () => {
   let hub: LoopbackHub;
   const cacheDir = mkdtempSync(join(tmpdir(), 'model2vec-cache-'));
 
   beforeAll(async () => {
-    hub = await startLoopbackHub({ repoId: 'minishlab/test-model-vocab-quantized', folder: modelFolder! });
+    hub = await startLoopbackHub({ repoId: 'minishlab/test-model-vocab-quantized', folder: modelFolder });
   });
   afterAll(async () => {
     await hub.close();
@@ -52,7 +54,7 @@ describe.skipIf(!modelFolder)('inline::model2vec downloads a hub model on first 
     );
     for (const file of ['config.json', 'tokenizer.json', 'model.safetensors']) {
       expect(statSync(join(cacheDir, 'minishlab/test-model-vocab-quantized', file)).size).toBe(
-        statSync(join(modelFolder!, file)).size,
+        statSync(join(modelFolder, file)).size,
       );
     }
     expect(progress).toContain(
@@ -60,7 +62,7 @@ describe.skipIf(!modelFolder)('inline::model2vec downloads a hub model on first 
     );
 
     const local = new Model2VecInference({ config: model2VecProviderSpec.configSchema.parse({}) });
-    await local.addModel({ ...hubModel(), identifier: 'potion-local', provider_resource_id: modelFolder! });
+    await local.addModel({ ...hubModel(), identifier: 'potion-local', provider_resource_id: modelFolder });
     const contents = ['The cat sat on the mat.', 'A bright, hot day.'];
     expect((await inference.embeddings({ model: 'potion-hub', contents })).embeddings).toEqual(
       (await local.embeddings({ model: 'potion-local', contents })).embeddings,

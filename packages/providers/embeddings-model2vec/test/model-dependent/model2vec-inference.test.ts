@@ -6,9 +6,10 @@ import { ModelFilesMissingError } from '@llama-stack-ts/provider-utils/models';
 import {
   cosineSimilarity,
   describeEmbeddingProviderContract,
+  describeWithModels,
   embeddingProviderTestKit,
   expectVectorsClose,
-  testModel,
+  testModelsDir,
   vectorNorm,
 } from '@llama-stack-ts/provider-utils/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,15 +18,21 @@ import { Model2VecModel } from '../../src/model2vec-model.js';
 import { model2VecProviderSpec } from '../../src/model2vec-provider-spec.js';
 import { parseSafetensors, toFloat32, toFloat64, toInt32 } from '../../src/read-safetensors.js';
 
-const modelFolder = testModel('minishlab/test-model-vocab-quantized', 'model.safetensors');
+const modelFolder = join(testModelsDir, 'minishlab/test-model-vocab-quantized');
+const modelFiles = [join(modelFolder, 'model.safetensors')];
 
 const kit = embeddingProviderTestKit<Model2VecInference>(model2VecProviderSpec, 'model2vec');
 const { embeddingModel, startProvider } = kit;
 
-describeEmbeddingProviderContract(kit, { providerType: 'inline::model2vec', modelFolder, dimension: 64 });
+describeEmbeddingProviderContract(kit, {
+  providerType: 'inline::model2vec',
+  modelFolder,
+  modelFiles,
+  dimension: 64,
+});
 
-describe.skipIf(!modelFolder)('inline::model2vec on minishlab/test-model-vocab-quantized', () => {
-  const folder = modelFolder!;
+describeWithModels('inline::model2vec on minishlab/test-model-vocab-quantized', modelFiles, () => {
+  const folder = modelFolder;
   const model = embeddingModel('potion-test', folder);
   let instance: ProviderInstance<Model2VecInference>;
   let inference: Model2VecInference;
@@ -159,7 +166,7 @@ describe.skipIf(!modelFolder)('inline::model2vec on minishlab/test-model-vocab-q
   });
 });
 
-describe.skipIf(!modelFolder)('inline::model2vec errors name what is missing and how to fix it', () => {
+describeWithModels('inline::model2vec errors name what is missing and how to fix it', modelFiles, () => {
   const scratch = mkdtempSync(join(tmpdir(), 'model2vec-errors-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -177,7 +184,7 @@ describe.skipIf(!modelFolder)('inline::model2vec errors name what is missing and
 
   it('a folder without its weights', async () => {
     const partial = join(scratch, 'partial');
-    cpSync(modelFolder!, partial, { recursive: true });
+    cpSync(modelFolder, partial, { recursive: true });
     rmSync(join(partial, 'model.safetensors'));
     await expect(startProvider([embeddingModel('partial', partial)])).rejects.toThrow(
       `Embedding model 'partial': ${partial} is missing model.safetensors. A Model2Vec model folder holds config.json, tokenizer.json, model.safetensors. Copy the missing files in,`,
@@ -196,7 +203,7 @@ describe.skipIf(!modelFolder)('inline::model2vec errors name what is missing and
 
   it('a model file that is not a Model2Vec model', async () => {
     const wrong = join(scratch, 'wrong');
-    cpSync(modelFolder!, wrong, { recursive: true });
+    cpSync(modelFolder, wrong, { recursive: true });
     const header = new TextEncoder().encode(
       JSON.stringify({ weight: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }),
     );
@@ -216,7 +223,7 @@ describe.skipIf(!modelFolder)('inline::model2vec errors name what is missing and
     await expect(inference.embeddings({ model: 'later', contents: ['a'] })).rejects.toBeInstanceOf(
       ModelFilesMissingError,
     );
-    cpSync(modelFolder!, later, { recursive: true });
+    cpSync(modelFolder, later, { recursive: true });
     const { embeddings } = await inference.embeddings({ model: 'later', contents: ['a'] });
     expect(embeddings[0]).toHaveLength(64);
     await instance.dispose?.();

@@ -2,15 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidRequestError } from '@llama-stack-ts/core';
-import { testModel } from '@llama-stack-ts/provider-utils/test';
+import { describeWithModels, testModelsDir } from '@llama-stack-ts/provider-utils/test';
 import { createStack, silentLogger } from '@llama-stack-ts/stack';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { model2VecProviderSpec } from '../../src/model2vec-provider-spec.js';
 
-const modelFolder = testModel('minishlab/test-model-vocab-quantized', 'model.safetensors');
+const modelFolder = join(testModelsDir, 'minishlab/test-model-vocab-quantized');
+const modelFiles = [join(modelFolder, 'model.safetensors')];
 
-describe.skipIf(!modelFolder)(
+describeWithModels(
   'inline::model2vec inside a stack (resolver, model registry, inference router)',
+  modelFiles,
   () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'model2vec-stack-'));
     afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -27,7 +29,7 @@ describe.skipIf(!modelFolder)(
             {
               model_id: 'potion',
               provider_id: 'static',
-              provider_model_id: modelFolder!,
+              provider_model_id: modelFolder,
               model_type: 'embedding',
             },
           ],
@@ -49,7 +51,7 @@ describe.skipIf(!modelFolder)(
       const late = await stack.registerModel({
         model_id: 'potion-late',
         provider_id: 'static',
-        provider_model_id: modelFolder!,
+        provider_model_id: modelFolder,
         model_type: 'embedding',
       });
       expect(late.metadata.embedding_dimension).toBe(64);

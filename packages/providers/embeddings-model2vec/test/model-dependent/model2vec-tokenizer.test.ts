@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { testModel } from '@llama-stack-ts/provider-utils/test';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describeWithModels, testModelsDir } from '@llama-stack-ts/provider-utils/test';
+import { beforeAll, expect, it } from 'vitest';
 import { Model2VecTokenizer } from '../../src/model2vec-tokenizer.js';
 
-const modelFolder = testModel('minishlab/test-model-vocab-quantized', 'tokenizer.json');
+const modelFolder = join(testModelsDir, 'minishlab/test-model-vocab-quantized');
+const modelFiles = [join(modelFolder, 'tokenizer.json')];
 
 /** Texts that stress the pipeline: case, punctuation, digits, accents, CJK, emoji, runs of spaces, tabs, unknown characters, added tokens. */
 function corpus(): string[] {
@@ -37,11 +38,11 @@ function corpus(): string[] {
   return [...fixed, ...random];
 }
 
-describe.skipIf(!modelFolder)('Model2VecTokenizer fast path', () => {
+describeWithModels('Model2VecTokenizer fast path', modelFiles, () => {
   let tokenizer: Model2VecTokenizer;
   beforeAll(() => {
     tokenizer = new Model2VecTokenizer(
-      JSON.parse(readFileSync(join(modelFolder!, 'tokenizer.json'), 'utf8')),
+      JSON.parse(readFileSync(join(modelFolder, 'tokenizer.json'), 'utf8')),
       {},
     );
   });

@@ -1,14 +1,16 @@
+import { join } from 'node:path';
 import { AutoTokenizer } from '@huggingface/transformers';
-import { testModel } from '@llama-stack-ts/provider-utils/test';
-import { describe, expect, it } from 'vitest';
+import { describeWithModels, testModelsDir } from '@llama-stack-ts/provider-utils/test';
+import { expect, it } from 'vitest';
 import { cacheWordPieces, type WordTokenizerModel } from '../../src/cache-word-pieces.js';
 
 // The real all-MiniLM WordPiece vocabulary.
-const modelFolder = testModel('synthetic/tiny-random-bert-embedder', 'tokenizer.json');
+const modelFolder = join(testModelsDir, 'synthetic/tiny-random-bert-embedder');
+const modelFiles = [join(modelFolder, 'tokenizer.json')];
 
-describe.skipIf(!modelFolder)('cacheWordPieces on a WordPiece tokenizer', () => {
+describeWithModels('cacheWordPieces on a WordPiece tokenizer', modelFiles, () => {
   const load = async () => {
-    const tokenizer = await AutoTokenizer.from_pretrained(modelFolder!, { local_files_only: true });
+    const tokenizer = await AutoTokenizer.from_pretrained(modelFolder, { local_files_only: true });
     return { tokenizer, model: (tokenizer as unknown as { model: WordTokenizerModel }).model };
   };
   const texts = [

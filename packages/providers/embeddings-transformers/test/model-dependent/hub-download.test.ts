@@ -4,16 +4,18 @@ import { join } from 'node:path';
 import type { Model } from '@llama-stack-ts/core';
 import { ModelDownloadError } from '@llama-stack-ts/provider-utils/models';
 import {
+  describeWithModels,
   type LoopbackHub,
   RecordingLogger,
   startLoopbackHub,
-  testModel,
+  testModelsDir,
 } from '@llama-stack-ts/provider-utils/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TransformersConfig } from '../../src/transformers-config.js';
 import { TransformersInference } from '../../src/transformers-inference.js';
 
-const modelFolder = testModel('synthetic/tiny-random-bert-embedder', 'onnx/model_quantized.onnx');
+const modelFolder = join(testModelsDir, 'synthetic/tiny-random-bert-embedder');
+const modelFiles = [join(modelFolder, 'onnx/model_quantized.onnx')];
 const repoId = 'test-org/tiny-random-bert-embedder';
 
 const hubModel = (identifier = 'tiny-hub', reference = `hf:${repoId}`): Model => ({
@@ -24,14 +26,15 @@ const hubModel = (identifier = 'tiny-hub', reference = `hf:${repoId}`): Model =>
   metadata: {},
 });
 
-describe.skipIf(!modelFolder)(
+describeWithModels(
   'inline::transformers downloads a hub model on first use (transformers.js hub loading)',
+  modelFiles,
   () => {
     let hub: LoopbackHub;
     const cacheDir = mkdtempSync(join(tmpdir(), 'transformers-cache-'));
 
     beforeAll(async () => {
-      hub = await startLoopbackHub({ repoId, folder: modelFolder! });
+      hub = await startLoopbackHub({ repoId, folder: modelFolder });
     });
     afterAll(async () => {
       await hub.close();
@@ -67,7 +70,7 @@ describe.skipIf(!modelFolder)(
       );
 
       const local = new TransformersInference({ config: TransformersConfig.parse({}) });
-      await local.addModel(hubModel('tiny-local', modelFolder!));
+      await local.addModel(hubModel('tiny-local', modelFolder));
       const contents = ['the cat sat on the mat', 'hello'];
       expect((await inference.embeddings({ model: 'tiny-hub', contents })).embeddings).toEqual(
         (await local.embeddings({ model: 'tiny-local', contents })).embeddings,

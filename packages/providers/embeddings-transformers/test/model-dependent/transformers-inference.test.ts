@@ -6,26 +6,36 @@ import { ModelFilesMissingError } from '@llama-stack-ts/provider-utils/models';
 import {
   cosineSimilarity,
   describeEmbeddingProviderContract,
+  describeWithModels,
   embeddingProviderTestKit,
   expectVectorsClose,
   type RecordingLogger,
-  testModel,
+  testModelsDir,
   vectorNorm,
 } from '@llama-stack-ts/provider-utils/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TransformersInference } from '../../src/transformers-inference.js';
 import { transformersProviderSpec } from '../../src/transformers-provider-spec.js';
 
 // Random weights over the real all-MiniLM WordPiece vocabulary: it proves the wiring, not meaning.
-const modelFolder = testModel('synthetic/tiny-random-bert-embedder', 'onnx/model_quantized.onnx');
+const modelFolder = join(testModelsDir, 'synthetic/tiny-random-bert-embedder');
+const modelFiles = [join(modelFolder, 'onnx/model_quantized.onnx')];
+/** Tokenizer only, no ONNX weights: a folder the provider must refuse. */
+const minilm = join(testModelsDir, 'Xenova/all-MiniLM-L6-v2');
+const errorFiles = [...modelFiles, join(minilm, 'tokenizer.json')];
 
 const kit = embeddingProviderTestKit<TransformersInference>(transformersProviderSpec, 'transformers');
 const { embeddingModel, startProvider } = kit;
 
-describeEmbeddingProviderContract(kit, { providerType: 'inline::transformers', modelFolder, dimension: 32 });
+describeEmbeddingProviderContract(kit, {
+  providerType: 'inline::transformers',
+  modelFolder,
+  modelFiles,
+  dimension: 32,
+});
 
-describe.skipIf(!modelFolder)('inline::transformers on synthetic/tiny-random-bert-embedder', () => {
-  const folder = modelFolder!;
+describeWithModels('inline::transformers on synthetic/tiny-random-bert-embedder', modelFiles, () => {
+  const folder = modelFolder;
   const model = embeddingModel('tiny-bert', folder);
   let instance: ProviderInstance<TransformersInference>;
   let inference: TransformersInference;
@@ -167,7 +177,7 @@ describe.skipIf(!modelFolder)('inline::transformers on synthetic/tiny-random-ber
   });
 });
 
-describe.skipIf(!modelFolder)('inline::transformers errors name what is missing and how to fix it', () => {
+describeWithModels('inline::transformers errors name what is missing and how to fix it', errorFiles, () => {
   const scratch = mkdtempSync(join(tmpdir(), 'transformers-errors-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -185,7 +195,7 @@ describe.skipIf(!modelFolder)('inline::transformers errors name what is missing 
 
   it('a folder without the weights of the configured dtype, naming the dtype it does have', async () => {
     const fp32Only = join(scratch, 'fp32-only');
-    cpSync(modelFolder!, fp32Only, { recursive: true });
+    cpSync(modelFolder, fp32Only, { recursive: true });
     rmSync(join(fp32Only, 'onnx/model_quantized.onnx'));
     await expect(startProvider([embeddingModel('fp32-only', fp32Only)])).rejects.toThrow(
       `Embedding model 'fp32-only': ${fp32Only} is missing onnx/model_quantized.onnx. The folder has onnx/model.onnx (dtype fp32): set metadata.dtype: fp32 on the model, or dtype in the provider config.`,
@@ -194,9 +204,7 @@ describe.skipIf(!modelFolder)('inline::transformers errors name what is missing 
     await instance.dispose?.();
   });
 
-  it('the shared Xenova/all-MiniLM-L6-v2 folder, which has the tokenizer but no ONNX weights', async (context) => {
-    const minilm = testModel('Xenova/all-MiniLM-L6-v2', 'tokenizer.json');
-    if (!minilm) return context.skip();
+  it('the shared Xenova/all-MiniLM-L6-v2 folder, which has the tokenizer but no ONNX weights', async () => {
     await expect(startProvider([embeddingModel('minilm', minilm)])).rejects.toThrow(
       `Embedding model 'minilm': ${minilm} is missing onnx/model_quantized.onnx. A transformers.js model folder holds`,
     );
@@ -215,7 +223,7 @@ describe.skipIf(!modelFolder)('inline::transformers errors name what is missing 
 
   it('a model file that is not an ONNX graph', async () => {
     const broken = join(scratch, 'broken');
-    cpSync(modelFolder!, broken, { recursive: true });
+    cpSync(modelFolder, broken, { recursive: true });
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(broken, 'onnx/model_quantized.onnx'), 'not a protobuf');
     await expect(startProvider([embeddingModel('broken', broken)])).rejects.toThrow(
@@ -224,10 +232,10 @@ describe.skipIf(!modelFolder)('inline::transformers errors name what is missing 
   });
 
   it('bad metadata', async () => {
-    await expect(startProvider([embeddingModel('p', modelFolder!, { pooling: 'median' })])).rejects.toThrow(
+    await expect(startProvider([embeddingModel('p', modelFolder, { pooling: 'median' })])).rejects.toThrow(
       'metadata.pooling: model \'p\' has pooling "median"; use one of mean, cls, max, last_token, mean_sqrt_len.',
     );
-    await expect(startProvider([embeddingModel('d', modelFolder!, { dtype: 'fp8' })])).rejects.toBeInstanceOf(
+    await expect(startProvider([embeddingModel('d', modelFolder, { dtype: 'fp8' })])).rejects.toBeInstanceOf(
       InvalidRequestError,
     );
   });

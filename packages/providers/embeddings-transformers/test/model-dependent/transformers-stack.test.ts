@@ -2,15 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidRequestError } from '@llama-stack-ts/core';
-import { testModel } from '@llama-stack-ts/provider-utils/test';
+import { describeWithModels, testModelsDir } from '@llama-stack-ts/provider-utils/test';
 import { createStack, silentLogger } from '@llama-stack-ts/stack';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { transformersProviderSpec } from '../../src/transformers-provider-spec.js';
 
-const modelFolder = testModel('synthetic/tiny-random-bert-embedder', 'onnx/model_quantized.onnx');
+const modelFolder = join(testModelsDir, 'synthetic/tiny-random-bert-embedder');
+const modelFiles = [join(modelFolder, 'onnx/model_quantized.onnx')];
 
-describe.skipIf(!modelFolder)(
+describeWithModels(
   'inline::transformers inside a stack (resolver, model registry, inference router)',
+  modelFiles,
   () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'transformers-stack-'));
     afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -27,7 +29,7 @@ describe.skipIf(!modelFolder)(
             {
               model_id: 'minilm',
               provider_id: 'onnx',
-              provider_model_id: modelFolder!,
+              provider_model_id: modelFolder,
               model_type: 'embedding',
             },
           ],
@@ -49,7 +51,7 @@ describe.skipIf(!modelFolder)(
       const late = await stack.registerModel({
         model_id: 'minilm-late',
         provider_id: 'onnx',
-        provider_model_id: modelFolder!,
+        provider_model_id: modelFolder,
         model_type: 'embedding',
       });
       expect(late.metadata.embedding_dimension).toBe(32);

@@ -2,15 +2,17 @@ import { CompletionRequest, OverloadedError, StackError } from '@llama-stack-ts/
 import { expect, it, vi } from 'vitest';
 import { collect, describeWithModels, startProvider, testModel, testModels } from '../test-models.js';
 
-// Random weights rarely end a turn: a generation with max_tokens 0 runs to the end of its
-// 4096-token context, long enough to hold its sequence while the test looks.
+// Random weights rarely end a turn: a generation with max_tokens 0 runs to the end of its context.
+// 32768 tokens take it about a minute on 2 idle cores (4096 took 6.6 s), longer than the 30 s waits
+// below, so a sequence back within a wait was freed by the abort; under load both stretch alike.
+const contextSize = 32_768;
 const long = CompletionRequest.parse({ model: 'random', content: 'Hello', stream: true });
 const short = CompletionRequest.parse({ model: 'random', content: 'Hello', max_tokens: 4 });
 
 describeWithModels('concurrency (parallel sequences, bounded queue, abort)', [testModels.tinyRandom], () => {
   it('serves parallel_sequences requests at once, queues max_queue more, refuses the next with 429', async () => {
     await using provider = await startProvider({ gpu: 'cpu', parallel_sequences: 2, max_queue: 1 }, [
-      testModel('random', testModels.tinyRandom, { metadata: { context_size: 4096 } }),
+      testModel('random', testModels.tinyRandom, { metadata: { context_size: contextSize } }),
     ]);
     const pool = provider.inference.modelPool;
     const first = new AbortController();
@@ -33,13 +35,12 @@ describeWithModels('concurrency (parallel sequences, bounded queue, abort)', [te
     await expect(collect(streams[0] as AsyncIterable<unknown>)).rejects.toThrow('client disconnected');
     second.abort(new Error('client disconnected'));
     await expect(collect(streams[1] as AsyncIterable<unknown>)).rejects.toThrow('client disconnected');
-    // Much sooner than the 4096-token generation would end on its own.
-    await vi.waitFor(() => expect(pool.stats('random').active).toBe(0), { timeout: 2_000 });
+    await vi.waitFor(() => expect(pool.stats('random').active).toBe(0), { timeout: 30_000 });
   });
 
   it('stops generating when the consumer stops reading the stream', async () => {
     await using provider = await startProvider({ gpu: 'cpu', parallel_sequences: 1, max_queue: 0 }, [
-      testModel('random', testModels.tinyRandom, { metadata: { context_size: 4096 } }),
+      testModel('random', testModels.tinyRandom, { metadata: { context_size: contextSize } }),
     ]);
     const pool = provider.inference.modelPool;
     let received = 0;
@@ -47,15 +48,14 @@ describeWithModels('concurrency (parallel sequences, bounded queue, abort)', [te
       received += chunk.text_delta.length;
       if (received > 0) break;
     }
-    // Much sooner than the 4096-token generation would end on its own.
-    await vi.waitFor(() => expect(pool.stats('random').active).toBe(0), { timeout: 2_000 });
+    await vi.waitFor(() => expect(pool.stats('random').active).toBe(0), { timeout: 30_000 });
     // The single sequence is free again: a new request is served, not refused.
     await expect(provider.inference.completion(short)).resolves.toMatchObject({ stop_reason: 'max_tokens' });
   });
 
   it('leaves the queue when a waiting request is aborted', async () => {
     await using provider = await startProvider({ gpu: 'cpu', parallel_sequences: 1, max_queue: 1 }, [
-      testModel('random', testModels.tinyRandom, { metadata: { context_size: 4096 } }),
+      testModel('random', testModels.tinyRandom, { metadata: { context_size: contextSize } }),
     ]);
     const pool = provider.inference.modelPool;
     const running = new AbortController();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChatCompletionRequest, StackError } from '@llama-stack-ts/core';
 import { type LoopbackHub, RecordingLogger, startLoopbackHub } from '@llama-stack-ts/provider-utils/test';
-import { afterEach, beforeAll, expect, it } from 'vitest';
+import { afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { ModelFileNotFoundError } from '../../src/errors/index.js';
 import { llamaCppProviderSpec } from '../../src/index.js';
 import type { LlamaCppInference } from '../../src/llama-cpp-inference.js';
@@ -54,11 +54,15 @@ describeWithModels('hf: models downloaded in the background', [testModels.storie
 
       // The body is held: the download is under way, with its size known.
       let waiting: unknown;
-      for (let attempt = 0; attempt < 50; attempt++) {
-        waiting = await provider.inference.chatCompletion(hello('stories')).catch((error: unknown) => error);
-        if (waiting instanceof StackError && /of 1\.1 MB/.test(waiting.message)) break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await vi.waitFor(
+        async () => {
+          waiting = await provider.inference
+            .chatCompletion(hello('stories'))
+            .catch((error: unknown) => error);
+          expect((waiting as Error).message).toMatch(/of 1\.1 MB/);
+        },
+        { timeout: 30_000, interval: 20 },
+      );
       expect(waiting).toBeInstanceOf(StackError);
       expect(waiting).toMatchObject({ status: 503, code: 'model_downloading', isRetryable: true });
       expect((waiting as Error).message).toMatch(

@@ -59,7 +59,7 @@ describeWithModels(
       expect(pool.stats('stories').loaded).toBe(false);
       await provider.inference.chatCompletion(hello('stories'));
       expect(pool.stats('stories').loaded).toBe(true);
-      await vi.waitFor(() => expect(pool.stats('stories').loaded).toBe(false), { timeout: 5_000 });
+      await vi.waitFor(() => expect(pool.stats('stories').loaded).toBe(false), { timeout: 30_000 });
       await vi.waitFor(() =>
         expect(
           provider.logger.lines.some((line) => line.message === "unloaded model 'stories' (idle for 0.3s)"),

@@ -57,6 +57,8 @@ describe('buildSandboxCommand', () => {
     );
     expect(script).toContain("'--as=1024' '--cpu=3' '--fsize=2048' '--nproc=8'");
     expect(script).toMatch(/'\/usr\/bin\/python3' '-I' '-'$/);
+    // The code's clock starts at the byte on fd 3; the code itself does not inherit fd 3.
+    expect(script).toMatch(/printf \. >&3 .*\nexec 3>&- '\/usr\/bin\/setpriv'/);
   });
 
   it('adds a user namespace and keeps namespace-root without capabilities when unprivileged', () => {

@@ -48,6 +48,12 @@ export const SANDBOX_SETUP_FAILURE_EXIT_CODE = 125;
 export const SANDBOX_SETUP_FAILURE_PREFIX = 'code-interpreter-sandbox:';
 
 /**
+ * In namespace modes the setup script writes one byte to this descriptor when the sandbox is built,
+ * just before it execs the interpreter (which does not inherit it): the code's clock starts there.
+ */
+export const SANDBOX_READY_FD = 3;
+
+/**
  * Builds the command line of one run. In namespace modes it is
  * `unshare <namespaces> sh -c <setup> ... setpriv <drop privileges> prlimit <limits> <interpreter>`:
  * the setup script runs as (namespace) root inside the new mount namespace, makes every mount
@@ -187,7 +193,8 @@ function setupScript(tools: SandboxTools, mounts: MountPoint[], exec: string[]):
     `  if [ -d "$dir" ] && [ ! -L "$dir" ]; then ${mount} -o remount,bind,ro,nosuid,nodev,noexec "$dir" || ${fail('cannot make a hidden directory read-only')}; fi`,
     'done',
     `cd "$work" || ${fail('cannot enter the work directory')}`,
-    `exec ${exec.map(shellQuote).join(' ')}`,
+    `printf . >&${SANDBOX_READY_FD} || ${fail('cannot report that the sandbox is ready')}`,
+    `exec ${SANDBOX_READY_FD}>&- ${exec.map(shellQuote).join(' ')}`,
   );
   return lines.join('\n');
 }

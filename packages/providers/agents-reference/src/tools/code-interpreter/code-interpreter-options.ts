@@ -16,7 +16,11 @@ export type CodeInterpreterLanguage = 'python' | 'node';
 export interface CodeInterpreterOptions {
   /** Sandbox kind. Default `'namespaces'`; `'none'` must be chosen explicitly. */
   isolation?: CodeInterpreterIsolation;
-  /** Wall-clock limit of one run, in milliseconds; the whole sandbox is SIGKILLed past it. Default 10 000. */
+  /**
+   * Wall-clock limit of the code, in milliseconds, counted from when the sandbox is built and the
+   * interpreter starts (building it has its own bound); the whole sandbox is SIGKILLed past it.
+   * Default 10 000.
+   */
   timeLimitMs?: number;
   /**
    * Address-space limit of each process in the sandbox (RLIMIT_AS), in bytes. Default 512 MiB for

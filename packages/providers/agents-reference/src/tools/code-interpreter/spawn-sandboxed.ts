@@ -4,7 +4,12 @@ import { chmod, chown, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Attachment } from '@llama-stack-ts/core';
-import { buildSandboxCommand, type SandboxMode, type SandboxTools } from './build-sandbox-command.js';
+import {
+  buildSandboxCommand,
+  SANDBOX_READY_FD,
+  type SandboxMode,
+  type SandboxTools,
+} from './build-sandbox-command.js';
 import type { CodeInterpreterLanguage, CodeInterpreterOptions } from './code-interpreter-options.js';
 import { resolveCodeInterpreterOptions } from './code-interpreter-options.js';
 import { collectImageAttachments } from './collect-image-attachments.js';
@@ -47,6 +52,12 @@ const signalNumbers: Record<string, number> = {
 
 /** Node reserves virtual memory far beyond its heap (code space, cage, thread stacks). */
 const nodeAddressSpaceSlackBytes = 4 * 1024 * 1024 * 1024;
+
+/**
+ * Bound on building the sandbox (a shell and one `mount` per mount point), before the code's own
+ * time limit starts: a few milliseconds on an idle machine, seconds on a loaded one.
+ */
+const sandboxSetupTimeLimitMs = 30_000;
 
 /**
  * Runs `code` once in a fresh work directory under the given sandbox and cleans up after it. The whole
@@ -92,15 +103,14 @@ export async function spawnSandboxed(
         processes: resolved.maxProcesses,
       },
     });
-    const result = await runProcess(
-      command,
-      args,
+    const result = await runProcess(command, args, {
       workDir,
       code,
-      resolved.timeLimitMs,
-      resolved.maxOutputBytes,
-      options.signal,
-    );
+      reportsReady: sandbox.mode !== 'none',
+      timeLimitMs: resolved.timeLimitMs,
+      maxOutputBytes: resolved.maxOutputBytes,
+      signal: options.signal,
+    });
     const attachments = await collectImageAttachments(workDir, resolved.maxAttachmentBytes);
     return { ...result, attachments };
   } finally {
@@ -108,15 +118,23 @@ export async function spawnSandboxed(
   }
 }
 
+interface RunProcessOptions {
+  workDir: string;
+  code: string;
+  /** The command is a namespace sandbox whose setup writes to `SANDBOX_READY_FD` once built. */
+  reportsReady: boolean;
+  timeLimitMs: number;
+  maxOutputBytes: number;
+  signal: AbortSignal | undefined;
+}
+
 async function runProcess(
   command: string,
   args: string[],
-  workDir: string,
-  code: string,
-  timeLimitMs: number,
-  maxOutputBytes: number,
-  signal: AbortSignal | undefined,
+  { workDir, code, reportsReady, timeLimitMs, maxOutputBytes, signal }: RunProcessOptions,
 ): Promise<Omit<CodeInterpreterResult, 'attachments'>> {
+  // The work directory was prepared asynchronously: an abort in between has no listener to hear it.
+  signal?.throwIfAborted();
   const child = spawn(command, args, {
     cwd: workDir,
     // Nothing of the server's environment (API keys) reaches the code.
@@ -128,7 +146,7 @@ async function runProcess(
       MPLBACKEND: 'Agg',
       MPLCONFIGDIR: join(workDir, '.matplotlib'),
     },
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: reportsReady ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
     // Its own process group, so one kill reaches unshare, setpriv and the code.
     detached: true,
   });
@@ -149,7 +167,13 @@ async function runProcess(
   child.stdin.on('error', () => {});
   child.stdin.end(code);
 
-  const timer = setTimeout(() => kill('timeout'), timeLimitMs);
+  // The time limit is the code's: it starts once the sandbox is built, so a loaded machine that is
+  // slow to build it does not eat into it (building has its own bound).
+  let timer = setTimeout(() => kill('timeout'), reportsReady ? sandboxSetupTimeLimitMs : timeLimitMs);
+  child.stdio[SANDBOX_READY_FD]?.once('data', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => kill('timeout'), timeLimitMs);
+  });
   const onAbort = () => kill('aborted');
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -159,12 +183,20 @@ async function runProcess(
     }>((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (exitCode, exitSignal) => {
-        // A descendant that escaped the process group (only possible under isolation 'none') may
-        // still hold the pipes open: stop waiting for them shortly after the exit.
-        const streamsTimer = setTimeout(() => {
-          child.stdout.destroy();
-          child.stderr.destroy();
-        }, 500);
+        // In a namespace sandbox every process dies with it, so the pipes close by themselves. Under
+        // isolation 'none' a descendant that left the process group may hold them open: stop waiting
+        // shortly after the exit, once what is already in them is read (setImmediate runs after the
+        // poll phase that reads it; destroying straight from a late timer would drop that output).
+        const streamsTimer = reportsReady
+          ? undefined
+          : setTimeout(
+              () =>
+                setImmediate(() => {
+                  child.stdout.destroy();
+                  child.stderr.destroy();
+                }),
+              500,
+            );
         child.once('close', () => {
           clearTimeout(streamsTimer);
           resolve({ exitCode, exitSignal });
