@@ -234,13 +234,13 @@ export function fuzzRequests(
             body: requestBody,
           });
 
-        add('a well-formed request', query, body === undefined ? undefined : json(body));
         const bodyAsIs = body === undefined ? undefined : json(body);
+        add('a well-formed request', query, bodyAsIs);
         for (const parameter of parameters) {
           const others = query.filter(([name]) => name !== parameter.name);
           if (parameter.required) add(`no ${parameter.name}`, others, bodyAsIs);
           const values = idName.test(parameter.name)
-            ? [overlongId as { label: string; value: string }, ...pick(queryGarbage, useKnown ? 2 : 5)]
+            ? [overlongId, ...pick(queryGarbage, useKnown ? 2 : 5)]
             : pick(queryGarbage, useKnown ? 2 : 5);
           for (const { label: what, value } of values) {
             add(`${parameter.name} = ${what}`, [...others, [parameter.name, value]], bodyAsIs);

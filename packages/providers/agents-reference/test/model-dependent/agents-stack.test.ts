@@ -68,6 +68,9 @@ describeWithModels('inline::reference inside a stack with the real llama-cpp pro
           executable_tools: ['math'],
           tool_choice: 'required',
           max_infer_iters: 2,
+          // Room for the forced call (stories260K spells its JSON mostly one character per token),
+          // while the answer after it stays short: unbounded, it runs to the end of the context.
+          sampling_params: { max_tokens: 200 },
         }),
       );
       const session = await agents.createSession?.({ agent_uuid });
