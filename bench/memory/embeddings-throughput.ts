@@ -15,7 +15,7 @@ import { pipeline } from '@huggingface/transformers';
 import type { Inference, Model, ProviderContext } from '@llama-stack-ts/core';
 import model2VecProviderSpec from '@llama-stack-ts/provider-embeddings-model2vec';
 import transformersProviderSpec from '@llama-stack-ts/provider-embeddings-transformers';
-import { seededRandom } from '../seeded-random.js';
+import { seededRandom } from '@llama-stack-ts/provider-utils/test';
 import { modelsDir, repoRoot, requireModelFolders } from '../test-models.js';
 
 const transformersFolder = resolve(

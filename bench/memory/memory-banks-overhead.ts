@@ -47,10 +47,10 @@ import lanceDbMemoryProviderSpec, {
   bankTableNames,
   LanceDbMemoryConfig,
 } from '@llama-stack-ts/provider-memory-lancedb';
+import { seededRandom } from '@llama-stack-ts/provider-utils/test';
 import { startStackServer } from '@llama-stack-ts/server';
 import { createStack, type DistributionManifestInput, silentLogger } from '@llama-stack-ts/stack';
 import { pino } from 'pino';
-import { seededRandom } from '../seeded-random.js';
 import { modelsDir, requireModelFolders } from '../test-models.js';
 
 const transformersFolder = join(modelsDir, 'synthetic/tiny-random-bert-embedder');

@@ -1,5 +1,5 @@
 export { ApiCallError, type ApiCallErrorOptions } from './api-call-error.js';
-export { attachmentText, contentToText } from './content/content-to-text.js';
+export { attachmentText, type ContentToTextOptions, contentToText } from './content/content-to-text.js';
 export {
   type DataUrlContent,
   type DecodeDataUrlOptions,

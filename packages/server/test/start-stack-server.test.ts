@@ -124,7 +124,8 @@ describe('startStackServer over a real socket', () => {
     await expect.poll(() => stack.record.requests.length).toBe(1);
     const started = Date.now();
     await server.close();
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // The request asked for 60 s; closing well before that shows it was cut, with room for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(30_000);
     expect(stack.record.signals[0]?.aborted).toBe(true);
     expect(stack.record.disposeCalls).toBe(1);
     expect(await inFlight).toBeInstanceOf(Error);

@@ -35,6 +35,18 @@ describe('contentToText', () => {
     );
   });
 
+  it('leaves out attachments that are not text when asked, keeping text ones', () => {
+    const content = [
+      'Rotterdam',
+      { url: 'https://x.test/port.png', mime_type: 'image/png' },
+      { url: 'data:text/plain,harbour', mime_type: 'text/plain' },
+    ];
+    expect(contentToText(content, { otherAttachments: 'omit' })).toBe('Rotterdam harbour');
+    expect(
+      contentToText({ url: 'https://x.test/a.png', mime_type: 'image/png' }, { otherAttachments: 'omit' }),
+    ).toBe('');
+  });
+
   it('references a text attachment it cannot decode instead of failing', () => {
     expect(contentToText({ url: 'data:text/plain;base64,@@@', mime_type: 'text/plain' })).toBe(
       '[attachment text/plain: data:text/plain;base64,@@@]',

@@ -4,6 +4,15 @@ import { decodeDataUrl } from './decode-data-url.js';
 /** How much of a `data:` URL an attachment reference shows: the header and a little payload. */
 const dataUrlPreviewLength = 32;
 
+export interface ContentToTextOptions {
+  /**
+   * What an attachment that is not text becomes: `reference` (default), a one-line
+   * `[attachment image/png: https://…]` so a reader knows it is there; `omit`, nothing, for a
+   * reader that only wants the words (a search query).
+   */
+  otherAttachments?: 'reference' | 'omit';
+}
+
 /**
  * The text of a `Content`, for whatever reads text (a model's prompt, a shield, an embedding model).
  * Interleaved parts are separate pieces: a space goes between two that would otherwise run
@@ -12,11 +21,14 @@ const dataUrlPreviewLength = 32;
  * becomes a one-line reference, `[attachment image/png: https://…]`, so a reader knows it is there;
  * a `data:` URL is cut short there, since its payload means nothing as text.
  */
-export function contentToText(content: Content): string {
+export function contentToText(content: Content, options: ContentToTextOptions = {}): string {
+  const { otherAttachments = 'reference' } = options;
+  const toText = (attachment: Attachment) =>
+    attachmentText(attachment) ?? (otherAttachments === 'omit' ? '' : attachmentReference(attachment));
   if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return attachmentToText(content);
+  if (!Array.isArray(content)) return toText(content);
   return content
-    .map((part) => (typeof part === 'string' ? part : attachmentToText(part)))
+    .map((part) => (typeof part === 'string' ? part : toText(part)))
     .reduce((text, part) => (needsSpace(text, part) ? `${text} ${part}` : text + part), '');
 }
 
@@ -38,9 +50,7 @@ export function attachmentText(attachment: Attachment): string | undefined {
   }
 }
 
-function attachmentToText(attachment: Attachment): string {
-  const text = attachmentText(attachment);
-  if (text !== undefined) return text;
+function attachmentReference(attachment: Attachment): string {
   const { url, mime_type } = attachment;
   const shown =
     /^data:/i.test(url) && url.length > dataUrlPreviewLength ? `${url.slice(0, dataUrlPreviewLength)}…` : url;

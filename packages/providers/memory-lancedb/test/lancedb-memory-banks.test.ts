@@ -616,6 +616,14 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
       await banks.createMemoryBank(createRequest({ documents: documents().slice(0, 1) }));
     });
 
+    it('takes an empty insert or update as nothing to do', async () => {
+      const { bank_uuid } = createRequest();
+      await banks.insertDocuments({ bank_uuid, documents: [] });
+      await banks.updateDocuments({ bank_uuid, documents: [] });
+      const stored = await banks.getDocuments({ bank_uuid, document_uuids: [documents()[0]!.uuid] });
+      expect(stored).toHaveLength(1);
+    });
+
     it('answers 404 for an unknown bank on every operation', async () => {
       const bank_uuid = 'nope';
       // Started one at a time, so no rejection waits unobserved while an earlier one is awaited.

@@ -21,7 +21,7 @@ let server: DocumentServer;
 
 const options = (overrides: Partial<ReadDocumentOptions> = {}): ReadDocumentOptions => ({
   maxBytes: 1000,
-  fetchTimeoutMs: 2000,
+  fetchTimeoutMs: 30_000,
   allowHttp: true,
   allowedFileRoots: [allowed],
   ...overrides,

@@ -34,6 +34,7 @@ export async function storedVectors(
   bank: OpenBank,
   uuids: readonly string[],
 ): Promise<Map<string, number[]>> {
+  if (uuids.length === 0) return new Map();
   const rows = await bank.tables.chunks
     .query()
     .where(sqlIn('document_id', uuids))

@@ -77,8 +77,10 @@ export async function queryBank(
 
 /** The text parts of a query; attachments are not searched. */
 function queryText(query: Content): string {
-  const text = contentToText(query).trim();
-  if (!text) throw new InvalidRequestError('query', 'must hold text to search for');
+  const text = contentToText(query, { otherAttachments: 'omit' }).trim();
+  if (!text) {
+    throw new InvalidRequestError('query', 'must hold text to search for; attachments that are not text are not searched');
+  }
   return text;
 }
 
