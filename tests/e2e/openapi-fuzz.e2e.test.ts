@@ -103,7 +103,10 @@ describeWithModels(
     });
 
     async function send(request: FuzzRequest): Promise<Answer> {
-      const url = new URL(request.path, distribution.url);
+      const path = request.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+        encodeURIComponent(request.pathValues[name] ?? ''),
+      );
+      const url = new URL(path, distribution.url);
       for (const [name, value] of request.query) url.searchParams.append(name, value);
       const response = await fetch(url, {
         method: request.method,
@@ -145,8 +148,16 @@ describeWithModels(
           .filter(([, operation]) => (operation.parameters?.length ?? 0) > 0 || operation.requestBody)
           .map(([method]) => `${method.toUpperCase()} ${path}`),
       );
+      // A path parameter names a resource, so an unknown one is refused with a 404.
       const refused = new Set(
-        answers.filter((answer) => answer.status === 400 || answer.status === 422).map(key),
+        answers
+          .filter(
+            (answer) =>
+              answer.status === 400 ||
+              answer.status === 422 ||
+              (answer.status === 404 && Object.keys(answer.request.pathValues).length > 0),
+          )
+          .map(key),
       );
       expect(takingInput.filter((operation) => served.has(operation) && !refused.has(operation))).toEqual([]);
     }, 300_000);

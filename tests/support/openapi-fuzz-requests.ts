@@ -41,8 +41,11 @@ export interface OpenApiDocument {
 /** One hostile request: where it goes, what it tries (for the report), its query and its body. */
 export interface FuzzRequest {
   method: string;
+  /** The operation's path as the document writes it, `{name}` placeholders and all. */
   path: string;
   label: string;
+  /** The values of the path's `{name}` placeholders. */
+  pathValues: Record<string, string>;
   query: [string, string][];
   body?: { contentType: string; text: string };
 }
@@ -177,6 +180,7 @@ export function fuzzRequests(
     for (const [method, operation] of Object.entries(operations)) {
       const operationId = operation.operationId ?? `${method} ${path}`;
       const parameters = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query');
+      const pathParameters = (operation.parameters ?? []).filter((parameter) => parameter.in === 'path');
       const bodySchema = operation.requestBody?.content?.['application/json']?.schema;
 
       for (const useKnown of [false, true]) {
@@ -223,13 +227,25 @@ export function fuzzRequests(
         const query: [string, string][] = parameters
           .filter((parameter) => parameter.required || knownFor(parameter.name) !== undefined)
           .map((parameter) => [parameter.name, String(example(parameter.schema ?? {}, parameter.name))]);
+        const pathValues = Object.fromEntries(
+          pathParameters.map((parameter) => [
+            parameter.name,
+            String(example(parameter.schema ?? {}, parameter.name)),
+          ]),
+        );
         const body = bodySchema === undefined ? undefined : example(bodySchema);
         const json = (value: unknown) => ({ contentType: 'application/json', text: JSON.stringify(value) });
-        const add = (what: string, requestQuery: [string, string][], requestBody: FuzzRequest['body']) =>
+        const add = (
+          what: string,
+          requestQuery: [string, string][],
+          requestBody: FuzzRequest['body'],
+          requestPathValues = pathValues,
+        ) =>
           requests.push({
             method: method.toUpperCase(),
             path,
             label: label(what),
+            pathValues: requestPathValues,
             query: requestQuery,
             body: requestBody,
           });
@@ -244,6 +260,14 @@ export function fuzzRequests(
             : pick(queryGarbage, useKnown ? 2 : 5);
           for (const { label: what, value } of values) {
             add(`${parameter.name} = ${what}`, [...others, [parameter.name, value]], bodyAsIs);
+          }
+        }
+        for (const parameter of pathParameters) {
+          for (const { label: what, value } of [overlongId, ...pick(queryGarbage, useKnown ? 2 : 5)]) {
+            add(`path ${parameter.name} = ${what}`, query, bodyAsIs, {
+              ...pathValues,
+              [parameter.name]: value,
+            });
           }
         }
         if (!useKnown) {
