@@ -79,7 +79,10 @@ export async function queryBank(
 function queryText(query: Content): string {
   const text = contentToText(query, { otherAttachments: 'omit' }).trim();
   if (!text) {
-    throw new InvalidRequestError('query', 'must hold text to search for; attachments that are not text are not searched');
+    throw new InvalidRequestError(
+      'query',
+      'must hold text to search for; attachments that are not text are not searched',
+    );
   }
   return text;
 }
