@@ -1,8 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Inference, ProviderContext, RouteDefinition } from '@llama-stack-ts/core';
-import { StackError } from '@llama-stack-ts/core';
+import { type Inference, type ProviderContext, type RouteDefinition, StackError } from '@llama-stack-ts/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptedSpec } from '../test/scripted-provider-specs.js';
 import { createStack, type ResolvedStack } from './create-stack.js';

@@ -1,7 +1,16 @@
 import 'reflect-metadata';
 import { mkdir } from 'node:fs/promises';
-import type { ApiName, ApiProtocols, Model, ProviderContext, ProviderInstance } from '@llama-stack-ts/core';
-import { allRoutes, generatesText, isInferenceProvider, type RouteDefinition } from '@llama-stack-ts/core';
+import {
+  type ApiName,
+  type ApiProtocols,
+  allRoutes,
+  generatesText,
+  isInferenceProvider,
+  type Model,
+  type ProviderContext,
+  type ProviderInstance,
+  type RouteDefinition,
+} from '@llama-stack-ts/core';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 import { apiTokens, ManifestToken, ModelsToken, providerToken, StackToken } from './injection-tokens.js';
 import {

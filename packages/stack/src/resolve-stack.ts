@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import type { Model, ProviderSpec } from '@llama-stack-ts/core';
-import { type ApiName, apiNames } from '@llama-stack-ts/core';
+import { type ApiName, apiNames, type Model, type ProviderSpec } from '@llama-stack-ts/core';
 import { resolveDataDir } from './manifest/data-dir.js';
 import { parseManifest } from './manifest/load-manifest.js';
 import { formatYamlPath, ManifestError, type ManifestProblem } from './manifest/manifest-error.js';

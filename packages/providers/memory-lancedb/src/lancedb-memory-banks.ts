@@ -1,10 +1,10 @@
-import type { EmbeddingInference } from '@llama-stack-ts/core';
 import {
   ConflictError,
   type CreateMemoryBankRequest,
   type DeleteDocumentsRequest,
   DisposedError,
   type DropMemoryBankRequest,
+  type EmbeddingInference,
   type GetDocumentsRequest,
   type InsertDocumentsRequest,
   type ListMemoryBanksResponse,

@@ -1,5 +1,11 @@
-import type { GetModelRequest, ListModelsResponse, Model, Models } from '@llama-stack-ts/core';
-import { ConflictError, NotFoundError } from '@llama-stack-ts/core';
+import {
+  ConflictError,
+  type GetModelRequest,
+  type ListModelsResponse,
+  type Model,
+  type Models,
+  NotFoundError,
+} from '@llama-stack-ts/core';
 
 export const unknownModelHint = 'Register it under `models:` in distribution.yaml.';
 

@@ -1,6 +1,6 @@
-import type { EmbeddingInference } from '@llama-stack-ts/core';
 import {
   type Content,
+  type EmbeddingInference,
   InvalidRequestError,
   type MemoryQueryParams,
   type QueryDocumentsRequest,
