@@ -99,11 +99,6 @@ export class InferenceRouter implements Inference {
     return this.#target(request.model, 'modelInfo').modelInfo(request, options);
   }
 
-  /** The provider serving `modelId`; throws the error a client would get. */
-  providerFor(modelId: string): RoutedInferenceProvider {
-    return this.#route(modelId).provider;
-  }
-
   /** Calls after this fail with `DisposedError`; the stack disposes the providers themselves. */
   close(): void {
     this.#closed = true;

@@ -85,7 +85,7 @@ export type InferenceProvider =
 export interface Inference extends TextGenerationInference, EmbeddingInference {}
 
 /** The methods of `TextGenerationInference`, required and optional. */
-export const textGenerationOperations = [
+const textGenerationOperations = [
   'completion',
   'streamCompletion',
   'chatCompletion',
@@ -97,7 +97,7 @@ export const textGenerationOperations = [
 ] as const satisfies readonly (keyof TextGenerationInference)[];
 
 /** The methods of `EmbeddingInference`. */
-export const embeddingOperations = ['embeddings'] as const satisfies readonly (keyof EmbeddingInference)[];
+const embeddingOperations = ['embeddings'] as const satisfies readonly (keyof EmbeddingInference)[];
 
 /**
  * Whether an implementation has any inference operation. A provider written in JavaScript may lack
