@@ -63,7 +63,7 @@ describe('an API added as one folder and one registry line', () => {
   const notes = new InMemoryNotes();
   const stack: ServableStack = {
     manifest: { name: 'notes-demo' },
-    apis: { notes } as ServableStack['apis'],
+    apis: { notes },
     models: {
       listModels: async () => ({ data: [] }),
       getModel: async () => Promise.reject(new Error('none')),

@@ -8,9 +8,9 @@ export {
   createInferenceAccess,
   type InferenceAccess,
   type InferenceAccessOptions,
-  type InferenceOperation,
   type InferenceStack,
 } from './inference-access/inference-access.js';
+export type { InferenceOperation } from './inference-access/operation-of.js';
 export {
   createLlamaStackRoutes,
   type LlamaStackRoutesOptions,

@@ -1,4 +1,4 @@
-import type { ApiName, Models } from '@llama-stack-ts/core';
+import type { Models } from '@llama-stack-ts/core';
 
 /** One provider's line in `/health`. */
 export interface ProviderHealthLike {
@@ -29,7 +29,7 @@ export interface ServableStack {
     readonly server?: ServerSettingsLike;
   };
   /** Implementations by API; an API the distribution does not serve is absent (answered 404). */
-  readonly apis: Partial<Record<ApiName, unknown>>;
+  readonly apis: Readonly<Partial<Record<string, unknown>>>;
   readonly models: Models;
   health(): Promise<readonly ProviderHealthLike[]>;
   dispose(): Promise<void>;

@@ -2,13 +2,11 @@ import { ApiNotServedError, type Inference } from '@llama-stack-ts/core';
 import { instrumentInference } from '../metrics/instrument-inference.js';
 import type { StackMetrics } from '../metrics/stack-metrics.js';
 import type { ServableStack } from '../servable-stack.js';
+import { type InferenceOperation, operationOf } from './operation-of.js';
 
 /** The part of a stack the surfaces reach inference through: its API, its models, its health. */
 export type InferenceStack = Pick<ServableStack, 'manifest' | 'apis' | 'models'> &
   Partial<Pick<ServableStack, 'health'>>;
-
-/** One operation as a route calls it. */
-export type InferenceOperation = (request: unknown, options: { signal: AbortSignal }) => unknown;
 
 /**
  * The one way every surface (Llama Stack, OpenAI, TGI) reaches `stack.apis.inference`. The calls
@@ -56,13 +54,7 @@ export function createInferenceAccess(
     inference,
     operation(name) {
       const counted = inference();
-      const owner = (Object.hasOwn(counted, name) ? counted : cached?.implementation) as unknown as Record<
-        string,
-        unknown
-      >;
-      const method = owner[name];
-      if (typeof method !== 'function') return undefined;
-      return (request, options) => method.call(owner, request, options);
+      return operationOf(Object.hasOwn(counted, name) ? counted : (cached?.implementation ?? counted), name);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { ApiNotServedError, type RouteDefinition } from '@llama-stack-ts/core';
 import type { MiddlewareHandler } from 'hono';
-import type { InferenceAccess, InferenceOperation } from '../inference-access/inference-access.js';
+import type { InferenceAccess } from '../inference-access/inference-access.js';
+import { type InferenceOperation, operationOf } from '../inference-access/operation-of.js';
 import type { ServableStack } from '../servable-stack.js';
 
 export interface ServeApiVariables {
@@ -28,17 +29,11 @@ export function serveApi(
       inference.inference();
       c.set('apiOperation', inference.operation);
     } else {
-      const apis: Readonly<Partial<Record<string, unknown>>> = stack.apis;
-      const implementation = route.api === 'models' ? stack.models : apis[route.api];
+      const implementation = route.api === 'models' ? stack.models : stack.apis[route.api];
       if (typeof implementation !== 'object' || implementation === null) {
         throw new ApiNotServedError(route.api, stack.manifest.name);
       }
-      c.set('apiOperation', (name) => {
-        const method = (implementation as Record<string, unknown>)[name];
-        return typeof method === 'function'
-          ? (request, options) => method.call(implementation, request, options)
-          : undefined;
-      });
+      c.set('apiOperation', (name) => operationOf(implementation, name));
     }
     await next();
   };
