@@ -1,4 +1,5 @@
-import { readSseData } from './read-sse-data.js';
+import { parseJsonEventStream } from '@llama-stack-ts/provider-utils';
+import { z } from 'zod';
 import type { StreamRun } from './stream-run.js';
 
 /** What one event of a stream says: whether it carries generated text, and the token count when it reports one. */
@@ -116,9 +117,12 @@ export async function streamFromStack(
     throw new Error(`${surface.path} answered ${response.status}: ${await response.text()}`);
   let firstTokenMs = Number.NaN;
   let tokens: number | undefined;
-  for await (const data of readSseData(response.body)) {
-    if (data === '[DONE]') continue;
-    const reading = surface.read(JSON.parse(data));
+  for await (const data of parseJsonEventStream({
+    stream: response.body,
+    schema: z.unknown(),
+    url: surface.path,
+  })) {
+    const reading = surface.read(data);
     if (reading.text && Number.isNaN(firstTokenMs)) firstTokenMs = performance.now() - started;
     if (reading.tokens !== undefined) tokens = reading.tokens;
   }
