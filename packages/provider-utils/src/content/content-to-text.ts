@@ -8,9 +8,10 @@ export interface ContentToTextOptions {
   /**
    * What an attachment that is not text becomes: `reference` (default), a one-line
    * `[attachment image/png: https://…]` so a reader knows it is there; `omit`, nothing, for a
-   * reader that only wants the words (a search query).
+   * reader that only wants the words (a search query); or what a function returns (or throws) for
+   * it, given its index when the content is a list.
    */
-  otherAttachments?: 'reference' | 'omit';
+  otherAttachments?: 'reference' | 'omit' | ((attachment: Attachment, index: number | undefined) => string);
 }
 
 /**
@@ -23,12 +24,18 @@ export interface ContentToTextOptions {
  */
 export function contentToText(content: Content, options: ContentToTextOptions = {}): string {
   const { otherAttachments = 'reference' } = options;
-  const toText = (attachment: Attachment) =>
-    attachmentText(attachment) ?? (otherAttachments === 'omit' ? '' : attachmentReference(attachment));
+  const other =
+    otherAttachments === 'reference'
+      ? attachmentReference
+      : otherAttachments === 'omit'
+        ? () => ''
+        : otherAttachments;
+  const toText = (attachment: Attachment, index?: number) =>
+    attachmentText(attachment) ?? other(attachment, index);
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return toText(content);
   return content
-    .map((part) => (typeof part === 'string' ? part : toText(part)))
+    .map((part, index) => (typeof part === 'string' ? part : toText(part, index)))
     .reduce((text, part) => (needsSpace(text, part) ? `${text} ${part}` : text + part), '');
 }
 

@@ -1,5 +1,5 @@
 import { type Content, InvalidRequestError } from '@llama-stack-ts/core';
-import { attachmentText, contentToText } from '../content/content-to-text.js';
+import { contentToText } from '../content/content-to-text.js';
 
 /**
  * The text a text-embedding model embeds for one `contents` item: `contentToText`, once every
@@ -7,15 +7,14 @@ import { attachmentText, contentToText } from '../content/content-to-text.js';
  * URLs) cannot be embedded by a text model and are rejected naming the item.
  */
 export function embeddingContentToText(content: Content, field: string): string {
-  const parts = Array.isArray(content) ? content : [content];
-  for (const [index, part] of parts.entries()) {
-    if (typeof part === 'string' || attachmentText(part) !== undefined) continue;
-    const url = part.url.length > 40 ? `${part.url.slice(0, 40)}…` : part.url;
-    throw new InvalidRequestError(
-      Array.isArray(content) ? `${field}[${index}]` : field,
-      `an attachment (${part.mime_type}, ${url}) cannot be embedded by a text embedding model; ` +
-        'send its text as a string, or a data: URL of a text/* type.',
-    );
-  }
-  return contentToText(content);
+  return contentToText(content, {
+    otherAttachments: (attachment, index) => {
+      const url = attachment.url.length > 40 ? `${attachment.url.slice(0, 40)}…` : attachment.url;
+      throw new InvalidRequestError(
+        index === undefined ? field : `${field}[${index}]`,
+        `an attachment (${attachment.mime_type}, ${url}) cannot be embedded by a text embedding model; ` +
+          'send its text as a string, or a data: URL of a text/* type.',
+      );
+    },
+  });
 }
