@@ -13,5 +13,6 @@ export * from './apis/route-definition.js';
 export * from './apis/safety/index.js';
 export * from './apis/synthetic-data-generation/index.js';
 export * from './errors/index.js';
+export * from './jobs/index.js';
 export * from './providers/index.js';
 export * from './validation/index.js';

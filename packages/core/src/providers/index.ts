@@ -1,1 +1,2 @@
 export * from './provider-spec.js';
+export * from './url-policy.js';

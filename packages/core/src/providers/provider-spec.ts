@@ -3,6 +3,8 @@ import type { ApiName, ApiProtocols } from '../apis/api-registry.js';
 import type { MemoryBankRegistration } from '../apis/memory-banks/memory-bank-registration.js';
 import type { Model } from '../apis/models/models-schemas.js';
 import type { ShieldRegistration } from '../apis/safety/shield-registration.js';
+import type { Jobs } from '../jobs/jobs.js';
+import type { UrlPolicy } from './url-policy.js';
 
 /** What a provider's factory receives beside its parsed config. */
 export interface ProviderContext {
@@ -28,6 +30,10 @@ export interface ProviderContext {
    * Set by the resolver; a provider created by hand may leave it out and fall back to the cwd.
    */
   manifestDir?: string;
+  /** The distribution's job queues; absent when its manifest has no `jobs:` section. */
+  jobs?: Jobs;
+  /** Which URLs a provider may fetch for a user; pass it to provider-utils' `openUserUrl`. */
+  urlPolicy?: UrlPolicy;
 }
 
 export interface ProviderLogger {
