@@ -88,8 +88,9 @@ export class LocalFsDatasets implements Datasets, AsyncDisposable {
       content = await this.#openContent(dataset.content_url, options.signal);
       const rowCount = await this.#checkRows(content, dataset, options.signal);
       if (content.temporaryCopy) {
-        copy = `${createHash('sha256').update(uuid).digest('hex').slice(0, 32)}${contentFormatExtensions[content.format]}`;
-        await rename(content.path, join(this.#contentDir, copy));
+        const name = `${createHash('sha256').update(uuid).digest('hex').slice(0, 32)}${contentFormatExtensions[content.format]}`;
+        await rename(content.path, join(this.#contentDir, name));
+        copy = name;
       }
       await this.#registry.add({
         uuid,
