@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'models/index': 'src/models/index.ts', 'test/index': 'src/test/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'models/index': 'src/models/index.ts',
+    'url-fetch/index': 'src/url-fetch/index.ts',
+    'test/index': 'src/test/index.ts',
+  },
   format: ['esm'],
   dts: true,
   sourcemap: true,

@@ -640,7 +640,7 @@ describeWithModels(
           const error = await expectRefused(insert('library', [note(url)]), 403);
           expect(error.field).toBe('documents.0.content');
           expect(error.message).toContain(url);
-          expect(error.message).toContain('allowed_file_roots');
+          expect(error.message).toContain('url_fetch.file_roots');
         }
         await expectNotStored();
       });

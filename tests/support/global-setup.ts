@@ -19,6 +19,7 @@ const packagesTheCommandLoads = [
   'packages/providers/memory-lancedb',
   'packages/providers/safety-shields',
   'packages/providers/agents-reference',
+  'packages/providers/datasets-localfs',
   'tests/fixtures/provider-echo',
 ];
 
@@ -43,6 +44,7 @@ export default function setup(): void {
       '--filter=@llama-stack-ts/provider-memory-lancedb',
       '--filter=@llama-stack-ts/provider-safety-shields',
       '--filter=@llama-stack-ts/provider-agents-reference',
+      '--filter=@llama-stack-ts/provider-datasets-localfs',
       '--output-logs=errors-only',
     ],
     { cwd: repoRoot, stdio: 'inherit' },

@@ -116,6 +116,34 @@ describe('createStack', () => {
     expect(stack.disposed).toBe(true);
   });
 
+  it('hands every provider the url_fetch policy: the data directory as file root by default', async () => {
+    const { contexts, specs, manifest } = layeredSetup();
+    await using _default = await createStack(manifest, {
+      providers: specs,
+      logger: silentLogger,
+      routes: noRoutes,
+    });
+    expect(contexts.get('memory')?.urlPolicy).toEqual({
+      allowedFileRoots: [dataDir],
+      allowedPrivateHosts: [],
+    });
+
+    await using _configured = await createStack(
+      {
+        ...manifest,
+        url_fetch: {
+          allowed_private_hosts: ['minio.internal', '10.0.0.0/8'],
+          file_roots: ['datasets', '/srv/shared'],
+        },
+      },
+      { providers: specs, logger: silentLogger, routes: noRoutes, baseDir: '/etc/llama' },
+    );
+    expect(contexts.get('agents')?.urlPolicy).toEqual({
+      allowedFileRoots: ['/etc/llama/datasets', '/srv/shared'],
+      allowedPrivateHosts: ['minio.internal', '10.0.0.0/8'],
+    });
+  });
+
   it('serves the Models API from the manifest', async () => {
     const { specs, manifest } = layeredSetup();
     await using stack = await createStack(manifest, {

@@ -165,6 +165,7 @@ async function startProvider(
     memoryBanks: provider.memoryBanks,
     distributionName: plan.manifest.name,
     manifestDir: plan.baseDir,
+    urlPolicy: plan.urlPolicy,
     logger: scopeLogger(logger, entry.provider_id),
   };
   try {

@@ -5,6 +5,7 @@ export * from './manifest/load-manifest.js';
 export * from './manifest/manifest-error.js';
 export { getManifestOrigin, type ManifestOrigin } from './manifest/manifest-origin.js';
 export * from './manifest/manifest-schema.js';
+export * from './manifest/resolve-url-policy.js';
 export * from './manifest/substitute-env.js';
 export * from './providers/builtin-providers.js';
 export * from './providers/provider-registry.js';

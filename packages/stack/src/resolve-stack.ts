@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type ApiName, apiNames, type Model, type ProviderSpec } from '@llama-stack-ts/core';
+import { type ApiName, apiNames, type Model, type ProviderSpec, type UrlPolicy } from '@llama-stack-ts/core';
 import { resolveDataDir } from './manifest/data-dir.js';
 import { parseManifest } from './manifest/load-manifest.js';
 import { formatYamlPath, ManifestError, type ManifestProblem } from './manifest/manifest-error.js';
@@ -11,6 +11,7 @@ import type {
   ProviderEntry,
   ShieldEntry,
 } from './manifest/manifest-schema.js';
+import { resolveUrlPolicy } from './manifest/resolve-url-policy.js';
 import type { Environment } from './manifest/substitute-env.js';
 import { issuesToProblems, safeParseWithConvertedText } from './manifest/zod-issues.js';
 import type { BuiltinProvider } from './providers/builtin-providers.js';
@@ -56,6 +57,8 @@ export interface StackPlan {
   source: string | undefined;
   baseDir: string;
   dataDir: string;
+  /** The manifest's `url_fetch:`, resolved: what every provider may fetch for a user. */
+  urlPolicy: UrlPolicy;
   /** APIs served, dependencies first. */
   apiOrder: ApiName[];
   /** Providers in creation order: the APIs they depend on come first. */
@@ -310,6 +313,7 @@ export async function resolveStack(
     source,
     baseDir,
     dataDir,
+    urlPolicy: resolveUrlPolicy(manifest, { baseDir, dataDir }),
     apiOrder: order,
     providers,
     models,

@@ -44,6 +44,14 @@ export type FixtureHandler =
   | FixtureResponse
   | ((request: FixtureRequest) => FixtureResponse | Promise<FixtureResponse>);
 
+export interface FixtureServerOptions {
+  /**
+   * Loopback address to listen on. Default `127.0.0.1`; another one (`127.0.0.2`) gives a host that
+   * a URL-fetch policy can allow while it refuses `127.0.0.1`.
+   */
+  host?: string;
+}
+
 /** Keyed by `METHOD /path` (`POST /v1/chat/completions`) or by `/path` alone for any method. */
 export type FixtureHandlers = Record<string, FixtureHandler>;
 
@@ -57,7 +65,7 @@ export interface FixtureServer extends AsyncDisposable {
 }
 
 /**
- * Starts a loopback HTTP server on 127.0.0.1 and a random port that replays recorded responses, so
+ * Starts a loopback HTTP server on 127.0.0.1 (or `options.host`) and a random port that replays recorded responses, so
  * remote adapters are tested over real HTTP instead of a patched `fetch`.
  *
  * @example
@@ -68,7 +76,11 @@ export interface FixtureServer extends AsyncDisposable {
  * });
  * ```
  */
-export async function createFixtureServer(handlers: FixtureHandlers): Promise<FixtureServer> {
+export async function createFixtureServer(
+  handlers: FixtureHandlers,
+  options: FixtureServerOptions = {},
+): Promise<FixtureServer> {
+  const { host = '127.0.0.1' } = options;
   const requests: FixtureRequest[] = [];
   const server = createServer(async function fixtureRequestListener(incoming, outgoing) {
     const bodyParts: Buffer[] = [];
@@ -108,7 +120,7 @@ export async function createFixtureServer(handlers: FixtureHandlers): Promise<Fi
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 
@@ -120,7 +132,7 @@ export async function createFixtureServer(handlers: FixtureHandlers): Promise<Fi
     });
     return closed;
   };
-  return { url: `http://127.0.0.1:${port}`, requests, close, [Symbol.asyncDispose]: close };
+  return { url: `http://${host}:${port}`, requests, close, [Symbol.asyncDispose]: close };
 }
 
 async function send(outgoing: ServerResponse, response: FixtureResponse): Promise<void> {

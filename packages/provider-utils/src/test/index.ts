@@ -14,6 +14,7 @@ export {
   type FixtureRequest,
   type FixtureResponse,
   type FixtureServer,
+  type FixtureServerOptions,
 } from './fixture-server.js';
 export { type LoopbackHub, type LoopbackHubOptions, startLoopbackHub } from './loopback-hub.js';
 export { type RecordedLine, RecordingLogger } from './recording-logger.js';

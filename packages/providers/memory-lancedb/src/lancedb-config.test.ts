@@ -11,7 +11,6 @@ describe('inline::lancedb config', () => {
       max_document_bytes: 10 * 1024 * 1024,
       fetch_timeout_ms: 10_000,
       allow_http_urls: true,
-      allowed_file_roots: [],
       embedding_batch_size: 256,
       vector_index: {
         type: 'ivf_pq',

@@ -139,14 +139,7 @@ export const LanceDbMemoryConfig = z
       .boolean()
       .default(true)
       .describe(
-        'Whether documents given as http(s) URLs are fetched (the server makes the request: turn it off where it must not reach internal hosts). Default true.',
-      ),
-    allowed_file_roots: z
-      .array(z.string().min(1))
-      .default([])
-      .describe(
-        'Directories under which documents given as file:// URLs may be read (relative ones resolve from the working directory); ' +
-          'any other file:// gets 403. Default: none, so every file:// is refused.',
+        'Whether documents given as http(s) URLs are fetched at all (private and loopback hosts only where url_fetch.allowed_private_hosts lists them). Default true.',
       ),
     embedding_batch_size: z
       .number()
@@ -179,6 +172,5 @@ export function sampleLanceDbMemoryConfig(_dataDir: string): Record<string, unkn
     embedding_model: '${env.LLAMA_STACK_TS_EMBEDDING_MODEL:=}',
     chunk_size_in_tokens: defaultChunkSizeInTokens,
     overlap_size_in_tokens: defaultOverlapSizeInTokens,
-    allowed_file_roots: [],
   };
 }

@@ -16,6 +16,7 @@ import {
   type QueryDocumentsResponse,
   type RequestOptions,
   type UpdateDocumentsRequest,
+  type UrlPolicy,
 } from '@llama-stack-ts/core';
 import { resolveBankSettings } from './banks/bank-settings.js';
 import { openBank } from './banks/open-bank.js';
@@ -35,6 +36,8 @@ export interface LanceDbMemoryBanksOptions {
   uri: string;
   embedder: EmbeddingInference;
   logger?: ProviderLogger | undefined;
+  /** The distribution's `url_fetch:` policy, applied to documents given as http(s) or file:// URLs. */
+  urlPolicy?: UrlPolicy | undefined;
 }
 
 /** What `vectorIndexStatus` reports of one bank. */
@@ -70,7 +73,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
     private readonly store: LanceDbBankStore,
     private readonly options: LanceDbMemoryBanksOptions,
   ) {
-    const { config, embedder, logger } = options;
+    const { config, embedder, logger, urlPolicy } = options;
     this.maintenance = new BankMaintenance({
       store,
       writes: this.writes,
@@ -80,6 +83,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
     this.banks = new OpenBanks(store, this.maintenance);
     this.documents = new BankDocuments({
       config,
+      urlPolicy,
       embedder,
       writes: this.writes,
       banks: this.banks,

@@ -32,6 +32,7 @@ export const lanceDbMemoryProviderSpec = defineProviderSpec<LanceDbMemoryConfig,
       uri: parsed.uri ?? join(context.dataDir, 'lancedb'),
       embedder,
       logger: context.logger,
+      urlPolicy: context.urlPolicy,
     });
     try {
       for (const bank of context.memoryBanks ?? []) await memoryBanks.registerMemoryBank(bank);

@@ -143,11 +143,13 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
   let banks: LanceDbMemoryBanks;
   const started: LanceDbMemoryBanks[] = [];
 
-  const start = async (config = {}) => {
+  // The fixture server is on loopback: allowed explicitly, as url_fetch refuses private hosts by default.
+  const start = async (config = {}, allowedPrivateHosts = ['127.0.0.1']) => {
     const instance = await startMemoryBanks({
       dataDir,
       embedder,
-      config: { allowed_file_roots: [filesDir], max_document_bytes: 64 * 1024, ...config },
+      config: { max_document_bytes: 64 * 1024, ...config },
+      urlPolicy: { allowedFileRoots: [filesDir], allowedPrivateHosts },
     });
     started.push(instance);
     return instance;
@@ -704,6 +706,24 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
       expect(error).toBeInstanceOf(ForbiddenError);
       expect(error.status).toBe(403);
       expect(error.field).toBe('documents.0.content');
+    });
+
+    it('answers 403 for a document URL on loopback when url_fetch does not allow it, fetching nothing', async () => {
+      const strict = await start({}, []);
+      await strict.createMemoryBank(createRequest({ bank_uuid: 'strict', documents: [] }));
+      server.requests.length = 0;
+      const error = await failure(
+        strict.insertDocuments({
+          bank_uuid: 'strict',
+          documents: [
+            document({ uuid: 'r', content: `${server.baseUrl}/returns.txt`, mime_type: 'text/plain' }),
+          ],
+        }),
+      );
+      expect(error).toBeInstanceOf(ForbiddenError);
+      expect(error.field).toBe('documents.0.content');
+      expect(error.message).toContain('url_fetch.allowed_private_hosts');
+      expect(server.requests).toEqual([]);
     });
 
     it('answers 413 for an oversized document', async () => {

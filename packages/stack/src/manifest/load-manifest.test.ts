@@ -164,6 +164,26 @@ server:
     expect(manifest.providers).toEqual({ inference: [] });
   });
 
+  it('reads url_fetch, dropping an allowed host whose variable is unset', () => {
+    const text =
+      'name: t\nurl_fetch:\n  allowed_private_hosts: [minio.internal, 10.0.0.0/8, "fd00::5", "${env.EXTRA_HOST:=}"]\n';
+    expect(parseManifest(text).url_fetch).toEqual({
+      allowed_private_hosts: ['minio.internal', '10.0.0.0/8', 'fd00::5'],
+    });
+    expect(parseManifest('name: t\nurl_fetch:\n').url_fetch).toEqual({ allowed_private_hosts: [] });
+  });
+
+  it('names an allowed private host that is no host, address or CIDR', () => {
+    const error = thrown(() =>
+      parseManifest('name: t\nurl_fetch:\n  allowed_private_hosts: ["10.0.0.0/40", "http://minio"]\n'),
+    );
+    expect(error.problems.map((problem) => problem.path)).toEqual([
+      'url_fetch.allowed_private_hosts[0]',
+      'url_fetch.allowed_private_hosts[1]',
+    ]);
+    expect(error.problems[0]?.message).toContain('a CIDR (10.0.0.0/8)');
+  });
+
   it('reports YAML syntax errors with line and column', () => {
     const error = thrown(() => parseManifest('name: t\nproviders:\n  inference: [\n', { origin: 'x.yaml' }));
     expect(error.problems[0]?.path).toMatch(/^line \d+, column \d+$/);

@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: manifests spell ${env.NAME} literally.
 
+import { isIP } from 'node:net';
 import {
   ApiName,
   JsonObject,
@@ -141,6 +142,52 @@ export const ServerSettings = z
   .strict();
 export type ServerSettings = z.infer<typeof ServerSettings>;
 
+/** A host name (`minio.internal`), an address (`10.0.0.5`, `fd00::5`) or a CIDR (`10.0.0.0/8`). */
+function isHostAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  if (prefix !== undefined) {
+    const family = isIP(address);
+    return (
+      rest.length === 0 &&
+      family > 0 &&
+      /^\d{1,3}$/.test(prefix) &&
+      Number(prefix) <= (family === 4 ? 32 : 128)
+    );
+  }
+  return (
+    isIP(entry) > 0 || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i.test(entry)
+  );
+}
+
+export const UrlFetchSettings = z
+  .object({
+    allowed_private_hosts: z
+      .array(
+        z
+          .string()
+          .refine(
+            isHostAddressOrCidr,
+            'must be a host name (minio.internal), an address (10.0.0.5) or a CIDR (10.0.0.0/8)',
+          ),
+      )
+      .default([])
+      .describe(
+        'Hosts a user-supplied http(s) URL may reach although they resolve to a loopback, private (RFC 1918, ULA), ' +
+          'link-local (cloud metadata), CGNAT or unspecified address: names, addresses or CIDRs. ' +
+          'Default [] (only public addresses are fetched).',
+      ),
+    file_roots: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        "Directories a user-supplied file:// URL (or server path) may point into, checked after resolving '..' and " +
+          "symbolic links; relative ones resolve against the manifest's directory. [] refuses every file. " +
+          "Default: the distribution's data directory.",
+      ),
+  })
+  .strict();
+export type UrlFetchSettings = z.infer<typeof UrlFetchSettings>;
+
 const ProvidersByApi = z.partialRecord(ApiName, orEmpty(z.array(ProviderEntry), []));
 
 export const DistributionManifest = z
@@ -157,6 +204,9 @@ export const DistributionManifest = z
     shields: orEmpty(z.array(ShieldEntry), []),
     memory_banks: orEmpty(z.array(MemoryBankEntry), []),
     server: orEmpty(ServerSettings, {}),
+    url_fetch: orEmpty(UrlFetchSettings, {}).describe(
+      "Which URLs the server fetches on a user's behalf (dataset content_url, memory bank documents): every provider applies it.",
+    ),
     data_dir: z
       .string()
       .min(1)

@@ -52,4 +52,11 @@ export const builtinProviders: readonly BuiltinProvider[] = [
     description:
       'Shields in this process: Llama Guard (on an inference model), Prompt Guard (transformers.js), a code scanner and banned-term regexes.',
   },
+  {
+    api: 'datasets',
+    providerType: 'inline::localfs',
+    packageName: '@llama-stack-ts/provider-datasets-localfs',
+    description:
+      'Datasets registered in the data directory: JSONL, JSON, CSV or Parquet rows from file://, http(s) or data: URLs.',
+  },
 ];

@@ -149,6 +149,7 @@ describe('client-chosen ids in the route tables', () => {
       'getTrainingJobStatus job_uuid',
       'insertDocuments bank_uuid',
       'insertDocuments documents.*.uuid',
+      'iterrows dataset_id',
       'preferenceOptimize job_uuid',
       'queryDocuments bank_uuid',
       'supervisedFineTune job_uuid',

@@ -6,6 +6,8 @@ import {
   Dataset,
   DeleteDatasetRequest,
   GetDatasetRequest,
+  IterrowsRequest,
+  IterrowsResponse,
 } from './datasets-schemas.js';
 
 export const datasetsRoutes = defineRoutes<Datasets>()([
@@ -35,5 +37,18 @@ export const datasetsRoutes = defineRoutes<Datasets>()([
     summary: 'Delete a dataset by its uuid.',
     query: DeleteDatasetRequest,
     response: z.null(),
+  },
+  {
+    api: 'datasets',
+    method: 'GET',
+    path: '/datasets/iterrows',
+    operation: 'iterrows',
+    summary: "One page of a dataset's rows.",
+    description:
+      "Answers `limit` rows from `start_index` (0-based), typed as the dataset's columns say, and the " +
+      "`next_start_index` to ask for next (null after the last row). After later Llama Stack's datasetio `iterrows`.",
+    query: IterrowsRequest,
+    response: IterrowsResponse,
+    experimental: true,
   },
 ]);

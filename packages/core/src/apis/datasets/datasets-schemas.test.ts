@@ -6,7 +6,7 @@ import { parseRequest } from '../../validation/parse-request.js';
 import type { RouteDefinition } from '../route-definition.js';
 import type { Datasets } from './datasets-protocol.js';
 import { datasetsRoutes } from './datasets-routes.js';
-import { CreateDatasetRequest } from './datasets-schemas.js';
+import { CreateDatasetRequest, IterrowsRequest } from './datasets-schemas.js';
 
 const routes: readonly RouteDefinition<Datasets>[] = datasetsRoutes;
 
@@ -14,6 +14,7 @@ describeRouteTable(new URL('./__fixtures__', import.meta.url), routes, [
   'POST /datasets/create',
   'GET /datasets/get',
   'DELETE /datasets/delete',
+  'GET /datasets/iterrows',
 ]);
 
 describe('datasets routes', () => {
@@ -57,5 +58,25 @@ describe('create dataset request', () => {
   it('names the empty uuid', () => {
     const error = expectInvalidRequest(() => parseRequest(CreateDatasetRequest, { uuid: '', dataset }));
     expect(error.field).toBe('uuid');
+  });
+});
+
+describe('iterrows request', () => {
+  it('coerces the query strings and fills the defaults', () => {
+    expect(parseRequest(IterrowsRequest, { dataset_id: 'a', start_index: '20' })).toEqual({
+      dataset_id: 'a',
+      start_index: 20,
+      limit: 100,
+    });
+  });
+
+  it.each([
+    ['start_index', { start_index: '-1' }],
+    ['limit', { limit: '0' }],
+    ['limit', { limit: '1001' }],
+    ['start_index', { start_index: 'first' }],
+  ])('names %s when it is out of range or not a number', (field, query) => {
+    const error = expectInvalidRequest(() => parseRequest(IterrowsRequest, { dataset_id: 'a', ...query }));
+    expect(error.field).toBe(field);
   });
 });

@@ -6,6 +6,7 @@ import type {
   MemoryBankDocument,
   RequestOptions,
   UpdateDocumentsRequest,
+  UrlPolicy,
 } from '@llama-stack-ts/core';
 import type { OpenBank } from '../banks/open-bank.js';
 import type { OpenBanks } from '../banks/open-banks.js';
@@ -28,6 +29,7 @@ import { refuseStoredDocuments, storedDocuments, storedVectors } from './stored-
 
 export interface BankDocumentsOptions {
   config: LanceDbMemoryConfig;
+  urlPolicy: UrlPolicy | undefined;
   embedder: EmbeddingInference;
   /** The banks' write locks: each write to a bank's tables runs under its bank's. */
   writes: KeyedMutex;
@@ -173,7 +175,7 @@ export class BankDocuments {
       maxBytes: config.max_document_bytes,
       fetchTimeoutMs: config.fetch_timeout_ms,
       allowHttp: config.allow_http_urls,
-      allowedFileRoots: config.allowed_file_roots,
+      urlPolicy: this.options.urlPolicy,
       signal,
     };
     return prepareDocuments(documents, options);

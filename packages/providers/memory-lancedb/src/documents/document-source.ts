@@ -1,3 +1,5 @@
+import type { UrlPolicy } from '@llama-stack-ts/core';
+
 /** What a document's `content` turned out to hold, once read: text as given, or bytes to decode. */
 export type DocumentSource =
   | { kind: 'text'; text: string; mimeType: string }
@@ -11,7 +13,7 @@ export interface ReadDocumentOptions {
   fetchTimeoutMs: number;
   /** Whether `http(s)://` contents are fetched at all. */
   allowHttp: boolean;
-  /** Absolute directories under which `file://` contents may be read; none: every file:// is refused. */
-  allowedFileRoots: readonly string[];
+  /** The distribution's `url_fetch:` policy: which hosts and file roots URLs may reach (none without one). */
+  urlPolicy: UrlPolicy | undefined;
   signal?: AbortSignal | undefined;
 }

@@ -9,7 +9,7 @@ import {
   PayloadTooLargeError,
   StackError,
 } from '@llama-stack-ts/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DocumentServer } from '../../test/support/document-server.js';
 import type { ReadDocumentOptions } from './document-source.js';
 import { readDocumentSource } from './read-document-source.js';
@@ -18,12 +18,15 @@ const field = 'documents.0.content';
 let root: string;
 let allowed: string;
 let server: DocumentServer;
+/** On 127.0.0.2: a host the tests allow by address, which redirects to the refused 127.0.0.1. */
+let relay: DocumentServer;
 
+/** The policy of these tests: files under `allowed`, and the loopback fixture server explicitly allowed. */
 const options = (overrides: Partial<ReadDocumentOptions> = {}): ReadDocumentOptions => ({
   maxBytes: 1000,
   fetchTimeoutMs: 30_000,
   allowHttp: true,
-  allowedFileRoots: [allowed],
+  urlPolicy: { allowedFileRoots: [allowed], allowedPrivateHosts: ['127.0.0.1'] },
   ...overrides,
 });
 
@@ -56,10 +59,19 @@ beforeAll(async () => {
     '/slow': { contentType: 'text/plain', body: 'late', delayMs: 1500 },
     '/gone': { status: 410, body: 'gone' },
   });
+  relay = await DocumentServer.start(
+    { '/to-loopback': { status: 302, headers: { location: `${server.baseUrl}/page.html` } } },
+    '127.0.0.2',
+  );
+});
+
+beforeEach(() => {
+  server.requests.length = 0;
 });
 
 afterAll(async () => {
   await server[Symbol.asyncDispose]();
+  await relay[Symbol.asyncDispose]();
   await rm(root, { recursive: true, force: true });
 });
 
@@ -155,6 +167,34 @@ describe('readDocumentSource: http(s)', () => {
   });
 });
 
+describe('readDocumentSource: url_fetch refuses private hosts', () => {
+  const defaultPolicy = () =>
+    options({ urlPolicy: { allowedFileRoots: [allowed], allowedPrivateHosts: [] } });
+
+  it.each([
+    ['127.0.0.1', () => `${server.baseUrl}/page.html`],
+    ['localhost', () => `${server.baseUrl.replace('127.0.0.1', 'localhost')}/page.html`],
+    ['the metadata address 169.254.169.254', () => 'http://169.254.169.254/latest/meta-data/'],
+  ])('answers a document URL on %s with 403, fetching nothing', async (_name, url) => {
+    const error = await failure(readDocumentSource(url(), 'text/html', field, defaultPolicy()));
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(error.field).toBe(field);
+    expect(error.message).toContain('url_fetch.allowed_private_hosts');
+    expect(server.requests).toEqual([]);
+  });
+
+  it('answers a redirect to loopback with 403, never asking the loopback server', async () => {
+    const policy = options({ urlPolicy: { allowedFileRoots: [], allowedPrivateHosts: ['127.0.0.2'] } });
+    const error = await failure(
+      readDocumentSource(`${relay.baseUrl}/to-loopback`, 'text/html', field, policy),
+    );
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(error.message).toContain(`redirected to ${server.baseUrl}/page.html`);
+    expect(relay.requests).toEqual(['/to-loopback']);
+    expect(server.requests).toEqual([]);
+  });
+});
+
 describe('readDocumentSource: file://', () => {
   it('reads a file under an allowed root', async () => {
     const url = pathToFileURL(join(allowed, 'notes.md')).href;
@@ -169,7 +209,7 @@ describe('readDocumentSource: file://', () => {
     );
     expect(error).toBeInstanceOf(ForbiddenError);
     expect(error.field).toBe(field);
-    expect(error.message).toContain('allowed_file_roots');
+    expect(error.message).toContain('url_fetch.file_roots');
   });
 
   it('refuses a path that climbs out of a root', async () => {
@@ -189,7 +229,12 @@ describe('readDocumentSource: file://', () => {
   it('refuses every file when no root is configured', async () => {
     const url = pathToFileURL(join(allowed, 'notes.md')).href;
     const error = await failure(
-      readDocumentSource(url, 'text/plain', field, options({ allowedFileRoots: [] })),
+      readDocumentSource(
+        url,
+        'text/plain',
+        field,
+        options({ urlPolicy: { allowedFileRoots: [], allowedPrivateHosts: [] } }),
+      ),
     );
     expect(error).toBeInstanceOf(ForbiddenError);
     expect(error.message).toContain('none configured');

@@ -9,6 +9,8 @@ export interface DocumentRoute {
   delayMs?: number;
   /** Leave out Content-Length and stream the body in pieces (to hit the size limit mid-body). */
   chunked?: boolean;
+  /** Extra response headers (`location` of a redirect). */
+  headers?: Record<string, string>;
 }
 
 /** A real HTTP server on loopback serving fixed documents by path. */
@@ -16,10 +18,15 @@ export class DocumentServer implements AsyncDisposable {
   private constructor(
     private readonly server: Server,
     readonly baseUrl: string,
+    /** The path of every request received, in order. */
+    readonly requests: string[],
   ) {}
 
-  static async start(routes: Record<string, DocumentRoute>): Promise<DocumentServer> {
+  /** Listens on `host` (default 127.0.0.1; any 127.x.y.z is loopback on Linux) and a free port. */
+  static async start(routes: Record<string, DocumentRoute>, host = '127.0.0.1'): Promise<DocumentServer> {
+    const requests: string[] = [];
     const server = createServer((request, response) => {
+      requests.push(request.url ?? '');
       const route = routes[request.url ?? ''];
       if (!route) {
         response.writeHead(404).end('not found');
@@ -27,7 +34,7 @@ export class DocumentServer implements AsyncDisposable {
       }
       const answer = () => {
         const body = typeof route.body === 'string' ? Buffer.from(route.body) : Buffer.from(route.body ?? '');
-        const headers: Record<string, string> = {};
+        const headers: Record<string, string> = { ...route.headers };
         if (route.contentType) headers['content-type'] = route.contentType;
         if (route.chunked) {
           response.writeHead(route.status ?? 200, headers);
@@ -43,9 +50,9 @@ export class DocumentServer implements AsyncDisposable {
       if (route.delayMs) setTimeout(answer, route.delayMs);
       else answer();
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(0, host, resolve));
     const { port } = server.address() as AddressInfo;
-    return new DocumentServer(server, `http://127.0.0.1:${port}`);
+    return new DocumentServer(server, `http://${host}:${port}`, requests);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

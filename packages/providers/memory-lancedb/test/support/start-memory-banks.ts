@@ -3,6 +3,7 @@ import type {
   Inference,
   MemoryBankRegistration,
   ProviderLogger,
+  UrlPolicy,
 } from '@llama-stack-ts/core';
 import type { LanceDbMemoryConfigInput } from '../../src/lancedb-config.js';
 import { LanceDbMemoryConfig } from '../../src/lancedb-config.js';
@@ -16,6 +17,8 @@ export interface StartMemoryBanksOptions {
   config?: LanceDbMemoryConfigInput;
   memoryBanks?: MemoryBankRegistration[];
   warnings?: string[];
+  /** The distribution's `url_fetch:` as the stack would hand it over. */
+  urlPolicy?: UrlPolicy;
 }
 
 /** Starts the provider the way the stack does: through its spec's `create`, with a real LanceDB directory. */
@@ -33,6 +36,7 @@ export async function startMemoryBanks(options: StartMemoryBanksOptions): Promis
     models: [],
     logger,
     memoryBanks: options.memoryBanks ?? [],
+    urlPolicy: options.urlPolicy,
   });
   return instance.implementation;
 }
