@@ -36,11 +36,13 @@ export interface StackAppOptions {
    */
   bodyLimitBytes?: number;
   /**
-   * When set, every route but `/health`, `/docs` and `/openapi.json` requires
-   * `Authorization: Bearer <authKey>` (401 otherwise). Default: the manifest's `server.auth_key`,
-   * else no authentication.
+   * When set, every route but `/health`, `/docs` and `/openapi.json` (and `/metrics` where
+   * `metricsPublic`) requires `Authorization: Bearer <authKey>` (401 otherwise). Default: the
+   * manifest's `server.auth_key`, else no authentication.
    */
   authKey?: string;
+  /** Serve `/metrics` without the bearer token. Default: the manifest's `server.metrics_public`, else false. */
+  metricsPublic?: boolean;
   /** The Prometheus registry `/metrics` serves. Default: a new `StackMetrics`. */
   metrics?: StackMetrics;
   /**
@@ -69,6 +71,7 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
     logger = pino({ name: 'llama-stack-ts' }),
     bodyLimitBytes = settings.max_body_bytes ?? defaultBodyLimitBytes,
     authKey = settings.auth_key,
+    metricsPublic = settings.metrics_public ?? false,
     metrics = new StackMetrics(),
     tgiModel = settings.tgi_model,
   } = options;
@@ -87,9 +90,10 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
     return c.json(openApi);
   });
   app.get('/docs', (c) => c.html(renderDocsPage(`Llama Stack: ${stack.manifest.name}`)));
-  app.route('/', createMetricsRoutes(metrics));
+  if (metricsPublic) app.route('/', createMetricsRoutes(metrics));
 
   if (authKey) app.use(bearerAuth({ token: authKey }));
+  if (!metricsPublic) app.route('/', createMetricsRoutes(metrics));
   app.use(bodyLimit({ maxBytes: bodyLimitBytes }));
 
   app.get('/version', (c) =>

@@ -13,6 +13,7 @@ export interface ServerSettingsLike {
   readonly port?: number;
   readonly host?: string;
   readonly auth_key?: string;
+  readonly metrics_public?: boolean;
   readonly max_body_bytes?: number;
   readonly tgi_model?: string;
 }

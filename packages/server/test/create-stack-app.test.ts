@@ -294,6 +294,42 @@ describe('createStackApp: auth', () => {
     expect((await app.request('/version')).status).toBe(401);
   });
 
+  it('answers 401 on every route of every surface without the key, /metrics too, but for the documented ones', async () => {
+    const app = createStackApp(createFakeStack(), { logger: captureLogger().logger, authKey: 'k3y' });
+    const document = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const open = new Set(['GET /health', 'GET /docs', 'GET /openapi.json']);
+    const operations = [
+      ...Object.entries(document.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => `${method.toUpperCase()} ${path.replace(/\{[^}]+\}/g, 'x')}`),
+      ),
+      'GET /metrics',
+      'GET /version',
+    ].filter((operation) => !open.has(operation));
+    expect(operations.length).toBeGreaterThan(40);
+    for (const operation of operations) {
+      const [method, path] = operation.split(' ') as [string, string];
+      const response = await app.request(path, method === 'GET' ? {} : postJson({}, {}));
+      expect(response.status, operation).toBe(401);
+    }
+  });
+
+  it('serves /metrics without the key only when metricsPublic (server.metrics_public) says so', async () => {
+    const closed = createStackApp(createFakeStack({ server: { auth_key: 'k3y' } }), {
+      routes,
+      logger: captureLogger().logger,
+    });
+    expect((await closed.request('/metrics')).status).toBe(401);
+    expect((await closed.request('/metrics', { headers: { Authorization: 'Bearer k3y' } })).status).toBe(200);
+    const open = createStackApp(createFakeStack({ server: { auth_key: 'k3y', metrics_public: true } }), {
+      routes,
+      logger: captureLogger().logger,
+    });
+    expect((await open.request('/metrics')).status).toBe(200);
+    expect((await open.request('/version')).status).toBe(401);
+  });
+
   it("takes the key and the body limit from the manifest's server section", async () => {
     const stack = createFakeStack({ server: { auth_key: 'from-manifest', max_body_bytes: 32 } });
     const app = createStackApp(stack, { routes, logger: captureLogger().logger });

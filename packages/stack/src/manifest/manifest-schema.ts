@@ -118,6 +118,12 @@ export const ServerSettings = z
       .describe(
         'When set, every request must send `Authorization: Bearer <auth_key>`. Take it from ${env.…}.',
       ),
+    metrics_public: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Serve `/metrics` without the bearer token when `auth_key` is set (for a scraper that sends none). Default false.',
+      ),
     max_body_bytes: z
       .number()
       .int()
