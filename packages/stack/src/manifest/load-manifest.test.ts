@@ -81,6 +81,7 @@ describe('loadManifest', () => {
     expect(manifest.server).toEqual({
       port: 9999,
       host: '127.0.0.1',
+      metrics_public: false,
       max_body_bytes: 16 * 1024 * 1024,
       shutdown_timeout_ms: 10_000,
     });
