@@ -33,6 +33,7 @@ const surfaces = [
     name: 'Llama Stack',
     path: '/inference/completion',
     body: { model: 'tiny-llm', content: 'Hi' },
+    invalidStatus: 400,
     closed: {
       error: {
         code: 'client_closed_request',
@@ -45,6 +46,7 @@ const surfaces = [
     name: 'OpenAI',
     path: '/v1/completions',
     body: { model: 'tiny-llm', prompt: 'Hi' },
+    invalidStatus: 400,
     closed: {
       error: {
         message: 'The client closed the request.',
@@ -58,6 +60,8 @@ const surfaces = [
     name: 'TGI',
     path: '/generate',
     body: { inputs: 'Hi' },
+    // TGI answers every invalid request 422.
+    invalidStatus: 422,
     closed: { error: 'The client closed the request.', error_type: 'client_closed_request' },
   },
 ];
@@ -95,6 +99,24 @@ describe('the surfaces of one app', () => {
       const response = await pending;
       expect(response.status).toBe(499);
       expect(await response.json()).toEqual(closed);
+    },
+  );
+
+  it.each(surfaces)(
+    'refuses in its own shape, before any schema work, a body nested 10,000 deep: $name',
+    async ({ path, body, invalidStatus }) => {
+      const { post, provider } = setup();
+      let calls = 0;
+      provider.completion = async () => {
+        calls += 1;
+        throw new Error('never called');
+      };
+      const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+      const raw = JSON.stringify({ ...body, extra: '__deep__' }).replace('"__deep__"', deep);
+      const response = await post(path, undefined, { body: raw });
+      expect(response.status).toBe(invalidStatus);
+      expect(JSON.stringify(await response.json())).toContain('more than 64 levels deep');
+      expect(calls).toBe(0);
     },
   );
 

@@ -1,5 +1,6 @@
 import { InvalidRequestError, StackError } from '@llama-stack-ts/core';
 import type { Context } from 'hono';
+import { findTooDeepJson, maxJsonNesting } from './json-nesting.js';
 
 export interface ReadJsonBodyOptions {
   /**
@@ -14,7 +15,8 @@ export interface ReadJsonBodyOptions {
 
 /**
  * Reads the request body as JSON, for every surface; `undefined` when there is none. Text that does
- * not parse is thrown as `malformed` says.
+ * not parse is thrown as `malformed` says; a body nested deeper than `maxJsonNesting` is a 400
+ * before any schema work sees it.
  */
 export async function readJsonBody(
   c: Context,
@@ -34,11 +36,20 @@ export async function readJsonBody(
       `The request body must be JSON: send it with 'Content-Type: application/json' (got '${contentType}').`,
     );
   }
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch (error) {
     throw malformed(error instanceof Error ? error.message : String(error));
   }
+  const tooDeep = findTooDeepJson(body);
+  if (tooDeep !== undefined) {
+    throw new InvalidRequestError(
+      tooDeep || '(body)',
+      `nests arrays and objects more than ${maxJsonNesting} levels deep; flatten it`,
+    );
+  }
+  return body;
 }
 
 function isJsonContentType(contentType: string): boolean {
