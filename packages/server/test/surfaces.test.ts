@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { OverloadedError } from '@llama-stack-ts/core';
 import { describe, expect, it } from 'vitest';
 import { createStackApp } from '../src/create-stack-app.js';
 import { StackMetrics } from '../src/metrics/stack-metrics.js';
@@ -117,6 +118,19 @@ describe('the surfaces of one app', () => {
       expect(response.status).toBe(invalidStatus);
       expect(JSON.stringify(await response.json())).toContain('more than 64 levels deep');
       expect(calls).toBe(0);
+    },
+  );
+
+  it.each(surfaces)(
+    'answers 429 with Retry-After when the model is overloaded: $name',
+    async ({ path, body }) => {
+      const { post, provider } = setup();
+      provider.completion = async () => {
+        throw new OverloadedError('Model is overloaded: retry later.', { retryAfterSeconds: 2 });
+      };
+      const response = await post(path, body);
+      expect(response.status).toBe(429);
+      expect(response.headers.get('retry-after')).toBe('2');
     },
   );
 
