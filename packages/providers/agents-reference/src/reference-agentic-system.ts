@@ -28,6 +28,7 @@ import {
 } from '@llama-stack-ts/core';
 import { AgentStore, type StoredAgent } from './agent-store.js';
 import type { AgentsReferenceConfig } from './agents-reference-config.js';
+import { holdUntilModelOutput } from './loop/hold-until-model-output.js';
 import { runTurn } from './loop/run-turn.js';
 import { SessionTurnQueue } from './session-turn-queue.js';
 import type { KeyValueStore } from './store/key-value-store.js';
@@ -199,7 +200,7 @@ export class ReferenceAgenticSystem implements AgenticSystem, AgenticSystemSessi
     options: RequestOptions | undefined,
   ): AsyncGenerator<Chunk, AgenticSystemTurn> {
     const { config } = this.options;
-    return runTurn(
+    const turn = runTurn(
       {
         agent: agent.config,
         inference: this.options.inference,
@@ -214,6 +215,7 @@ export class ReferenceAgenticSystem implements AgenticSystem, AgenticSystemSessi
       history,
       messages,
     );
+    return holdUntilModelOutput(turn);
   }
 
   /** Shields need a safety provider and memory banks a memory provider: refused at create, naming which. */

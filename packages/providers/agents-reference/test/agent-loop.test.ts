@@ -7,6 +7,7 @@ import {
   AgenticSystemSessionTurnRequest,
   InvalidRequestError,
   NotFoundError,
+  OverloadedError,
 } from '@llama-stack-ts/core';
 import { describe, expect, it } from 'vitest';
 import { createTestAgenticSystem } from './support/create-test-agentic-system.js';
@@ -372,6 +373,18 @@ describe('the agent loop', () => {
       'step-5 model_inference',
     ]);
     expect(events.at(-1)?.stop_reason).toBe('finished_ok');
+  });
+});
+
+describe('a streamed turn the model refuses', () => {
+  it('fails before its first event, so the server can still answer 429 instead of a 200 stream', async () => {
+    const inference = new ScriptedInference(() => {
+      throw new OverloadedError('Model is overloaded: retry later.');
+    });
+    await using system = await createTestAgenticSystem({ inference });
+    await system.agentic.createAgenticSystem(agentInput({ available_tools: [], executable_tools: [] }));
+    const events = system.agentic.streamExecute(executeInput());
+    await expect(events.next()).rejects.toBeInstanceOf(OverloadedError);
   });
 });
 
