@@ -1,7 +1,7 @@
 import { allRoutes, type RouteDefinition } from '@llama-stack-ts/core';
 import { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
-import { createErrorReporter } from './errors/create-error-reporter.js';
+import { createErrorReporter, type ErrorReporter } from './errors/create-error-reporter.js';
 import { createNotFound } from './errors/create-not-found.js';
 import { createOnError } from './errors/create-on-error.js';
 import { stackErrorShape } from './errors/stack-error-shape.js';
@@ -15,6 +15,7 @@ import { bearerAuth } from './middleware/bearer-auth/index.js';
 import { bodyLimit, defaultBodyLimitBytes } from './middleware/body-limit/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { createOpenAiRoutes } from './openai/create-openai-routes.js';
+import { openAiErrorShape } from './openai/openai-error-shape.js';
 import { renderDocsPage } from './openapi/docs-page.js';
 import { generateOpenApi } from './openapi/generate-openapi.js';
 import type { OpenApiDocument } from './openapi/openapi-document.js';
@@ -23,6 +24,8 @@ import { stackAppRoutes } from './stack-app-routes.js';
 import { healthHandler } from './system-routes/health-handler.js';
 import type { VersionResponse } from './system-routes/system-schemas.js';
 import { createTgiRoutes } from './tgi/create-tgi-routes.js';
+import { tgiErrorShape } from './tgi/tgi-error-shape.js';
+import { tgiRoutes } from './tgi/tgi-routes.js';
 import { serverVersion } from './version.js';
 
 export interface StackAppOptions {
@@ -78,7 +81,7 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
   const inference = createInferenceAccess(stack, { metrics });
 
   const app = new Hono();
-  app.onError(createOnError(createErrorReporter(stackErrorShape, logger)));
+  app.onError(createOnError(reportBySurface(logger)));
   app.notFound(createNotFound());
   app.use(metricsMiddleware(metrics), requestId(), accessLog({ logger }));
 
@@ -94,7 +97,12 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
 
   if (authKey) app.use(bearerAuth({ token: authKey }));
   if (!metricsPublic) app.route('/', createMetricsRoutes(metrics));
-  app.use(bodyLimit({ maxBytes: bodyLimitBytes }));
+  app.use(
+    bodyLimit({
+      maxBytes: bodyLimitBytes,
+      hint: 'send a smaller body, or raise server.max_body_bytes in the manifest (LLAMA_STACK_TS_MAX_BODY_BYTES in the shipped distributions)',
+    }),
+  );
 
   app.get('/version', (c) =>
     c.json({ version: serverVersion, distribution: stack.manifest.name } satisfies VersionResponse),
@@ -104,4 +112,26 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
   app.route('/', createTgiRoutes(inference, { logger, tgiModel, health: false }));
   app.route('/', createLlamaStackRoutes(stack, { routes, inference, logger }));
   return app;
+}
+
+const tgiPaths = tgiRoutes.map((route) => route.path).filter((path) => path !== '/');
+
+/** The surface a request path belongs to, wherever the app is mounted (`/v1/…` or `/llama/v1/…`). */
+function surfaceOf(path: string): 'openai' | 'tgi' | 'stack' {
+  if (/(^|\/)v1\//.test(path)) return 'openai';
+  if (path === '/' || tgiPaths.some((tgiPath) => path.endsWith(tgiPath))) return 'tgi';
+  return 'stack';
+}
+
+/**
+ * Reports what fails before a surface's own routes run (auth, the body limit) in the shape of the
+ * surface the path belongs to, so an OpenAI or TGI client reads its own error format.
+ */
+function reportBySurface(logger: Logger): ErrorReporter<unknown> {
+  const reporters = {
+    openai: createErrorReporter(openAiErrorShape, logger),
+    tgi: createErrorReporter(tgiErrorShape, logger),
+    stack: createErrorReporter(stackErrorShape, logger),
+  };
+  return (error, c) => reporters[surfaceOf(c.req.path)](error, c);
 }

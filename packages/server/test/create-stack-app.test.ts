@@ -191,6 +191,26 @@ describe('createStackApp: bad input is a 4xx naming the fault, never a 5xx', () 
     expect(stack.record.requests).toEqual([]);
   });
 
+  it('answers 413 and 401 on the OpenAI and TGI routes in their own shapes, naming the setting to raise', async () => {
+    const { app } = setup({ bodyLimitBytes: 64 });
+    const big = postJson({ model: 'tiny-llm', prompt: 'x'.repeat(100) });
+    const openAi = await app.request('/v1/completions', big);
+    expect(openAi.status).toBe(413);
+    expect(await openAi.json()).toMatchObject({
+      error: { type: 'invalid_request_error', code: 'payload_too_large', param: null },
+    });
+    const tgi = await app.request('/generate', postJson({ inputs: 'x'.repeat(100) }));
+    expect(tgi.status).toBe(413);
+    const tgiBody = (await tgi.json()) as { error: string; error_type: string };
+    expect(tgiBody.error).toContain('LLAMA_STACK_TS_MAX_BODY_BYTES');
+    expect(tgiBody.error).not.toContain('bodyLimitBytes');
+
+    const { app: closed } = setup({ authKey: 'k3y' });
+    const unauthorized = await closed.request('/v1/models');
+    expect(unauthorized.status).toBe(401);
+    expect(await unauthorized.json()).toMatchObject({ error: { type: expect.any(String), param: null } });
+  });
+
   it('the default body limit is 10 MiB', async () => {
     const { app } = setup();
     const big = JSON.stringify({ text: 'x'.repeat(10 * 1024 * 1024) });
