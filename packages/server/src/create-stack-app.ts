@@ -16,7 +16,7 @@ import { bodyLimit, defaultBodyLimitBytes } from './middleware/body-limit/index.
 import { requestId } from './middleware/request-id/index.js';
 import { createOpenAiRoutes } from './openai/create-openai-routes.js';
 import { openAiErrorShape } from './openai/openai-error-shape.js';
-import { renderDocsPage } from './openapi/docs-page.js';
+import { createDocsRoutes } from './openapi/docs-routes.js';
 import { generateOpenApi } from './openapi/generate-openapi.js';
 import type { OpenApiDocument } from './openapi/openapi-document.js';
 import type { ServableStack } from './servable-stack.js';
@@ -92,7 +92,7 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
     openApi ??= generateOpenApi(stackAppRoutes(routes), { title: `Llama Stack: ${stack.manifest.name}` });
     return c.json(openApi);
   });
-  app.get('/docs', (c) => c.html(renderDocsPage(`Llama Stack: ${stack.manifest.name}`)));
+  app.route('/', createDocsRoutes(`Llama Stack: ${stack.manifest.name}`));
   if (metricsPublic) app.route('/', createMetricsRoutes(metrics));
 
   if (authKey) app.use(bearerAuth({ token: authKey }));

@@ -306,6 +306,19 @@ describe('createStackApp: auth', () => {
     expect(stack.record.requests).toEqual([]);
   });
 
+  it('serves /docs with Swagger UI from the package, with nothing from another origin', async () => {
+    const { app } = setup({ authKey: 'k3y' });
+    const page = await (await app.request('/docs')).text();
+    expect(page).not.toMatch(/https?:\/\//);
+    for (const asset of ['swagger-ui.css', 'swagger-ui-bundle.js']) {
+      expect(page).toContain(`docs/${asset}`);
+      const response = await app.request(`/docs/${asset}`);
+      expect(response.status).toBe(200);
+      expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
+    }
+    expect((await app.request('/docs/package.json')).status).toBe(404);
+  });
+
   it('leaves /health, /docs and /openapi.json open, /version closed', async () => {
     const { app } = setup({ authKey: 'k3y' });
     expect((await app.request('/health')).status).toBe(200);
