@@ -122,6 +122,21 @@ describe('the surfaces of one app', () => {
   );
 
   it.each(surfaces)(
+    'refuses bodies a cross-site HTML form can send (text/plain, urlencoded, multipart): $name',
+    async ({ path, body }) => {
+      const { post } = setup();
+      for (const type of [
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+      ]) {
+        const response = await post(path, body, { headers: { 'Content-Type': type } });
+        expect(response.status, type).toBe(415);
+      }
+    },
+  );
+
+  it.each(surfaces)(
     'answers 429 with Retry-After when the model is overloaded: $name',
     async ({ path, body }) => {
       const { post, provider } = setup();
