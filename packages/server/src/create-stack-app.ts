@@ -1,5 +1,6 @@
 import { allRoutes, type RouteDefinition } from '@llama-stack-ts/core';
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { type Logger, pino } from 'pino';
 import { createErrorReporter, type ErrorReporter } from './errors/create-error-reporter.js';
 import { createNotFound } from './errors/create-not-found.js';
@@ -13,6 +14,7 @@ import { StackMetrics } from './metrics/stack-metrics.js';
 import { accessLog } from './middleware/access-log/index.js';
 import { bearerAuth } from './middleware/bearer-auth/index.js';
 import { bodyLimit, defaultBodyLimitBytes } from './middleware/body-limit/index.js';
+import { browserGuard } from './middleware/browser-guard/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { createOpenAiRoutes } from './openai/create-openai-routes.js';
 import { openAiErrorShape } from './openai/openai-error-shape.js';
@@ -44,6 +46,16 @@ export interface StackAppOptions {
    * manifest's `server.auth_key`, else no authentication.
    */
   authKey?: string;
+  /**
+   * The interface the app is served on. On loopback without `authKey`, requests naming another
+   * `Host` and cross-site browser requests are refused (`browserGuard`). Default: the manifest's
+   * `server.host`, else `127.0.0.1`.
+   */
+  host?: string;
+  /** Host names beside the loopback ones that `Host` may name. Default: the manifest's `server.allowed_hosts`. */
+  allowedHosts?: readonly string[];
+  /** Origins whose pages may call the server (CORS). Default: the manifest's `server.cors_origins`, else none. */
+  corsOrigins?: readonly string[];
   /** Serve `/metrics` without the bearer token. Default: the manifest's `server.metrics_public`, else false. */
   metricsPublic?: boolean;
   /** The Prometheus registry `/metrics` serves. Default: a new `StackMetrics`. */
@@ -75,6 +87,9 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
     bodyLimitBytes = settings.max_body_bytes ?? defaultBodyLimitBytes,
     authKey = settings.auth_key,
     metricsPublic = settings.metrics_public ?? false,
+    host = settings.host ?? '127.0.0.1',
+    allowedHosts = settings.allowed_hosts ?? [],
+    corsOrigins = settings.cors_origins ?? [],
     metrics = new StackMetrics(),
     tgiModel = settings.tgi_model,
   } = options;
@@ -84,6 +99,12 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
   app.onError(createOnError(reportBySurface(logger)));
   app.notFound(createNotFound());
   app.use(metricsMiddleware(metrics), requestId(), accessLog({ logger }));
+  if (corsOrigins.length > 0) app.use(cors({ origin: [...corsOrigins] }));
+  if (!authKey && isLoopback(host)) {
+    app.use(
+      browserGuard({ allowedHosts: [...loopbackHosts, host, ...allowedHosts], allowedOrigins: corsOrigins }),
+    );
+  }
 
   // Registered before the auth middleware, so they answer without a token: probes and the docs.
   app.get('/health', healthHandler(stack));
@@ -134,4 +155,11 @@ function reportBySurface(logger: Logger): ErrorReporter<unknown> {
     stack: createErrorReporter(stackErrorShape, logger),
   };
   return (error, c) => reporters[surfaceOf(c.req.path)](error, c);
+}
+
+const loopbackHosts = ['localhost', '127.0.0.1', '::1'];
+
+/** Whether `host` (an interface to listen on) is reachable from this machine only. */
+function isLoopback(host: string): boolean {
+  return loopbackHosts.includes(host.toLowerCase()) || /^127\./.test(host) || host === '[::1]';
 }

@@ -53,7 +53,7 @@ export async function startStackServer(
     shutdownTimeoutMs = 10_000,
     ...appOptions
   } = options;
-  const app = createStackApp(stack, appOptions);
+  const app = createStackApp(stack, { host, ...appOptions });
   const server = serve({ fetch: app.fetch, port, hostname: host });
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {

@@ -485,3 +485,66 @@ describe('createStackApp: embedding', () => {
     expect(response.status).toBe(400);
   });
 });
+
+describe('createStackApp: browsers, on loopback without auth', () => {
+  const request = (
+    app: ReturnType<typeof setup>['app'],
+    headers: Record<string, string>,
+    init: RequestInit = {},
+  ) => app.request('/models/list', { ...init, headers });
+
+  it('refuses a Host it does not answer to (DNS rebinding), naming the setting that allows it', async () => {
+    const { app } = setup();
+    for (const host of ['localhost:8321', '127.0.0.1:8321', '[::1]:8321']) {
+      expect((await request(app, { Host: host })).status, host).toBe(200);
+    }
+    const rebound = await request(app, { Host: 'attacker.example:8321' });
+    expect(rebound.status).toBe(403);
+    expect((await errorOf(rebound)).message).toContain('server.allowed_hosts');
+    const { app: allowing } = setup({ allowedHosts: ['llama.internal'] });
+    expect((await request(allowing, { Host: 'llama.internal:8321' })).status).toBe(200);
+  });
+
+  it('refuses cross-site browser requests, body-less POSTs included, and lets same-origin pages through', async () => {
+    const { app, stack } = setup();
+    const crossSite = await app.request('/test/echo', {
+      method: 'POST',
+      headers: { Host: '127.0.0.1:8321', Origin: 'https://attacker.example' },
+    });
+    expect(crossSite.status).toBe(403);
+    expect((await errorOf(crossSite)).message).toContain('server.cors_origins');
+    expect((await request(app, { Host: '127.0.0.1:8321', 'Sec-Fetch-Site': 'cross-site' })).status).toBe(403);
+    expect((await request(app, { Host: '127.0.0.1:8321', Origin: 'null' })).status).toBe(403);
+    expect(stack.record.requests).toEqual([]);
+    expect(
+      (
+        await request(app, {
+          Host: '127.0.0.1:8321',
+          Origin: 'http://127.0.0.1:8321',
+          'Sec-Fetch-Site': 'same-origin',
+        })
+      ).status,
+    ).toBe(200);
+  });
+
+  it('answers CORS for the origins it is given, and only those', async () => {
+    const { app } = setup({ corsOrigins: ['https://app.example'] });
+    const preflight = await app.request('/test/echo', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    const allowed = await request(app, { Origin: 'https://app.example' });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect((await request(app, { Origin: 'https://other.example' })).status).toBe(403);
+  });
+
+  it('steps aside with auth on, or when served on another interface', async () => {
+    const headers = { Host: 'llama.example', Origin: 'https://attacker.example' };
+    const { app: withAuth } = setup({ authKey: 'k3y' });
+    expect((await request(withAuth, { ...headers, Authorization: 'Bearer k3y' })).status).toBe(200);
+    const { app: public_ } = setup({ host: '0.0.0.0' });
+    expect((await request(public_, headers)).status).toBe(200);
+  });
+});
