@@ -9,7 +9,7 @@ export default defineConfig({
   ...shared,
   test: {
     ...shared.test,
-    include: ['*.test.ts', 'e2e/**/*.test.ts'],
+    include: ['*.test.ts', 'e2e/**/*.test.ts', 'hostile/**/*.test.ts'],
     exclude: ['fixtures/**', 'node_modules/**'],
     hookTimeout: 120_000,
     // Builds the CLI and the echo fixture when their dist/ is missing or older than their sources.

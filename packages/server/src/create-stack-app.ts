@@ -1,7 +1,8 @@
 import { allRoutes, type RouteDefinition } from '@llama-stack-ts/core';
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { type Logger, pino } from 'pino';
-import { createErrorReporter } from './errors/create-error-reporter.js';
+import { createErrorReporter, type ErrorReporter } from './errors/create-error-reporter.js';
 import { createNotFound } from './errors/create-not-found.js';
 import { createOnError } from './errors/create-on-error.js';
 import { stackErrorShape } from './errors/stack-error-shape.js';
@@ -13,9 +14,11 @@ import { StackMetrics } from './metrics/stack-metrics.js';
 import { accessLog } from './middleware/access-log/index.js';
 import { bearerAuth } from './middleware/bearer-auth/index.js';
 import { bodyLimit, defaultBodyLimitBytes } from './middleware/body-limit/index.js';
+import { browserGuard } from './middleware/browser-guard/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { createOpenAiRoutes } from './openai/create-openai-routes.js';
-import { renderDocsPage } from './openapi/docs-page.js';
+import { openAiErrorShape } from './openai/openai-error-shape.js';
+import { createDocsRoutes } from './openapi/docs-routes.js';
 import { generateOpenApi } from './openapi/generate-openapi.js';
 import type { OpenApiDocument } from './openapi/openapi-document.js';
 import type { ServableStack } from './servable-stack.js';
@@ -23,6 +26,8 @@ import { stackAppRoutes } from './stack-app-routes.js';
 import { healthHandler } from './system-routes/health-handler.js';
 import type { VersionResponse } from './system-routes/system-schemas.js';
 import { createTgiRoutes } from './tgi/create-tgi-routes.js';
+import { tgiErrorShape } from './tgi/tgi-error-shape.js';
+import { tgiRoutes } from './tgi/tgi-routes.js';
 import { serverVersion } from './version.js';
 
 export interface StackAppOptions {
@@ -36,11 +41,23 @@ export interface StackAppOptions {
    */
   bodyLimitBytes?: number;
   /**
-   * When set, every route but `/health`, `/docs` and `/openapi.json` requires
-   * `Authorization: Bearer <authKey>` (401 otherwise). Default: the manifest's `server.auth_key`,
-   * else no authentication.
+   * When set, every route but `/health`, `/docs` and `/openapi.json` (and `/metrics` where
+   * `metricsPublic`) requires `Authorization: Bearer <authKey>` (401 otherwise). Default: the
+   * manifest's `server.auth_key`, else no authentication.
    */
   authKey?: string;
+  /**
+   * The interface the app is served on. On loopback without `authKey`, requests naming another
+   * `Host` and cross-site browser requests are refused (`browserGuard`). Default: the manifest's
+   * `server.host`, else `127.0.0.1`.
+   */
+  host?: string;
+  /** Host names beside the loopback ones that `Host` may name. Default: the manifest's `server.allowed_hosts`. */
+  allowedHosts?: readonly string[];
+  /** Origins whose pages may call the server (CORS). Default: the manifest's `server.cors_origins`, else none. */
+  corsOrigins?: readonly string[];
+  /** Serve `/metrics` without the bearer token. Default: the manifest's `server.metrics_public`, else false. */
+  metricsPublic?: boolean;
   /** The Prometheus registry `/metrics` serves. Default: a new `StackMetrics`. */
   metrics?: StackMetrics;
   /**
@@ -69,15 +86,25 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
     logger = pino({ name: 'llama-stack-ts' }),
     bodyLimitBytes = settings.max_body_bytes ?? defaultBodyLimitBytes,
     authKey = settings.auth_key,
+    metricsPublic = settings.metrics_public ?? false,
+    host = settings.host ?? '127.0.0.1',
+    allowedHosts = settings.allowed_hosts ?? [],
+    corsOrigins = settings.cors_origins ?? [],
     metrics = new StackMetrics(),
     tgiModel = settings.tgi_model,
   } = options;
   const inference = createInferenceAccess(stack, { metrics });
 
   const app = new Hono();
-  app.onError(createOnError(createErrorReporter(stackErrorShape, logger)));
+  app.onError(createOnError(reportBySurface(logger)));
   app.notFound(createNotFound());
   app.use(metricsMiddleware(metrics), requestId(), accessLog({ logger }));
+  if (corsOrigins.length > 0) app.use(cors({ origin: [...corsOrigins] }));
+  if (!authKey && isLoopback(host)) {
+    app.use(
+      browserGuard({ allowedHosts: [...loopbackHosts, host, ...allowedHosts], allowedOrigins: corsOrigins }),
+    );
+  }
 
   // Registered before the auth middleware, so they answer without a token: probes and the docs.
   app.get('/health', healthHandler(stack));
@@ -86,11 +113,17 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
     openApi ??= generateOpenApi(stackAppRoutes(routes), { title: `Llama Stack: ${stack.manifest.name}` });
     return c.json(openApi);
   });
-  app.get('/docs', (c) => c.html(renderDocsPage(`Llama Stack: ${stack.manifest.name}`)));
-  app.route('/', createMetricsRoutes(metrics));
+  app.route('/', createDocsRoutes(`Llama Stack: ${stack.manifest.name}`));
+  if (metricsPublic) app.route('/', createMetricsRoutes(metrics));
 
   if (authKey) app.use(bearerAuth({ token: authKey }));
-  app.use(bodyLimit({ maxBytes: bodyLimitBytes }));
+  if (!metricsPublic) app.route('/', createMetricsRoutes(metrics));
+  app.use(
+    bodyLimit({
+      maxBytes: bodyLimitBytes,
+      hint: 'send a smaller body, or raise server.max_body_bytes in the manifest (LLAMA_STACK_TS_MAX_BODY_BYTES in the shipped distributions)',
+    }),
+  );
 
   app.get('/version', (c) =>
     c.json({ version: serverVersion, distribution: stack.manifest.name } satisfies VersionResponse),
@@ -100,4 +133,33 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
   app.route('/', createTgiRoutes(inference, { logger, tgiModel, health: false }));
   app.route('/', createLlamaStackRoutes(stack, { routes, inference, logger }));
   return app;
+}
+
+const tgiPaths = tgiRoutes.map((route) => route.path).filter((path) => path !== '/');
+
+/** The surface a request path belongs to, wherever the app is mounted (`/v1/…` or `/llama/v1/…`). */
+function surfaceOf(path: string): 'openai' | 'tgi' | 'stack' {
+  if (/(^|\/)v1\//.test(path)) return 'openai';
+  if (path === '/' || tgiPaths.some((tgiPath) => path.endsWith(tgiPath))) return 'tgi';
+  return 'stack';
+}
+
+/**
+ * Reports what fails before a surface's own routes run (auth, the body limit) in the shape of the
+ * surface the path belongs to, so an OpenAI or TGI client reads its own error format.
+ */
+function reportBySurface(logger: Logger): ErrorReporter<unknown> {
+  const reporters = {
+    openai: createErrorReporter(openAiErrorShape, logger),
+    tgi: createErrorReporter(tgiErrorShape, logger),
+    stack: createErrorReporter(stackErrorShape, logger),
+  };
+  return (error, c) => reporters[surfaceOf(c.req.path)](error, c);
+}
+
+const loopbackHosts = ['localhost', '127.0.0.1', '::1'];
+
+/** Whether `host` (an interface to listen on) is reachable from this machine only. */
+function isLoopback(host: string): boolean {
+  return loopbackHosts.includes(host.toLowerCase()) || /^127\./.test(host) || host === '[::1]';
 }

@@ -13,6 +13,9 @@ export interface ServerSettingsLike {
   readonly port?: number;
   readonly host?: string;
   readonly auth_key?: string;
+  readonly metrics_public?: boolean;
+  readonly allowed_hosts?: readonly string[];
+  readonly cors_origins?: readonly string[];
   readonly max_body_bytes?: number;
   readonly tgi_model?: string;
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createStackApp, type StackAppOptions } from './create-stack-app.js';
@@ -53,7 +53,7 @@ export async function startStackServer(
     shutdownTimeoutMs = 10_000,
     ...appOptions
   } = options;
-  const app = createStackApp(stack, appOptions);
+  const app = createStackApp(stack, { host, ...appOptions });
   const server = serve({ fetch: app.fetch, port, hostname: host });
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
@@ -77,6 +77,7 @@ export async function startStackServer(
     server.once('listening', onListening);
   });
 
+  answerMalformedRequests(server as Server);
   const responses = trackResponses(server);
   const address = server.address() as AddressInfo;
   const url = `http://${urlHost(host)}:${address.port}`;
@@ -86,6 +87,30 @@ export async function startStackServer(
     return closing;
   };
   return { url, port: address.port, app, server, close, [Symbol.asyncDispose]: close };
+}
+
+/**
+ * Node answers a request it cannot parse (headers past its limit: 431; malformed HTTP: 400) with
+ * an empty body and no word of why; this answers it in the stack's error shape instead.
+ */
+function answerMalformedRequests(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable) return socket.destroy();
+    const [status, reason, message] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [
+            431,
+            'Request Header Fields Too Large',
+            'The request headers are too large: send fewer or shorter headers (the limit is 16 KiB in all).',
+          ]
+        : [400, 'Bad Request', `The request is not valid HTTP: ${error.code ?? error.message}.`];
+    const body = JSON.stringify({
+      error: { code: status === 431 ? 'headers_too_large' : 'bad_request', message },
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
 }
 
 interface ResponseTracker {

@@ -191,6 +191,26 @@ describe('createStackApp: bad input is a 4xx naming the fault, never a 5xx', () 
     expect(stack.record.requests).toEqual([]);
   });
 
+  it('answers 413 and 401 on the OpenAI and TGI routes in their own shapes, naming the setting to raise', async () => {
+    const { app } = setup({ bodyLimitBytes: 64 });
+    const big = postJson({ model: 'tiny-llm', prompt: 'x'.repeat(100) });
+    const openAi = await app.request('/v1/completions', big);
+    expect(openAi.status).toBe(413);
+    expect(await openAi.json()).toMatchObject({
+      error: { type: 'invalid_request_error', code: 'payload_too_large', param: null },
+    });
+    const tgi = await app.request('/generate', postJson({ inputs: 'x'.repeat(100) }));
+    expect(tgi.status).toBe(413);
+    const tgiBody = (await tgi.json()) as { error: string; error_type: string };
+    expect(tgiBody.error).toContain('LLAMA_STACK_TS_MAX_BODY_BYTES');
+    expect(tgiBody.error).not.toContain('bodyLimitBytes');
+
+    const { app: closed } = setup({ authKey: 'k3y' });
+    const unauthorized = await closed.request('/v1/models');
+    expect(unauthorized.status).toBe(401);
+    expect(await unauthorized.json()).toMatchObject({ error: { type: expect.any(String), param: null } });
+  });
+
   it('the default body limit is 10 MiB', async () => {
     const { app } = setup();
     const big = JSON.stringify({ text: 'x'.repeat(10 * 1024 * 1024) });
@@ -286,12 +306,61 @@ describe('createStackApp: auth', () => {
     expect(stack.record.requests).toEqual([]);
   });
 
+  it('serves /docs with Swagger UI from the package, with nothing from another origin', async () => {
+    const { app } = setup({ authKey: 'k3y' });
+    const page = await (await app.request('/docs')).text();
+    expect(page).not.toMatch(/https?:\/\//);
+    for (const asset of ['swagger-ui.css', 'swagger-ui-bundle.js']) {
+      expect(page).toContain(`docs/${asset}`);
+      const response = await app.request(`/docs/${asset}`);
+      expect(response.status).toBe(200);
+      expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
+    }
+    expect((await app.request('/docs/package.json')).status).toBe(404);
+  });
+
   it('leaves /health, /docs and /openapi.json open, /version closed', async () => {
     const { app } = setup({ authKey: 'k3y' });
     expect((await app.request('/health')).status).toBe(200);
     expect((await app.request('/docs')).status).toBe(200);
     expect((await app.request('/openapi.json')).status).toBe(200);
     expect((await app.request('/version')).status).toBe(401);
+  });
+
+  it('answers 401 on every route of every surface without the key, /metrics too, but for the documented ones', async () => {
+    const app = createStackApp(createFakeStack(), { logger: captureLogger().logger, authKey: 'k3y' });
+    const document = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const open = new Set(['GET /health', 'GET /docs', 'GET /openapi.json']);
+    const operations = [
+      ...Object.entries(document.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => `${method.toUpperCase()} ${path.replace(/\{[^}]+\}/g, 'x')}`),
+      ),
+      'GET /metrics',
+      'GET /version',
+    ].filter((operation) => !open.has(operation));
+    expect(operations.length).toBeGreaterThan(40);
+    for (const operation of operations) {
+      const [method, path] = operation.split(' ') as [string, string];
+      const response = await app.request(path, method === 'GET' ? {} : postJson({}, {}));
+      expect(response.status, operation).toBe(401);
+    }
+  });
+
+  it('serves /metrics without the key only when metricsPublic (server.metrics_public) says so', async () => {
+    const closed = createStackApp(createFakeStack({ server: { auth_key: 'k3y' } }), {
+      routes,
+      logger: captureLogger().logger,
+    });
+    expect((await closed.request('/metrics')).status).toBe(401);
+    expect((await closed.request('/metrics', { headers: { Authorization: 'Bearer k3y' } })).status).toBe(200);
+    const open = createStackApp(createFakeStack({ server: { auth_key: 'k3y', metrics_public: true } }), {
+      routes,
+      logger: captureLogger().logger,
+    });
+    expect((await open.request('/metrics')).status).toBe(200);
+    expect((await open.request('/version')).status).toBe(401);
   });
 
   it("takes the key and the body limit from the manifest's server section", async () => {
@@ -414,5 +483,68 @@ describe('createStackApp: embedding', () => {
     expect((await app.request('/models/list')).status).toBe(200);
     const response = await app.request('/inference/chat_completion', postJson({}));
     expect(response.status).toBe(400);
+  });
+});
+
+describe('createStackApp: browsers, on loopback without auth', () => {
+  const request = (
+    app: ReturnType<typeof setup>['app'],
+    headers: Record<string, string>,
+    init: RequestInit = {},
+  ) => app.request('/models/list', { ...init, headers });
+
+  it('refuses a Host it does not answer to (DNS rebinding), naming the setting that allows it', async () => {
+    const { app } = setup();
+    for (const host of ['localhost:8321', '127.0.0.1:8321', '[::1]:8321']) {
+      expect((await request(app, { Host: host })).status, host).toBe(200);
+    }
+    const rebound = await request(app, { Host: 'attacker.example:8321' });
+    expect(rebound.status).toBe(403);
+    expect((await errorOf(rebound)).message).toContain('server.allowed_hosts');
+    const { app: allowing } = setup({ allowedHosts: ['llama.internal'] });
+    expect((await request(allowing, { Host: 'llama.internal:8321' })).status).toBe(200);
+  });
+
+  it('refuses cross-site browser requests, body-less POSTs included, and lets same-origin pages through', async () => {
+    const { app, stack } = setup();
+    const crossSite = await app.request('/test/echo', {
+      method: 'POST',
+      headers: { Host: '127.0.0.1:8321', Origin: 'https://attacker.example' },
+    });
+    expect(crossSite.status).toBe(403);
+    expect((await errorOf(crossSite)).message).toContain('server.cors_origins');
+    expect((await request(app, { Host: '127.0.0.1:8321', 'Sec-Fetch-Site': 'cross-site' })).status).toBe(403);
+    expect((await request(app, { Host: '127.0.0.1:8321', Origin: 'null' })).status).toBe(403);
+    expect(stack.record.requests).toEqual([]);
+    expect(
+      (
+        await request(app, {
+          Host: '127.0.0.1:8321',
+          Origin: 'http://127.0.0.1:8321',
+          'Sec-Fetch-Site': 'same-origin',
+        })
+      ).status,
+    ).toBe(200);
+  });
+
+  it('answers CORS for the origins it is given, and only those', async () => {
+    const { app } = setup({ corsOrigins: ['https://app.example'] });
+    const preflight = await app.request('/test/echo', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    const allowed = await request(app, { Origin: 'https://app.example' });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect((await request(app, { Origin: 'https://other.example' })).status).toBe(403);
+  });
+
+  it('steps aside with auth on, or when served on another interface', async () => {
+    const headers = { Host: 'llama.example', Origin: 'https://attacker.example' };
+    const { app: withAuth } = setup({ authKey: 'k3y' });
+    expect((await request(withAuth, { ...headers, Authorization: 'Bearer k3y' })).status).toBe(200);
+    const { app: public_ } = setup({ host: '0.0.0.0' });
+    expect((await request(public_, headers)).status).toBe(200);
   });
 });

@@ -44,6 +44,13 @@ describe('startStackServer over a real socket', () => {
     expect(((await response.json()) as { data: unknown[] }).data).toHaveLength(2);
   });
 
+  it('answers headers past the limit 431 with a JSON body saying why', async () => {
+    const { server } = await start();
+    const response = await fetch(`${server.url}/models/list`, { headers: { 'X-Big': 'x'.repeat(20_000) } });
+    expect(response.status).toBe(431);
+    expect(await response.json()).toMatchObject({ error: { code: 'headers_too_large' } });
+  });
+
   it('streams Server-Sent Events byte for byte', async () => {
     const { server } = await start();
     const response = await post(`${server.url}/test/echo`, { text: 'x', count: 2, stream: true });

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { OverloadedError } from '@llama-stack-ts/core';
 import { describe, expect, it } from 'vitest';
 import { createStackApp } from '../src/create-stack-app.js';
 import { StackMetrics } from '../src/metrics/stack-metrics.js';
@@ -33,6 +34,7 @@ const surfaces = [
     name: 'Llama Stack',
     path: '/inference/completion',
     body: { model: 'tiny-llm', content: 'Hi' },
+    invalidStatus: 400,
     closed: {
       error: {
         code: 'client_closed_request',
@@ -45,6 +47,7 @@ const surfaces = [
     name: 'OpenAI',
     path: '/v1/completions',
     body: { model: 'tiny-llm', prompt: 'Hi' },
+    invalidStatus: 400,
     closed: {
       error: {
         message: 'The client closed the request.',
@@ -58,6 +61,8 @@ const surfaces = [
     name: 'TGI',
     path: '/generate',
     body: { inputs: 'Hi' },
+    // TGI answers every invalid request 422.
+    invalidStatus: 422,
     closed: { error: 'The client closed the request.', error_type: 'client_closed_request' },
   },
 ];
@@ -95,6 +100,52 @@ describe('the surfaces of one app', () => {
       const response = await pending;
       expect(response.status).toBe(499);
       expect(await response.json()).toEqual(closed);
+    },
+  );
+
+  it.each(surfaces)(
+    'refuses in its own shape, before any schema work, a body nested 10,000 deep: $name',
+    async ({ path, body, invalidStatus }) => {
+      const { post, provider } = setup();
+      let calls = 0;
+      provider.completion = async () => {
+        calls += 1;
+        throw new Error('never called');
+      };
+      const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+      const raw = JSON.stringify({ ...body, extra: '__deep__' }).replace('"__deep__"', deep);
+      const response = await post(path, undefined, { body: raw });
+      expect(response.status).toBe(invalidStatus);
+      expect(JSON.stringify(await response.json())).toContain('more than 64 levels deep');
+      expect(calls).toBe(0);
+    },
+  );
+
+  it.each(surfaces)(
+    'refuses bodies a cross-site HTML form can send (text/plain, urlencoded, multipart): $name',
+    async ({ path, body }) => {
+      const { post } = setup();
+      for (const type of [
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+      ]) {
+        const response = await post(path, body, { headers: { 'Content-Type': type } });
+        expect(response.status, type).toBe(415);
+      }
+    },
+  );
+
+  it.each(surfaces)(
+    'answers 429 with Retry-After when the model is overloaded: $name',
+    async ({ path, body }) => {
+      const { post, provider } = setup();
+      provider.completion = async () => {
+        throw new OverloadedError('Model is overloaded: retry later.', { retryAfterSeconds: 2 });
+      };
+      const response = await post(path, body);
+      expect(response.status).toBe(429);
+      expect(response.headers.get('retry-after')).toBe('2');
     },
   );
 

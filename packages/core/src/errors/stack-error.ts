@@ -9,6 +9,8 @@ export interface StackErrorOptions {
    * beside the message, so a client rebuilds the error without parsing the message.
    */
   details?: Readonly<Record<string, string | number>>;
+  /** When to try again, for a 429 or 503: sent as the `Retry-After` header, which OpenAI's and TGI's clients read. */
+  retryAfterSeconds?: number;
   cause?: unknown;
 }
 
@@ -22,6 +24,7 @@ export class StackError extends Error {
   readonly code: string;
   readonly field: string | undefined;
   readonly details: Readonly<Record<string, string | number>> | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(status: number, code: string, message: string, options: StackErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -30,6 +33,7 @@ export class StackError extends Error {
     this.code = code;
     this.field = options.field;
     this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   /** Whether the same request may succeed later (overload, a dependency down). */

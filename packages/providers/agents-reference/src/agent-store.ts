@@ -30,8 +30,9 @@ export class AgentStore {
     return this.store.get<StoredAgent>(`agent:${id(agentUuid)}`);
   }
 
-  putAgent(agent: StoredAgent): Promise<void> {
-    return this.store.set(`agent:${id(agent.agent_uuid)}`, agent);
+  /** Stores a new agent; answers false, storing nothing, when one with its uuid exists. */
+  createAgent(agent: StoredAgent): Promise<boolean> {
+    return this.store.create(`agent:${id(agent.agent_uuid)}`, agent);
   }
 
   /** Deletes the agent with its sessions and turns. */

@@ -28,7 +28,9 @@ import {
 } from '@llama-stack-ts/core';
 import { AgentStore, type StoredAgent } from './agent-store.js';
 import type { AgentsReferenceConfig } from './agents-reference-config.js';
+import { holdUntilModelOutput } from './loop/hold-until-model-output.js';
 import { runTurn } from './loop/run-turn.js';
+import { SessionTurnQueue } from './session-turn-queue.js';
 import type { KeyValueStore } from './store/key-value-store.js';
 import { executableToolsOf } from './tools/agent-tools.js';
 import type { ToolExecutor } from './tools/tool-executor.js';
@@ -54,6 +56,7 @@ type Chunk = AgenticSystemExecuteResponseStreamChunk;
  */
 export class ReferenceAgenticSystem implements AgenticSystem, AgenticSystemSessions {
   readonly #agents: AgentStore;
+  readonly #turns = new SessionTurnQueue();
   #disposed = false;
 
   constructor(private readonly options: ReferenceAgenticSystemOptions) {
@@ -69,16 +72,16 @@ export class ReferenceAgenticSystem implements AgenticSystem, AgenticSystemSessi
     const config = parseRequest(AgenticSystemCreateRequest, request);
     this.#checkDependencies(config);
     const agentUuid = config.uuid ?? randomUUID();
-    if (await this.#agents.getAgent(agentUuid)) {
-      throw new ConflictError(`An agent '${agentUuid}' exists already; pick another uuid or leave it out.`, {
-        field: 'uuid',
-      });
-    }
-    await this.#agents.putAgent({
+    const created = await this.#agents.createAgent({
       agent_uuid: agentUuid,
       config: { ...config, uuid: agentUuid },
       created_at: new Date().toISOString(),
     });
+    if (!created) {
+      throw new ConflictError(`An agent '${agentUuid}' exists already; pick another uuid or leave it out.`, {
+        field: 'uuid',
+      });
+    }
     return { agent_uuid: agentUuid };
   }
 
@@ -173,12 +176,21 @@ export class ReferenceAgenticSystem implements AgenticSystem, AgenticSystemSessi
   ): AsyncGenerator<Chunk, AgenticSystemTurn> {
     this.#guard();
     const parsed = parseRequest(AgenticSystemSessionTurnRequest, request);
-    const agent = await this.#agent(parsed.agent_uuid);
-    await this.#session(parsed.agent_uuid, parsed.session_id);
-    const history = await this.#agents.listTurns(parsed.agent_uuid, parsed.session_id);
-    const turn = yield* this.#run(agent, history, parsed.messages, options);
-    await this.#agents.appendTurn(parsed.agent_uuid, parsed.session_id, turn);
-    return turn;
+    // Queued before the first await, so turns keep the order in which they arrived.
+    const leave = await this.#turns.enter(
+      JSON.stringify([parsed.agent_uuid, parsed.session_id]),
+      options?.signal,
+    );
+    try {
+      const agent = await this.#agent(parsed.agent_uuid);
+      await this.#session(parsed.agent_uuid, parsed.session_id);
+      const history = await this.#agents.listTurns(parsed.agent_uuid, parsed.session_id);
+      const turn = yield* this.#run(agent, history, parsed.messages, options);
+      await this.#agents.appendTurn(parsed.agent_uuid, parsed.session_id, turn);
+      return turn;
+    } finally {
+      leave();
+    }
   }
 
   #run(
@@ -188,7 +200,7 @@ export class ReferenceAgenticSystem implements AgenticSystem, AgenticSystemSessi
     options: RequestOptions | undefined,
   ): AsyncGenerator<Chunk, AgenticSystemTurn> {
     const { config } = this.options;
-    return runTurn(
+    const turn = runTurn(
       {
         agent: agent.config,
         inference: this.options.inference,
@@ -203,6 +215,7 @@ export class ReferenceAgenticSystem implements AgenticSystem, AgenticSystemSessi
       history,
       messages,
     );
+    return holdUntilModelOutput(turn);
   }
 
   /** Shields need a safety provider and memory banks a memory provider: refused at create, naming which. */

@@ -7,6 +7,7 @@ import {
   AgenticSystemSessionTurnRequest,
   InvalidRequestError,
   NotFoundError,
+  OverloadedError,
 } from '@llama-stack-ts/core';
 import { describe, expect, it } from 'vitest';
 import { createTestAgenticSystem } from './support/create-test-agentic-system.js';
@@ -375,6 +376,18 @@ describe('the agent loop', () => {
   });
 });
 
+describe('a streamed turn the model refuses', () => {
+  it('fails before its first event, so the server can still answer 429 instead of a 200 stream', async () => {
+    const inference = new ScriptedInference(() => {
+      throw new OverloadedError('Model is overloaded: retry later.');
+    });
+    await using system = await createTestAgenticSystem({ inference });
+    await system.agentic.createAgenticSystem(agentInput({ available_tools: [], executable_tools: [] }));
+    const events = system.agentic.streamExecute(executeInput());
+    await expect(events.next()).rejects.toBeInstanceOf(OverloadedError);
+  });
+});
+
 describe('sessions', () => {
   it('keep the history on the server, survive a restart, and are deleted with their turns', async () => {
     const inference = new ScriptedInference((call) => ({ text: `answer ${call}` }));
@@ -402,6 +415,49 @@ describe('sessions', () => {
     await expect(restarted.getSession({ agent_uuid: 'helper', session_id })).rejects.toBeInstanceOf(
       NotFoundError,
     );
+  });
+
+  it('run concurrent turns of one session one after another: each sees every earlier turn, stored in order', async () => {
+    const inference = new ScriptedInference((call) => ({ text: `answer ${call}` }));
+    await using system = await createTestAgenticSystem({ inference });
+    await system.agentic.createAgenticSystem(agentInput({ available_tools: [], executable_tools: [] }));
+    const { session_id } = await system.agentic.createSession({ agent_uuid: 'helper' });
+    const turns = await Promise.all(
+      Array.from({ length: 8 }, (_, index) =>
+        system.agentic.executeSessionTurn(
+          AgenticSystemSessionTurnRequest.parse({
+            agent_uuid: 'helper',
+            session_id,
+            messages: [{ role: 'user', content: `question ${index}` }],
+          }),
+        ),
+      ),
+    );
+    // Turn i (in arrival order) saw i earlier turns: the system message, then a user and an assistant message each.
+    expect(inference.requests.map((request) => request.messages.length)).toEqual(
+      Array.from({ length: 8 }, (_, index) => 2 + 2 * index),
+    );
+    const session = await system.agentic.getSession({ agent_uuid: 'helper', session_id });
+    expect(session.turns.map((turn) => turn.response_message.content)).toEqual(
+      turns.map(({ turn }) => turn.response_message.content),
+    );
+    expect(session.turns.map((turn) => turn.response_message.content)).toEqual(
+      Array.from({ length: 8 }, (_, index) => `answer ${index + 1}`),
+    );
+  });
+
+  it('create one agent of 20 concurrent creates with the same uuid; the others get 409', async () => {
+    await using system = await createTestAgenticSystem({ inference: new ScriptedInference([]) });
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, index) =>
+        system.agentic.createAgenticSystem(agentInput({ instructions: `variant ${index}` })),
+      ),
+    );
+    const created = results.flatMap((result, index) => (result.status === 'fulfilled' ? [index] : []));
+    expect(created).toHaveLength(1);
+    for (const result of results) {
+      if (result.status === 'rejected') expect(result.reason).toMatchObject({ status: 409 });
+    }
   });
 
   it('answer 404 for unknown agents and sessions, 409 for a taken agent uuid; delete removes the agent', async () => {

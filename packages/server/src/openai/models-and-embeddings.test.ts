@@ -38,7 +38,11 @@ describe('GET /v1/models', () => {
 
 describe('POST /v1/embeddings', () => {
   const post = (body: unknown) =>
-    app.request('/v1/embeddings', { method: 'POST', body: JSON.stringify(body) });
+    app.request('/v1/embeddings', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('answers a list of float embeddings with usage', async () => {
     const response = await post({ model: 'tiny-embed', input: ['one', 'three'] });

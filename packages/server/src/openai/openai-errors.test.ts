@@ -168,7 +168,7 @@ describe("OpenAI routes' errors", () => {
       logger: pino({ level: 'silent' }),
     }).request('/v1/chat/completions', {
       method: 'POST',
-      headers: { 'X-Request-Id': 'req-1' },
+      headers: { 'X-Request-Id': 'req-1', 'Content-Type': 'application/json' },
       body: JSON.stringify({ model: 'tiny-llm', messages: hello }),
     });
     expect(response.status).toBe(500);

@@ -23,7 +23,6 @@ export async function parseOpenAiBody<Schema extends z.ZodType>(
   schema: Schema,
 ): Promise<z.output<Schema>> {
   const raw = await readJsonBody(c, {
-    requireJsonContentType: false,
     malformed: () =>
       invalidParam(
         '',

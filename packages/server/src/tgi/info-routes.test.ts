@@ -49,6 +49,7 @@ describe('POST /tokenize', () => {
     const app = createTgiRoutes(createInferenceAccess(scriptedStack()), { logger });
     const response = await app.request('/tokenize', {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ inputs: 'Hello big world' }),
     });
     expect(await response.json()).toEqual([
@@ -65,6 +66,7 @@ describe('POST /tokenize', () => {
     const app = createTgiRoutes(createInferenceAccess(scriptedStack(provider)), { logger });
     const response = await app.request('/tokenize', {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ inputs: 'x' }),
     });
     expect(response.status).toBe(404);

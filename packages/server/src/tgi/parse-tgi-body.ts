@@ -13,7 +13,6 @@ export async function parseTgiBody<Schema extends z.ZodType>(
   schema: Schema,
 ): Promise<z.output<Schema>> {
   const raw = await readJsonBody(c, {
-    requireJsonContentType: false,
     malformed: (reason) => tgiValidationError('', `the request body is not valid JSON (${reason})`),
   });
   if (raw === undefined) {

@@ -81,6 +81,9 @@ describe('loadManifest', () => {
     expect(manifest.server).toEqual({
       port: 9999,
       host: '127.0.0.1',
+      allowed_hosts: [],
+      cors_origins: [],
+      metrics_public: false,
       max_body_bytes: 16 * 1024 * 1024,
       shutdown_timeout_ms: 10_000,
     });
@@ -104,6 +107,15 @@ describe('loadManifest', () => {
         message: expect.stringContaining('MODEL_PATH is not set'),
       },
     ]);
+  });
+
+  it('fills a list from one variable: comma-separated, an unset one empty', () => {
+    const text = 'name: t\nserver:\n  allowed_hosts: ${env.HOSTS:=}\n  cors_origins: ${env.ORIGINS:=}\n';
+    const manifest = parseManifest(text, { env: { HOSTS: 'a.example, b.example' } });
+    expect(manifest.server.allowed_hosts).toEqual(['a.example', 'b.example']);
+    expect(manifest.server.cors_origins).toEqual([]);
+    const error = thrown(() => parseManifest(text, { env: { ORIGINS: 'not an origin' } }));
+    expect(error.problems.map((problem) => problem.path)).toEqual(['server.cors_origins[0]']);
   });
 
   it('reports unset variables and schema problems together', () => {

@@ -48,6 +48,17 @@ function orEmpty<Schema extends z.ZodType>(schema: Schema, empty: z.input<Schema
 
 const ConfigObject = orEmpty(JsonObject, {});
 
+/**
+ * A list that a single `${env.NAME:=}` can fill: a comma-separated string is split, and empty
+ * items (an unset variable) are dropped.
+ */
+function listOf<Item extends z.ZodType>(item: Item) {
+  return z.preprocess((value) => {
+    const items = typeof value === 'string' ? value.split(',').map((part) => part.trim()) : value;
+    return Array.isArray(items) ? items.filter((part) => part !== '') : items;
+  }, z.array(item));
+}
+
 export const ProviderEntry = z
   .object({
     provider_id: RegistrationId.describe(
@@ -118,6 +129,22 @@ export const ServerSettings = z
       .optional()
       .describe(
         'When set, every request must send `Authorization: Bearer <auth_key>`. Take it from ${env.…}.',
+      ),
+    allowed_hosts: listOf(z.string())
+      .default([])
+      .describe(
+        'Host names, beside localhost, 127.0.0.1 and ::1, that requests may name in `Host` while the server listens on loopback without auth (other names are refused: DNS rebinding). Default [].',
+      ),
+    cors_origins: listOf(z.url('must be an origin such as https://app.example'))
+      .default([])
+      .describe(
+        'Origins whose web pages may call the server (CORS); cross-site browser requests from any other are refused while there is no auth. Default [] (none).',
+      ),
+    metrics_public: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Serve `/metrics` without the bearer token when `auth_key` is set (for a scraper that sends none). Default false.',
       ),
     max_body_bytes: z
       .number()

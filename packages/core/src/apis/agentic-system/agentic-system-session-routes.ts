@@ -36,7 +36,9 @@ export const agenticSystemSessionRoutes = defineRoutes<AgenticSystem>()([
     stream: 'optional',
     summary: 'Run one turn of an agent inside a session.',
     description:
-      "The session's earlier turns are the history; the new turn is stored. With `stream: true`, answers with Server-Sent Events.",
+      "The session's earlier turns are the history; the new turn is stored. With `stream: true`, answers with Server-Sent Events. " +
+      'Turns of one session are serialized: a turn sent while another of the session runs waits for it (in arrival order, ' +
+      'per server process) and then sees it in its history; turns of different sessions run in parallel.',
     body: AgenticSystemSessionTurnRequest,
     response: AgenticSystemExecuteResponse,
     streamChunk: AgenticSystemExecuteResponseStreamChunk,

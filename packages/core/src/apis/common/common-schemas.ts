@@ -26,8 +26,13 @@ export const Attachment = z
   });
 export type Attachment = z.infer<typeof Attachment>;
 
+const contentForms =
+  'must be text, an attachment `{"url": "https://…/cat.png", "mime_type": "image/png"}` (an http(s)://, file:// or data: URL), or a list of both';
+
 export const Content = z
-  .union([z.string(), Attachment, z.array(z.union([z.string(), Attachment]))])
+  .union([z.string(), Attachment, z.array(z.union([z.string(), Attachment], { error: contentForms }))], {
+    error: contentForms,
+  })
   .meta({ id: 'Content', description: 'Text, an attachment, or a list of both interleaved.' });
 export type Content = z.infer<typeof Content>;
 

@@ -180,6 +180,22 @@ describe('bad input fails on the field at fault', () => {
       /at least one message/,
     ],
     [
+      "an image in OpenAI's form",
+      ChatCompletionRequest,
+      chat({
+        messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/a.png' } }] }],
+      }),
+      'messages.0.content',
+      /attachment `\{"url": .*"mime_type"/,
+    ],
+    [
+      'a max_tokens past any context',
+      ChatCompletionRequest,
+      chat({ max_tokens: 2 ** 53 }),
+      'max_tokens',
+      /at most 2147483647/,
+    ],
+    [
       'an unknown role',
       ChatCompletionRequest,
       chat({ messages: [{ role: 'bot', content: 'x' }] }),
@@ -191,7 +207,7 @@ describe('bad input fails on the field at fault', () => {
       ChatCompletionRequest,
       { model: 'm', dialog: { message: { role: 'user' } } },
       'dialog.message.content',
-      /Invalid input/,
+      /must be text, an attachment/,
     ],
     ['no model', CompletionRequest, { content: 'x' }, 'model', /expected string/],
     ['an empty model id', CompletionRequest, { model: '', content: 'x' }, 'model', /registered model/],
@@ -285,7 +301,7 @@ describe('bad input fails on the field at fault', () => {
       BatchCompletionRequest,
       { model: 'm', content_batch: ['ok', 7] },
       'content_batch.1',
-      /Invalid input/,
+      /must be text, an attachment/,
     ],
     ['nothing to embed', EmbeddingsRequest, { model: 'm', contents: [] }, 'contents', /at least one item/],
   ] as const)('%s', (_case, schema, value, field, message) => {

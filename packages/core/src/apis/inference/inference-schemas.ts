@@ -20,10 +20,14 @@ import {
  * conversations normalised to `messages`.
  */
 
+/** Far past any context window, and a safe integer, so a huge `max_tokens` is told what the limit is. */
+const maxTokensLimit = 2 ** 31 - 1;
+
 const maxTokens = z
   .number()
-  .int('must be a whole number')
   .min(0)
+  .max(maxTokensLimit, `must be at most ${maxTokensLimit}`)
+  .int('must be a whole number')
   .default(0)
   .describe('Most tokens to generate; 0 generates until the end of the turn or of the context window.');
 

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DisposedError } from '@llama-stack-ts/core';
 import type { KeyValueStore } from './key-value-store.js';
@@ -15,8 +15,8 @@ interface HashedEntry {
 
 /**
  * A key-value store of one JSON file per key in a directory. Writes go to a temporary file that is
- * renamed over the key's file, so a crash never leaves a half-written value and readers in other
- * processes see the old value or the new one.
+ * renamed over the key's file (or, for `create`, hard-linked to it), so a crash never leaves a
+ * half-written value and readers in other processes see the old value or the new one.
  *
  * A file name encodes its key (`encodeURIComponent`, with `.` and `*` escaped too), so it never
  * holds a path separator or `..`. A key whose encoding would pass the file name limit gets a file
@@ -52,16 +52,26 @@ export class FileKeyValueStore implements KeyValueStore {
   }
 
   async set(key: string, value: unknown): Promise<void> {
-    this.#guard();
-    const { path: target, hashed } = this.#file(key);
-    const temporary = join(this.directory, `.tmp-${randomUUID()}`);
-    const stored: unknown = hashed ? ({ key, value } satisfies HashedEntry) : value;
-    await writeFile(temporary, JSON.stringify(stored), 'utf8');
+    const { temporary, target } = await this.#writeTemporary(key, value);
     try {
       await rename(temporary, target);
     } catch (error) {
       await rm(temporary, { force: true });
       throw error;
+    }
+  }
+
+  /** `link` fails when the target exists, so of several processes creating one key exactly one wins. */
+  async create(key: string, value: unknown): Promise<boolean> {
+    const { temporary, target } = await this.#writeTemporary(key, value);
+    try {
+      await link(temporary, target);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      await rm(temporary, { force: true });
     }
   }
 
@@ -97,6 +107,16 @@ export class FileKeyValueStore implements KeyValueStore {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose();
+  }
+
+  /** Writes the value for `key` to a fresh temporary file, whole, before it is put in place. */
+  async #writeTemporary(key: string, value: unknown): Promise<{ temporary: string; target: string }> {
+    this.#guard();
+    const { path: target, hashed } = this.#file(key);
+    const temporary = join(this.directory, `.tmp-${randomUUID()}`);
+    const stored: unknown = hashed ? ({ key, value } satisfies HashedEntry) : value;
+    await writeFile(temporary, JSON.stringify(stored), 'utf8');
+    return { temporary, target };
   }
 
   #file(key: string): { path: string; hashed: boolean } {

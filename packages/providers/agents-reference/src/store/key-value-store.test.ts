@@ -71,6 +71,17 @@ function describeKeyValueStore(
       expect(await third.get('shared:key')).toEqual({ from: 'second' });
     });
 
+    it('creates a key once: of 20 concurrent creates on separate handles exactly one wins, and its value stays', async () => {
+      const handles = await Promise.all(Array.from({ length: 20 }, () => open()));
+      const key = `create:${'é'.repeat(100)}`;
+      const won = await Promise.all(handles.map((store, index) => store.create(key, { index })));
+      expect(won.filter(Boolean)).toHaveLength(1);
+      expect(await handles[0]?.get(key)).toEqual({ index: won.indexOf(true) });
+      expect(await handles[0]?.create(key, { index: -1 })).toBe(false);
+      expect(await handles[0]?.list('create:')).toEqual([key]);
+      await Promise.all(handles.map((store) => store.dispose()));
+    });
+
     it('refuses calls after dispose, and dispose is idempotent', async () => {
       const store = await open();
       await store.dispose();

@@ -6,6 +6,11 @@
 export interface KeyValueStore extends AsyncDisposable {
   get<Value>(key: string): Promise<Value | undefined>;
   set(key: string, value: unknown): Promise<void>;
+  /**
+   * Sets the key only when it is absent, as one atomic step across every handle on the store (other
+   * server processes too); answers whether it did.
+   */
+  create(key: string, value: unknown): Promise<boolean>;
   /** Answers whether the key existed. */
   delete(key: string): Promise<boolean>;
   /** The keys that start with `prefix`, sorted. */

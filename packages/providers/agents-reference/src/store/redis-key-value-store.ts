@@ -59,6 +59,11 @@ export class RedisKeyValueStore implements KeyValueStore {
     await this.redis.set(this.keyPrefix + key, JSON.stringify(value));
   }
 
+  async create(key: string, value: unknown): Promise<boolean> {
+    this.#guard();
+    return (await this.redis.set(this.keyPrefix + key, JSON.stringify(value), 'NX')) === 'OK';
+  }
+
   async delete(key: string): Promise<boolean> {
     this.#guard();
     return (await this.redis.del(this.keyPrefix + key)) > 0;
