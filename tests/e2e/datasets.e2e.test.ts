@@ -12,7 +12,7 @@ import { describeWithModels, testModels } from '../support/test-models.js';
 
 // The Datasets API end to end: `llama-stack-ts run local` (inline::localfs) over a real socket,
 // with content in each format under the data directory (the default url_fetch.file_roots), a
-// fixture server on 127.0.0.2 (allowed through LLAMA_STACK_TS_ALLOWED_PRIVATE_HOST) and one on
+// fixture server on 127.0.0.2 (allowed through LLAMA_STACK_TS_ALLOWED_PRIVATE_HOSTS) and one on
 // 127.0.0.1 (refused, never asked). The suite restarts the process on the same home once.
 
 interface ErrorBody {
@@ -54,7 +54,7 @@ describeWithModels(
     let refused: FixtureServer;
 
     const start = () =>
-      startLocalDistribution({ home, env: { LLAMA_STACK_TS_ALLOWED_PRIVATE_HOST: '127.0.0.2' } });
+      startLocalDistribution({ home, env: { LLAMA_STACK_TS_ALLOWED_PRIVATE_HOSTS: '127.0.0.2' } });
     const fileUrl = (name: string) => pathToFileURL(join(files, name)).href;
     const create = (uuid: string, content_url: string, datasetColumns: Record<string, string> = columns) =>
       postJson(`${distribution.url}/datasets/create`, {

@@ -188,15 +188,14 @@ function isHostAddressOrCidr(entry: string): boolean {
 
 export const UrlFetchSettings = z
   .object({
-    allowed_private_hosts: z
-      .array(
-        z
-          .string()
-          .refine(
-            isHostAddressOrCidr,
-            'must be a host name (minio.internal), an address (10.0.0.5) or a CIDR (10.0.0.0/8)',
-          ),
-      )
+    allowed_private_hosts: listOf(
+      z
+        .string()
+        .refine(
+          isHostAddressOrCidr,
+          'must be a host name (minio.internal), an address (10.0.0.5) or a CIDR (10.0.0.0/8)',
+        ),
+    )
       .default([])
       .describe(
         'Hosts a user-supplied http(s) URL may reach although they resolve to a loopback, private (RFC 1918, ULA), ' +
