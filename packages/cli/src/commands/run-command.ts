@@ -1,23 +1,19 @@
 import type { StackServer } from '@llama-stack-ts/server';
 import type { RunOptions } from '../cli-program.js';
-import { findDistribution } from '../find-distribution.js';
-import { applyEnvOptions } from './apply-env-options.js';
+import { describeWorkers } from './describe-workers.js';
+import { exitOnShutdownSignal } from './exit-on-shutdown-signal.js';
+import { startDistributionStack } from './start-distribution-stack.js';
 
 /**
- * `llama-stack-ts run`: load and validate the manifest, start every provider, serve the stack, and
- * on SIGINT/SIGTERM close the server (in-flight requests get `server.shutdown_timeout_ms` to finish),
- * dispose the providers and exit 0. A second signal exits at once with 130.
+ * `llama-stack-ts run`: load and validate the manifest, start every provider, serve the stack, run
+ * the job queues' workers in this process (unless `--no-worker`), and on SIGINT/SIGTERM close the
+ * server (in-flight requests get `server.shutdown_timeout_ms` to finish), drain the workers,
+ * dispose the providers and exit 0.
  */
 export async function runCommand(distribution: string, options: RunOptions): Promise<void> {
-  const manifestPath = findDistribution(distribution);
-  applyEnvOptions(options.env);
-  // Loaded once the argument is known to name a manifest: a typo fails at once.
-  const [{ createStack, loadManifest }, { startStackServer }] = await Promise.all([
-    import('@llama-stack-ts/stack'),
-    import('@llama-stack-ts/server'),
-  ]);
-  const manifest = await loadManifest(manifestPath);
-  const stack = await createStack(manifest);
+  const stack = await startDistributionStack(distribution, options.env);
+  const { manifest } = stack;
+  const { startStackServer } = await import('@llama-stack-ts/server');
 
   let server: StackServer;
   try {
@@ -32,30 +28,11 @@ export async function runCommand(distribution: string, options: RunOptions): Pro
     await stack.dispose();
     throw error;
   }
-
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      process.stderr.write(`llama-stack-ts: ${signal} again, exiting without waiting.\n`);
-      process.exit(130);
-    }
-    stopping = true;
-    process.stderr.write(`llama-stack-ts: ${signal} received, shutting down '${manifest.name}'...\n`);
-    void (async () => {
-      let code = 0;
-      try {
-        await server.close();
-        await stack.dispose();
-      } catch (error) {
-        process.stderr.write(`llama-stack-ts: shutdown failed: ${(error as Error).message}\n`);
-        code = 1;
-      }
-      process.stderr.write('llama-stack-ts: stopped.\n');
-      process.exit(code);
-    })();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  exitOnShutdownSignal(manifest.name, async () => {
+    await server.close();
+    await stack.dispose();
+  });
+  const workers = stack.jobs && options.worker !== false ? stack.startWorkers() : undefined;
 
   const apis = stack.servedApis();
   process.stdout.write(
@@ -67,8 +44,11 @@ export async function runCommand(distribution: string, options: RunOptions): Pro
           .map((model) => model.identifier)
           .join(', ') || 'none'
       }\n` +
+      (stack.jobs
+        ? `  jobs: ${workers ? describeWorkers(workers) : 'no worker in this process (--no-worker): run `llama-stack-ts worker`'} on ${stack.jobs.redisUrl}\n`
+        : '') +
       `  docs: ${server.url}/docs   health: ${server.url}/health   stop: Ctrl-C\n`,
   );
-  // Keep the command pending while the server runs: `stop` ends the process.
+  // Keep the command pending while the server runs: the signal handler ends the process.
   await new Promise<never>(() => {});
 }
