@@ -23,8 +23,14 @@ async function startUntil(
   args: string[],
   prefix: string,
   ready: RegExp,
+  env: Record<string, string> = {},
 ): Promise<StartedCli & { output(): string }> {
-  const started = startCli(args, { JOBS_PREFIX: prefix, REDIS_URL: testRedisUrl, LLAMA_STACK_TS_HOME: home });
+  const started = startCli(args, {
+    JOBS_PREFIX: prefix,
+    REDIS_URL: testRedisUrl,
+    LLAMA_STACK_TS_HOME: home,
+    ...env,
+  });
   let output = '';
   started.child.stdout.on('data', (chunk) => {
     output += chunk;
@@ -46,7 +52,7 @@ async function startUntil(
 
 describe('llama-stack-ts worker', () => {
   it('works on the queues of the distribution, and drains running jobs on SIGTERM', {
-    timeout: 90_000,
+    timeout: 180_000,
   }, async () => {
     await using keys = createTestPrefix();
     const worker = await startUntil(['worker', manifest], keys.prefix, /stop: Ctrl-C/);
@@ -86,7 +92,7 @@ describe('llama-stack-ts worker', () => {
 });
 
 describe('llama-stack-ts run', () => {
-  it('works on the job queues in-process, unless --no-worker', { timeout: 90_000 }, async () => {
+  it('works on the job queues in-process, unless --no-worker', { timeout: 180_000 }, async () => {
     await using keys = createTestPrefix();
     await using producer = new JobEngine({ redisUrl: testRedisUrl, prefix: keys.prefix });
     const queue = producer.queue(uppercaseQueue);
@@ -106,10 +112,25 @@ describe('llama-stack-ts run', () => {
     }
     expect((await serveOnly.finished).code).toBe(0);
 
-    const serving = await startUntil(['run', manifest], keys.prefix, /health:/);
+    const serving = await startUntil(['run', manifest], keys.prefix, /health:/, {
+      JOBS_DASHBOARD: 'true',
+      JOBS_AUTH_KEY: 'sesame',
+    });
     try {
       expect(serving.output()).toContain('jobs: workers for uppercase (concurrency 2)');
       await expect.poll(async () => (await queue.get('waits'))?.result, { timeout: 30_000 }).toBe('LATER');
+
+      // Bull Board, behind the bearer token like the API.
+      const dashboard = /jobs dashboard: (\S+)/.exec(serving.output())?.[1];
+      expect(dashboard).toMatch(/\/admin\/queues$/);
+      expect((await fetch(`${dashboard}/api/queues`)).status).toBe(401);
+      const board = await fetch(`${dashboard}/api/queues?activeQueue=uppercase&status=completed`, {
+        headers: { authorization: 'Bearer sesame' },
+      });
+      const { queues: shown } = (await board.json()) as {
+        queues: { name: string; jobs: { id: string }[] }[];
+      };
+      expect(shown.find((entry) => entry.name === 'uppercase')?.jobs.map((job) => job.id)).toContain('waits');
     } finally {
       serving.child.kill('SIGTERM');
     }

@@ -84,6 +84,11 @@ export class JobEngine implements Jobs {
     return this.#disposing !== undefined;
   }
 
+  /** The declared queues as BullMQ sees them, for tools that speak BullMQ (the Bull Board dashboard). */
+  get bullmqQueues(): Queue[] {
+    return [...this.#bullQueues.values()];
+  }
+
   /** The declared queues' names, in declaration order. */
   get queueNames(): string[] {
     return [...this.#queues.keys()];

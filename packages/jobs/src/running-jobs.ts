@@ -27,20 +27,16 @@ export class RunningJobs {
   }
 
   /** Aborts the job `jobId` of `queue` and its parts running here (only its parts with `partsOnly`). */
-  abort(queue: string, jobId: string, reason: JobAbortError, partsOnly = false): number {
-    let aborted = 0;
+  abort(queue: string, jobId: string, reason: JobAbortError, partsOnly = false): void {
     for (const [bullJobId, running] of this.#byQueue.get(queue) ?? []) {
-      if (running.jobId !== jobId || (partsOnly && bullJobId === jobId)) continue;
-      running.controller.abort(reason);
-      aborted++;
+      if (running.jobId === jobId && !(partsOnly && bullJobId === jobId)) running.controller.abort(reason);
     }
-    return aborted;
   }
 
-  count(queue?: string): number {
+  /** Jobs and parts running here, over every queue. */
+  count(): number {
     let count = 0;
-    for (const [name, running] of this.#byQueue)
-      if (queue === undefined || name === queue) count += running.size;
+    for (const running of this.#byQueue.values()) count += running.size;
     return count;
   }
 }

@@ -25,6 +25,12 @@ import type { VersionResponse } from './system-routes/system-schemas.js';
 import { createTgiRoutes } from './tgi/create-tgi-routes.js';
 import { serverVersion } from './version.js';
 
+/** An app served under `path` beside the stack's routes. */
+export interface StackAppMount {
+  path: string;
+  app: Hono;
+}
+
 export interface StackAppOptions {
   /** The routes to serve. Default: `allRoutes` from `@llama-stack-ts/core`, every API's table. */
   routes?: readonly RouteDefinition[];
@@ -48,6 +54,11 @@ export interface StackAppOptions {
    * the first registered `llm`.
    */
   tgiModel?: string;
+  /**
+   * Apps served under their path, behind the bearer token like the API routes, e.g. the jobs
+   * dashboard at `/admin/queues`. Default: none.
+   */
+  mounts?: readonly StackAppMount[];
 }
 
 /**
@@ -71,6 +82,7 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
     authKey = settings.auth_key,
     metrics = new StackMetrics(),
     tgiModel = settings.tgi_model,
+    mounts = [],
   } = options;
   const inference = createInferenceAccess(stack, { metrics });
 
@@ -99,5 +111,6 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
   // The stack's own `/health` above answers TGI clients too (they read only the status).
   app.route('/', createTgiRoutes(inference, { logger, tgiModel, health: false }));
   app.route('/', createLlamaStackRoutes(stack, { routes, inference, logger }));
+  for (const mount of mounts) app.route(mount.path, mount.app);
   return app;
 }

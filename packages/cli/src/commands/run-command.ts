@@ -1,4 +1,5 @@
-import type { StackServer } from '@llama-stack-ts/server';
+import type { StackAppMount, StackServer } from '@llama-stack-ts/server';
+import type { ResolvedStack } from '@llama-stack-ts/stack';
 import type { RunOptions } from '../cli-program.js';
 import { describeWorkers } from './describe-workers.js';
 import { exitOnShutdownSignal } from './exit-on-shutdown-signal.js';
@@ -17,7 +18,9 @@ export async function runCommand(distribution: string, options: RunOptions): Pro
 
   let server: StackServer;
   try {
+    const mounts = await dashboardMounts(stack);
     server = await startStackServer(stack, {
+      mounts,
       port: options.port ?? manifest.server.port,
       host: options.host ?? manifest.server.host,
       authKey: manifest.server.auth_key,
@@ -47,8 +50,18 @@ export async function runCommand(distribution: string, options: RunOptions): Pro
       (stack.jobs
         ? `  jobs: ${workers ? describeWorkers(workers) : 'no worker in this process (--no-worker): run `llama-stack-ts worker`'} on ${stack.jobs.redisUrl}\n`
         : '') +
+      (manifest.jobs?.dashboard ? `  jobs dashboard: ${server.url}${dashboardPath}\n` : '') +
       `  docs: ${server.url}/docs   health: ${server.url}/health   stop: Ctrl-C\n`,
   );
   // Keep the command pending while the server runs: the signal handler ends the process.
   await new Promise<never>(() => {});
+}
+
+const dashboardPath = '/admin/queues';
+
+/** Bull Board at /admin/queues when `jobs.dashboard` is on; loaded only then. */
+async function dashboardMounts(stack: ResolvedStack): Promise<StackAppMount[]> {
+  if (!stack.jobs || !stack.manifest.jobs?.dashboard) return [];
+  const { createJobsDashboard } = await import('@llama-stack-ts/jobs/dashboard');
+  return [{ path: dashboardPath, app: createJobsDashboard(stack.jobs, { basePath: dashboardPath }) }];
 }
