@@ -72,10 +72,28 @@ describe('provider packages', () => {
   it.each(providers.map((dir) => [relative(repoRoot, dir), dir]))(
     '%s depends on core and provider-utils, not on the runtime',
     (_name, dir) => {
+      // The job engine included: a provider gets the distribution's queues as `context.jobs`.
       const runtimeDependencies = Object.keys(readPackageJson(dir).dependencies ?? {}).filter((name) =>
-        ['@llama-stack-ts/stack', '@llama-stack-ts/server', '@llama-stack-ts/cli'].includes(name),
+        [
+          '@llama-stack-ts/stack',
+          '@llama-stack-ts/server',
+          '@llama-stack-ts/cli',
+          '@llama-stack-ts/jobs',
+        ].includes(name),
       );
       expect(runtimeDependencies).toEqual([]);
     },
   );
+});
+
+describe('@llama-stack-ts/jobs, the job engine', () => {
+  it('depends on core, provider-utils, BullMQ and ioredis, not on the runtime that uses it', () => {
+    const dependencies = Object.keys(readPackageJson(join(repoRoot, 'packages/jobs')).dependencies ?? {});
+    expect(dependencies.sort()).toEqual([
+      '@llama-stack-ts/core',
+      '@llama-stack-ts/provider-utils',
+      'bullmq',
+      'ioredis',
+    ]);
+  });
 });

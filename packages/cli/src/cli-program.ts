@@ -10,6 +10,12 @@ export interface RunOptions {
   port?: number;
   host?: string;
   env?: Record<string, string>;
+  /** False with `--no-worker`. */
+  worker?: boolean;
+}
+
+export interface WorkerOptions {
+  env?: Record<string, string>;
 }
 
 export interface ValidateOptions {
@@ -35,12 +41,15 @@ Examples:
   $ llama-stack-ts list-distributions          what you can run
   $ llama-stack-ts run local                   serve distributions/local on http://127.0.0.1:8321
   $ llama-stack-ts run local --port 9000 --env LLAMA_CPP_MODEL=./models/tiny.gguf
+  $ llama-stack-ts worker local                more workers for the job queues of distributions/local
   $ llama-stack-ts validate ./my-distribution.yaml
   $ llama-stack-ts models download hf:bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M
   $ curl http://127.0.0.1:8321/health
 
 Environment:
-  LLAMA_STACK_TS_HOME   where distributions keep their state (default ~/.llama-stack-ts)`,
+  LLAMA_STACK_TS_HOME   where distributions keep their state (default ~/.llama-stack-ts)
+  REDIS_URL             the Redis of the job queues, where a distribution reads it (local does;
+                        default redis://127.0.0.1:6379)`,
     );
 
   program
@@ -48,7 +57,8 @@ Environment:
     .summary('serve a distribution over HTTP')
     .description(
       'Start a distribution as an HTTP server and keep it running until Ctrl-C (SIGINT) or SIGTERM, ' +
-        'which close the server and shut every provider down cleanly.\n\n' +
+        'which close the server and shut every provider down cleanly. When the manifest has a jobs: section, ' +
+        'the workers of its job queues run in this process too (--no-worker leaves them to `llama-stack-ts worker`).\n\n' +
         'DISTRIBUTION is a name (distributions/<name>/ of this repository, or an installed ' +
         '@llama-stack-ts/distribution-<name> package) or a path to a distribution.yaml.',
     )
@@ -60,17 +70,46 @@ Environment:
     )
     .option('--host <host>', 'interface to listen on (default: server.host of the manifest, 127.0.0.1)')
     .option('-e, --env <KEY=VALUE>', envHelp, collectEnvOption)
+    .option(
+      '--no-worker',
+      "do not run the job queues' workers in this process (run `llama-stack-ts worker` instead)",
+    )
     .addHelpText(
       'after',
       `
 Examples:
   $ llama-stack-ts run local
+  $ llama-stack-ts run local --no-worker       serve only; workers run in \`llama-stack-ts worker local\`
   $ llama-stack-ts run ./distributions/local/distribution.yaml --host 0.0.0.0 --port 8321
   $ llama-stack-ts run local --env LLAMA_CPP_MODEL=/models/llama-3.2-1b-q4.gguf`,
     )
     .action(async (distribution: string, options: RunOptions) => {
       const { runCommand } = await import('./commands/run-command.js');
       await runCommand(distribution, options);
+    });
+
+  program
+    .command('worker')
+    .summary("run a distribution's job workers, without a server")
+    .description(
+      'Start the providers of a distribution from the same manifest as `run` and work on the job queues they ' +
+        'declare (batch inference, ...), with no HTTP server: start as many as the work needs, on any machine ' +
+        'that reaches the same Redis (jobs.redis_url). Ctrl-C (SIGINT) or SIGTERM stops taking jobs, lets running ' +
+        'ones finish within server.shutdown_timeout_ms, hands the rest back to the queue, and exits.\n\n' +
+        'DISTRIBUTION is a name or a path to a distribution.yaml, as for `run`; its manifest needs a jobs: section.',
+    )
+    .argument('<distribution>', 'distribution name or path to a distribution.yaml')
+    .option('-e, --env <KEY=VALUE>', envHelp, collectEnvOption)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ llama-stack-ts worker local
+  $ llama-stack-ts worker local --env REDIS_URL=redis://queue-host:6379`,
+    )
+    .action(async (distribution: string, options: WorkerOptions) => {
+      const { workerCommand } = await import('./commands/worker-command.js');
+      await workerCommand(distribution, options);
     });
 
   program

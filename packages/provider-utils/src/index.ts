@@ -22,6 +22,7 @@ export {
   postToApi,
   type RequestHeaders,
 } from './post-to-api.js';
+export { redactUrl } from './redact-url.js';
 export {
   createEventSourceResponseHandler,
   createJsonErrorResponseHandler,

@@ -30,6 +30,12 @@ import { tgiErrorShape } from './tgi/tgi-error-shape.js';
 import { tgiRoutes } from './tgi/tgi-routes.js';
 import { serverVersion } from './version.js';
 
+/** An app served under `path` beside the stack's routes. */
+export interface StackAppMount {
+  path: string;
+  app: Hono;
+}
+
 export interface StackAppOptions {
   /** The routes to serve. Default: `allRoutes` from `@llama-stack-ts/core`, every API's table. */
   routes?: readonly RouteDefinition[];
@@ -65,6 +71,11 @@ export interface StackAppOptions {
    * the first registered `llm`.
    */
   tgiModel?: string;
+  /**
+   * Apps served under their path, behind the bearer token like the API routes, e.g. the jobs
+   * dashboard at `/admin/queues`. Default: none.
+   */
+  mounts?: readonly StackAppMount[];
 }
 
 /**
@@ -92,6 +103,7 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
     corsOrigins = settings.cors_origins ?? [],
     metrics = new StackMetrics(),
     tgiModel = settings.tgi_model,
+    mounts = [],
   } = options;
   const inference = createInferenceAccess(stack, { metrics });
 
@@ -132,6 +144,7 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
   // The stack's own `/health` above answers TGI clients too (they read only the status).
   app.route('/', createTgiRoutes(inference, { logger, tgiModel, health: false }));
   app.route('/', createLlamaStackRoutes(stack, { routes, inference, logger }));
+  for (const mount of mounts) app.route(mount.path, mount.app);
   return app;
 }
 

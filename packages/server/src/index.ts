@@ -1,4 +1,4 @@
-export { createStackApp, type StackAppOptions } from './create-stack-app.js';
+export { createStackApp, type StackAppMount, type StackAppOptions } from './create-stack-app.js';
 export { createErrorReporter, type ErrorReporter } from './errors/create-error-reporter.js';
 export { createNotFound } from './errors/create-not-found.js';
 export { createOnError } from './errors/create-on-error.js';

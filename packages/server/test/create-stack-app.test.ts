@@ -363,6 +363,14 @@ describe('createStackApp: auth', () => {
     expect((await open.request('/version')).status).toBe(401);
   });
 
+  it('serves mounted apps under their path, behind the key', async () => {
+    const dashboard = new Hono().get('/', (c) => c.text('queues'));
+    const { app } = setup({ authKey: 'k3y', mounts: [{ path: '/admin/queues', app: dashboard }] });
+    expect((await app.request('/admin/queues')).status).toBe(401);
+    const authorized = await app.request('/admin/queues', { headers: { Authorization: 'Bearer k3y' } });
+    expect(await authorized.text()).toBe('queues');
+  });
+
   it("takes the key and the body limit from the manifest's server section", async () => {
     const stack = createFakeStack({ server: { auth_key: 'from-manifest', max_body_bytes: 32 } });
     const app = createStackApp(stack, { routes, logger: captureLogger().logger });

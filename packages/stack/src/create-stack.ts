@@ -11,7 +11,9 @@ import {
   type ProviderInstance,
   type RouteDefinition,
 } from '@llama-stack-ts/core';
+import type { JobEngine, QueueWorkerInfo } from '@llama-stack-ts/jobs';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
+import { createJobEngine } from './create-job-engine.js';
 import { apiTokens, ManifestToken, ModelsToken, providerToken, StackToken } from './injection-tokens.js';
 import {
   type DistributionManifest,
@@ -61,6 +63,14 @@ export interface ResolvedStack extends Stack {
   readonly plan: StackPlan;
   readonly dataDir: string;
   readonly disposed: boolean;
+  /** The job queues (BullMQ on Redis), when the manifest has a `jobs:` section; providers get them as `context.jobs`. */
+  readonly jobs: JobEngine | undefined;
+  /**
+   * Runs the workers of every job queue the providers declared, in this process: `llama-stack-ts
+   * run` does so unless `--no-worker`, `llama-stack-ts worker` does only this. Throws when the
+   * manifest has no `jobs:` section.
+   */
+  startWorkers(): QueueWorkerInfo[];
   /** Registers a model after start-up: the provider's `registerModel` hook runs, then the registry has it. */
   registerModel(entry: ModelEntryInput): Promise<Model>;
 }
@@ -93,12 +103,13 @@ export async function createStack(
 
   container.register(ManifestToken, { useValue: plan.manifest });
   container.register(ModelsToken, { useValue: models });
+  const jobs = await createJobEngine(plan.manifest, logger);
 
   try {
     for (const api of plan.apiOrder) {
       const planned = plan.providers.filter((provider) => provider.api === api);
       for (const provider of planned) {
-        const instance = await startProvider(provider, plan, container, logger);
+        const instance = await startProvider(provider, plan, container, logger, jobs);
         created.push({
           api,
           providerId: provider.entry.provider_id,
@@ -125,6 +136,7 @@ export async function createStack(
     }
   } catch (error) {
     await disposeAll(created, disposeTimeoutMs, logger);
+    await jobs?.dispose();
     throw error;
   }
 
@@ -135,6 +147,7 @@ export async function createStack(
     container,
     providers: created,
     routers,
+    jobs,
     logger,
     disposeTimeoutMs,
   });
@@ -152,6 +165,7 @@ async function startProvider(
   plan: StackPlan,
   container: DependencyContainer,
   logger: StackLogger,
+  jobs: JobEngine | undefined,
 ): Promise<ProviderInstance> {
   const { entry, spec } = provider;
   const deps: Partial<ApiProtocols> = {};
@@ -167,6 +181,7 @@ async function startProvider(
     manifestDir: plan.baseDir,
     urlPolicy: plan.urlPolicy,
     logger: scopeLogger(logger, entry.provider_id),
+    ...(jobs ? { jobs } : {}),
   };
   try {
     await mkdir(provider.dataDir, { recursive: true });
@@ -278,6 +293,7 @@ interface StackInstanceParts {
   container: DependencyContainer;
   providers: StackProvider[];
   routers: InferenceRouter[];
+  jobs: JobEngine | undefined;
   logger: StackLogger;
   disposeTimeoutMs: number;
 }
@@ -290,6 +306,7 @@ class StackInstance implements ResolvedStack {
   readonly providers: readonly StackProvider[];
   readonly plan: StackPlan;
   readonly dataDir: string;
+  readonly jobs: JobEngine | undefined;
   readonly #routers: readonly InferenceRouter[];
   readonly #logger: StackLogger;
   readonly #disposeTimeoutMs: number;
@@ -304,6 +321,7 @@ class StackInstance implements ResolvedStack {
     this.container = parts.container;
     this.providers = parts.providers;
     this.#routers = parts.routers;
+    this.jobs = parts.jobs;
     this.#logger = parts.logger;
     this.#disposeTimeoutMs = parts.disposeTimeoutMs;
   }
@@ -316,8 +334,18 @@ class StackInstance implements ResolvedStack {
     return this.plan.apiOrder.filter((api) => this.apis[api] !== undefined);
   }
 
+  startWorkers(): QueueWorkerInfo[] {
+    if (!this.jobs) {
+      throw new Error(
+        `Distribution '${this.manifest.name}' has no jobs: section, so it has no job queues to work on. ` +
+          'Add `jobs:` (with redis_url) to its distribution.yaml.',
+      );
+    }
+    return this.jobs.startWorkers();
+  }
+
   async health(): Promise<ProviderHealth[]> {
-    return Promise.all(
+    const providers = Promise.all(
       this.providers.map(async (provider): Promise<ProviderHealth> => {
         const base = { provider_id: provider.providerId, provider_type: provider.providerType };
         if (this.disposed) return { ...base, status: 'error', message: 'the stack is shutting down' };
@@ -330,6 +358,15 @@ class StackInstance implements ResolvedStack {
         }
       }),
     );
+    if (!this.jobs) return providers;
+    const jobs: ProviderHealth = {
+      provider_id: 'jobs',
+      provider_type: 'bullmq',
+      ...(this.disposed
+        ? { status: 'error', message: 'the stack is shutting down' }
+        : await this.jobs.health()),
+    };
+    return [...(await providers), jobs];
   }
 
   async registerModel(input: ModelEntryInput): Promise<Model> {
@@ -358,7 +395,10 @@ class StackInstance implements ResolvedStack {
   dispose(): Promise<void> {
     this.#disposing ??= (async () => {
       for (const router of this.#routers) router.close();
+      // Running jobs still use the providers: drain the workers first, close Redis last.
+      await this.jobs?.closeWorkers();
       await disposeAll(this.providers, this.#disposeTimeoutMs, this.#logger);
+      await this.jobs?.dispose();
       this.container.reset();
     })();
     return this.#disposing;

@@ -1,3 +1,4 @@
+export { jobsKeyPrefix } from './create-job-engine.js';
 export * from './create-stack.js';
 export * from './injection-tokens.js';
 export * from './manifest/data-dir.js';

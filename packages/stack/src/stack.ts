@@ -19,7 +19,10 @@ export interface Stack {
   readonly models: Models;
   servedApis(): ApiName[];
   health(): Promise<ProviderHealth[]>;
-  /** Disposes every provider in reverse creation order. Idempotent. */
+  /**
+   * Drains the job workers (when the manifest has `jobs:`), disposes every provider in reverse
+   * creation order, then closes the job queues' Redis connections. Idempotent.
+   */
   dispose(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }

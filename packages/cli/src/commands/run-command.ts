@@ -1,27 +1,26 @@
-import type { StackServer } from '@llama-stack-ts/server';
+import type { StackAppMount, StackServer } from '@llama-stack-ts/server';
+import type { ResolvedStack } from '@llama-stack-ts/stack';
 import type { RunOptions } from '../cli-program.js';
-import { findDistribution } from '../find-distribution.js';
-import { applyEnvOptions } from './apply-env-options.js';
+import { describeWorkers } from './describe-workers.js';
+import { exitOnShutdownSignal } from './exit-on-shutdown-signal.js';
+import { startDistributionStack } from './start-distribution-stack.js';
 
 /**
- * `llama-stack-ts run`: load and validate the manifest, start every provider, serve the stack, and
- * on SIGINT/SIGTERM close the server (in-flight requests get `server.shutdown_timeout_ms` to finish),
- * dispose the providers and exit 0. A second signal exits at once with 130.
+ * `llama-stack-ts run`: load and validate the manifest, start every provider, serve the stack, run
+ * the job queues' workers in this process (unless `--no-worker`), and on SIGINT/SIGTERM close the
+ * server (in-flight requests get `server.shutdown_timeout_ms` to finish), drain the workers,
+ * dispose the providers and exit 0.
  */
 export async function runCommand(distribution: string, options: RunOptions): Promise<void> {
-  const manifestPath = findDistribution(distribution);
-  applyEnvOptions(options.env);
-  // Loaded once the argument is known to name a manifest: a typo fails at once.
-  const [{ createStack, loadManifest }, { startStackServer }] = await Promise.all([
-    import('@llama-stack-ts/stack'),
-    import('@llama-stack-ts/server'),
-  ]);
-  const manifest = await loadManifest(manifestPath);
-  const stack = await createStack(manifest);
+  const stack = await startDistributionStack(distribution, options.env);
+  const { manifest } = stack;
+  const { startStackServer } = await import('@llama-stack-ts/server');
 
   let server: StackServer;
   try {
+    const mounts = await dashboardMounts(stack);
     server = await startStackServer(stack, {
+      mounts,
       port: options.port ?? manifest.server.port,
       host: options.host ?? manifest.server.host,
       authKey: manifest.server.auth_key,
@@ -32,30 +31,11 @@ export async function runCommand(distribution: string, options: RunOptions): Pro
     await stack.dispose();
     throw error;
   }
-
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      process.stderr.write(`llama-stack-ts: ${signal} again, exiting without waiting.\n`);
-      process.exit(130);
-    }
-    stopping = true;
-    process.stderr.write(`llama-stack-ts: ${signal} received, shutting down '${manifest.name}'...\n`);
-    void (async () => {
-      let code = 0;
-      try {
-        await server.close();
-        await stack.dispose();
-      } catch (error) {
-        process.stderr.write(`llama-stack-ts: shutdown failed: ${(error as Error).message}\n`);
-        code = 1;
-      }
-      process.stderr.write('llama-stack-ts: stopped.\n');
-      process.exit(code);
-    })();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  exitOnShutdownSignal(manifest.name, async () => {
+    await server.close();
+    await stack.dispose();
+  });
+  const workers = stack.jobs && options.worker !== false ? stack.startWorkers() : undefined;
 
   const apis = stack.servedApis();
   process.stdout.write(
@@ -67,8 +47,21 @@ export async function runCommand(distribution: string, options: RunOptions): Pro
           .map((model) => model.identifier)
           .join(', ') || 'none'
       }\n` +
+      (stack.jobs
+        ? `  jobs: ${workers ? describeWorkers(workers) : 'no worker in this process (--no-worker): run `llama-stack-ts worker`'} on ${stack.jobs.redisUrl}\n`
+        : '') +
+      (manifest.jobs?.dashboard ? `  jobs dashboard: ${server.url}${dashboardPath}\n` : '') +
       `  docs: ${server.url}/docs   health: ${server.url}/health   stop: Ctrl-C\n`,
   );
-  // Keep the command pending while the server runs: `stop` ends the process.
+  // Keep the command pending while the server runs: the signal handler ends the process.
   await new Promise<never>(() => {});
+}
+
+const dashboardPath = '/admin/queues';
+
+/** Bull Board at /admin/queues when `jobs.dashboard` is on; loaded only then. */
+async function dashboardMounts(stack: ResolvedStack): Promise<StackAppMount[]> {
+  if (!stack.jobs || !stack.manifest.jobs?.dashboard) return [];
+  const { createJobsDashboard } = await import('@llama-stack-ts/jobs/dashboard');
+  return [{ path: dashboardPath, app: createJobsDashboard(stack.jobs, { basePath: dashboardPath }) }];
 }

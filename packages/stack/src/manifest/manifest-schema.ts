@@ -13,7 +13,8 @@ import { z } from 'zod';
 /**
  * The distribution manifest (`distribution.yaml`), shaped after Llama Stack's `run.yaml` so its
  * users feel at home: `providers` keyed by API, each a list of `{ provider_id, provider_type, config }`,
- * then the `models`, `shields` and `memory_banks` to register at start-up, then `server` settings.
+ * then the `models`, `shields` and `memory_banks` to register at start-up, then `server` settings and
+ * the `jobs` queues.
  *
  * Every string may use Llama Stack's environment substitution, applied before validation:
  * - `${env.NAME}`: the value of NAME; start-up fails (naming the YAML path) when it is unset or empty.
@@ -214,6 +215,61 @@ export const UrlFetchSettings = z
   .strict();
 export type UrlFetchSettings = z.infer<typeof UrlFetchSettings>;
 
+export const JobQueueSettings = z
+  .object({
+    concurrency: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(
+        "Jobs (and parts) of this queue one worker process runs at once. Default: the queue's own, else 1.",
+      ),
+  })
+  .strict();
+export type JobQueueSettings = z.infer<typeof JobQueueSettings>;
+
+export const JobsSettings = z
+  .object({
+    redis_url: z
+      .string()
+      .min(1)
+      .default('redis://127.0.0.1:6379')
+      .describe(
+        'The Redis the job queues live in: redis://[user:password@]host:port[/db]. Default redis://127.0.0.1:6379; ' +
+          'take it from ${env.REDIS_URL:=redis://127.0.0.1:6379}.',
+      ),
+    prefix: z
+      .string()
+      .min(1)
+      .regex(/^[^\s*?[\]]+$/, 'must not contain whitespace or *?[]')
+      .optional()
+      .describe(
+        'Put before every Redis key and channel of the queues, so several distributions share one Redis. ' +
+          'Default llama-stack-ts:<name>. Every process of the distribution (run, worker) must use the same.',
+      ),
+    lock_duration_ms: z
+      .number()
+      .int()
+      .min(1_000)
+      .default(30_000)
+      .describe(
+        'How long a worker holds a job without renewing its lock; a job whose worker died (kill -9, a lost machine) ' +
+          'runs again on another worker about this long after. Default 30000.',
+      ),
+    queues: orEmpty(z.record(z.string().min(1), orEmpty(JobQueueSettings, {})), {}).describe(
+      'Settings per queue name (the queues are declared by providers, e.g. batch_inference). Default: none.',
+    ),
+    dashboard: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Serve the Bull Board dashboard of the queues at /admin/queues (behind server.auth_key). Default false.',
+      ),
+  })
+  .strict();
+export type JobsSettings = z.infer<typeof JobsSettings>;
+
 const ProvidersByApi = z.partialRecord(ApiName, orEmpty(z.array(ProviderEntry), []));
 
 export const DistributionManifest = z
@@ -233,6 +289,13 @@ export const DistributionManifest = z
     url_fetch: orEmpty(UrlFetchSettings, {}).describe(
       "Which URLs the server fetches on a user's behalf (dataset content_url, memory bank documents): every provider applies it.",
     ),
+    // An empty `jobs:` turns the queues on with every default; leaving the section out turns them off.
+    jobs: JobsSettings.nullish()
+      .transform((value) => (value === null ? JobsSettings.parse({}) : value))
+      .describe(
+        'Background jobs (BullMQ on Redis), for providers that queue work such as batch inference. ' +
+          'Default: absent, no job queues.',
+      ),
     data_dir: z
       .string()
       .min(1)

@@ -1,4 +1,5 @@
 import { DependencyUnavailableError, DisposedError } from '@llama-stack-ts/core';
+import { redactUrl } from '@llama-stack-ts/provider-utils';
 import { Redis } from 'ioredis';
 import type { KeyValueStore } from './key-value-store.js';
 
@@ -37,7 +38,7 @@ export class RedisKeyValueStore implements KeyValueStore {
       redis.disconnect();
       throw new DependencyUnavailableError(
         'inline::reference (agents persistence)',
-        redactUrl(options.url),
+        redactUrl(options.url, 'the configured Redis URL'),
         error,
       );
     }
@@ -99,15 +100,4 @@ export class RedisKeyValueStore implements KeyValueStore {
 
 function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
-}
-
-/** The URL without its password, for messages (secrets are never logged). */
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'the configured Redis URL';
-  }
 }

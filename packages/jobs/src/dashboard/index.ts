@@ -1,0 +1,1 @@
+export { createJobsDashboard, type JobsDashboardOptions } from './create-jobs-dashboard.js';

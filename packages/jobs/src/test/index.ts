@@ -1,0 +1,7 @@
+export {
+  createTestPrefix,
+  deleteKeys,
+  type TestPrefix,
+  TestRedisServer,
+  testRedisUrl,
+} from './test-redis.js';
