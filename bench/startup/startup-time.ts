@@ -12,10 +12,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from '@llama-stack-ts/provider-utils/test';
 import { llamaStackTsCli, requireBuiltCli } from '../llama-stack-ts-cli.js';
 import { median } from '../median.js';
 
@@ -48,18 +48,6 @@ interface Start {
   firstOkMs: number;
   /** Milliseconds from spawn to the `listening on` line (the stack only). */
   listeningMs?: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function measure(launch: (port: number, home: string) => ChildProcess): Promise<Start> {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '@llama-stack-ts/provider-utils/test';
 import { cliBin, repoRoot } from './repo-paths.js';
 
 /** Every child this module started and that has not exited: killed by `killAllChildren()`. */
@@ -54,19 +54,6 @@ export function runCli(args: readonly string[], environment: CliEnvironment): Pr
     child.once('close', (code, signal) => {
       running.delete(child);
       resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
-
-/** A free TCP port on 127.0.0.1 (the OS picks it; it is released before it is returned). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
     });
   });
 }

@@ -16,8 +16,10 @@ export {
   type FixtureServer,
   type FixtureServerOptions,
 } from './fixture-server.js';
+export { freePort } from './free-port.js';
 export { type LoopbackHub, type LoopbackHubOptions, startLoopbackHub } from './loopback-hub.js';
 export { type RecordedLine, RecordingLogger } from './recording-logger.js';
 export { seededRandom } from './seeded-random.js';
+export { stackErrorOf } from './stack-error-of.js';
 export { describeWithModels, repoRoot, testModelsDir } from './test-models.js';
 export { cosineSimilarity, expectVectorsClose, vectorNorm } from './vector-assertions.js';

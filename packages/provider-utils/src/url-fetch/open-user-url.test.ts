@@ -8,10 +8,10 @@ import {
   ForbiddenError,
   InvalidRequestError,
   PayloadTooLargeError,
-  StackError,
   type UrlPolicy,
 } from '@llama-stack-ts/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { stackErrorOf } from '../test/stack-error-of.js';
 import { openUserUrl, type UserUrlContent } from './open-user-url.js';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -47,16 +47,6 @@ const redirect =
 
 async function readText(content: UserUrlContent): Promise<string> {
   return Buffer.concat(await content.body.toArray()).toString('utf8');
-}
-
-async function failure(promise: Promise<unknown>): Promise<StackError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (StackError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a StackError');
 }
 
 const noPolicy: UrlPolicy = { allowedFileRoots: [], allowedPrivateHosts: [] };
@@ -122,7 +112,7 @@ describe('openUserUrl: http(s) hosts', () => {
   ])(
     'refuses %s by default with 403 naming the URL and the setting, before connecting',
     async (_name, url) => {
-      const error = await failure(openUserUrl(url(), { policy: noPolicy, field }));
+      const error = await stackErrorOf(openUserUrl(url(), { policy: noPolicy, field }));
       expect(error).toBeInstanceOf(ForbiddenError);
       expect(error.status).toBe(403);
       expect(error.field).toBe(field);
@@ -133,7 +123,7 @@ describe('openUserUrl: http(s) hosts', () => {
   );
 
   it('refuses the metadata address without a policy at all', async () => {
-    const error = await failure(
+    const error = await stackErrorOf(
       openUserUrl('http://169.254.169.254/latest/meta-data/', { policy: undefined }),
     );
     expect(error).toBeInstanceOf(ForbiddenError);
@@ -167,7 +157,7 @@ describe('openUserUrl: http(s) hosts', () => {
   });
 
   it('answers an error status with 400 naming the field and the status', async () => {
-    const error = await failure(
+    const error = await stackErrorOf(
       openUserUrl(`${base}/gone`, { policy: { ...noPolicy, allowedPrivateHosts: ['127.0.0.1'] }, field }),
     );
     expect(error).toBeInstanceOf(InvalidRequestError);
@@ -175,7 +165,7 @@ describe('openUserUrl: http(s) hosts', () => {
   });
 
   it('refuses a scheme it does not fetch', async () => {
-    expect(await failure(openUserUrl('ftp://example.com/x', { policy: noPolicy }))).toBeInstanceOf(
+    expect(await stackErrorOf(openUserUrl('ftp://example.com/x', { policy: noPolicy }))).toBeInstanceOf(
       InvalidRequestError,
     );
   });
@@ -193,7 +183,7 @@ describe('openUserUrl: redirects', () => {
   it('checks every hop: a redirect from an allowed host to a refused one is 403, and the target is never asked', async () => {
     const policy = { ...noPolicy, allowedPrivateHosts: [`localhost`] };
     const url = `http://localhost:${origin.port}/to-loopback`;
-    const error = await failure(openUserUrl(url, { policy, field }));
+    const error = await stackErrorOf(openUserUrl(url, { policy, field }));
     expect(error).toBeInstanceOf(ForbiddenError);
     expect(error.message).toContain(url);
     expect(error.message).toContain(`redirected to http://127.0.0.1:${other.port}/secret`);
@@ -202,7 +192,7 @@ describe('openUserUrl: redirects', () => {
 
   it('refuses a redirect to localhost found through DNS', async () => {
     const url = `http://127.0.0.2:${relay.port}/to-localhost`;
-    const error = await failure(
+    const error = await stackErrorOf(
       openUserUrl(url, { policy: { ...noPolicy, allowedPrivateHosts: ['127.0.0.2'] }, field }),
     );
     expect(error).toBeInstanceOf(ForbiddenError);
@@ -211,16 +201,16 @@ describe('openUserUrl: redirects', () => {
   });
 
   it('refuses a redirect to the metadata address and to a file:// URL', async () => {
-    expect(await failure(openUserUrl(`${base}/to-metadata`, { policy: onlyOrigin(), field }))).toBeInstanceOf(
-      ForbiddenError,
-    );
-    const toFile = await failure(openUserUrl(`${base}/to-file`, { policy: onlyOrigin(), field }));
+    expect(
+      await stackErrorOf(openUserUrl(`${base}/to-metadata`, { policy: onlyOrigin(), field })),
+    ).toBeInstanceOf(ForbiddenError);
+    const toFile = await stackErrorOf(openUserUrl(`${base}/to-file`, { policy: onlyOrigin(), field }));
     expect(toFile).toBeInstanceOf(ForbiddenError);
     expect(toFile.message).toContain('file:///etc/passwd');
   });
 
   it('gives up after maxRedirects hops with 400', async () => {
-    const error = await failure(
+    const error = await stackErrorOf(
       openUserUrl(`${base}/loop`, { policy: onlyOrigin(), field, maxRedirects: 3 }),
     );
     expect(error).toBeInstanceOf(InvalidRequestError);
@@ -233,7 +223,7 @@ describe('openUserUrl: size limit', () => {
   const policy: UrlPolicy = { ...noPolicy, allowedPrivateHosts: ['127.0.0.1'] };
 
   it('refuses an announced Content-Length over maxBytes with 413 before reading', async () => {
-    const error = await failure(
+    const error = await stackErrorOf(
       openUserUrl(`${base}/big`, { policy, field, maxBytes: 1024, maxBytesHint: 'raise it' }),
     );
     expect(error).toBeInstanceOf(PayloadTooLargeError);
@@ -243,12 +233,14 @@ describe('openUserUrl: size limit', () => {
   it('fails the body with 413 once a stream without Content-Length passes maxBytes', async () => {
     const content = await openUserUrl(`${base}/big-stream`, { policy, field, maxBytes: 1024 });
     expect(content.size).toBeUndefined();
-    expect(await failure(readText(content))).toBeInstanceOf(PayloadTooLargeError);
+    expect(await stackErrorOf(readText(content))).toBeInstanceOf(PayloadTooLargeError);
   });
 
   it('limits a data: URL too', async () => {
     const url = `data:text/plain;base64,${Buffer.from('z'.repeat(100)).toString('base64')}`;
-    expect(await failure(openUserUrl(url, { policy, maxBytes: 10 }))).toBeInstanceOf(PayloadTooLargeError);
+    expect(await stackErrorOf(openUserUrl(url, { policy, maxBytes: 10 }))).toBeInstanceOf(
+      PayloadTooLargeError,
+    );
     const content = await openUserUrl(url, { policy, maxBytes: 100 });
     expect(content).toMatchObject({ mediaType: 'text/plain', size: 100, fileName: undefined });
     expect(await readText(content)).toBe('z'.repeat(100));
@@ -291,14 +283,14 @@ describe('openUserUrl: file://', () => {
       () => pathToFileURL(join(root, 'nothing')).href,
     ],
   ])('refuses %s with 403 naming url_fetch.file_roots', async (_name, url) => {
-    const error = await failure(openUserUrl(url(), { policy, field }));
+    const error = await stackErrorOf(openUserUrl(url(), { policy, field }));
     expect(error).toBeInstanceOf(ForbiddenError);
     expect(error.field).toBe(field);
     expect(error.message).toContain('url_fetch.file_roots');
   });
 
   it('refuses every file when no root is configured', async () => {
-    const error = await failure(
+    const error = await stackErrorOf(
       openUserUrl(pathToFileURL(join(allowed, 'rows.csv')).href, { policy: noPolicy }),
     );
     expect(error.message).toContain('none configured');
@@ -306,13 +298,15 @@ describe('openUserUrl: file://', () => {
 
   it('answers a missing file inside a root with 400 naming it', async () => {
     const missing = join(allowed, 'missing.jsonl');
-    const error = await failure(openUserUrl(pathToFileURL(missing).href, { policy, field }));
+    const error = await stackErrorOf(openUserUrl(pathToFileURL(missing).href, { policy, field }));
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error.message).toContain(missing);
   });
 
   it('refuses a file over maxBytes with 413', async () => {
     const url = pathToFileURL(join(allowed, 'big.txt')).href;
-    expect(await failure(openUserUrl(url, { policy, maxBytes: 1024 }))).toBeInstanceOf(PayloadTooLargeError);
+    expect(await stackErrorOf(openUserUrl(url, { policy, maxBytes: 1024 }))).toBeInstanceOf(
+      PayloadTooLargeError,
+    );
   });
 });

@@ -11,10 +11,9 @@ import {
   InvalidRequestError,
   IterrowsRequest,
   NotFoundError,
-  StackError,
   type UrlPolicy,
 } from '@llama-stack-ts/core';
-import { createFixtureServer, type FixtureServer } from '@llama-stack-ts/provider-utils/test';
+import { createFixtureServer, type FixtureServer, stackErrorOf } from '@llama-stack-ts/provider-utils/test';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalFsDatasetsConfig } from '../src/localfs-config.js';
@@ -72,16 +71,6 @@ async function allRows(datasetId: string, startIndex = 0): Promise<DatasetRow[]>
   for await (const row of datasets.iterateRows({ dataset_id: datasetId, start_index: startIndex }))
     rows.push(row);
   return rows;
-}
-
-async function failure(promise: Promise<unknown>): Promise<StackError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (StackError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a StackError');
 }
 
 const copies = async () => (await readdir(join(dataDir, 'content'))).sort();
@@ -144,7 +133,7 @@ describe('inline::localfs: formats', () => {
     expect((await page('inline')).data).toEqual(expectedDialogRows);
     await datasets.deleteDataset({ dataset_id: 'inline' });
     expect(await copies()).toEqual([]);
-    expect(await failure(datasets.getDataset({ dataset_id: 'inline' }))).toBeInstanceOf(NotFoundError);
+    expect(await stackErrorOf(datasets.getDataset({ dataset_id: 'inline' }))).toBeInstanceOf(NotFoundError);
   });
 
   it('downloads an http(s) URL of an allowed host, telling the format by extension or media type', async () => {
@@ -156,7 +145,7 @@ describe('inline::localfs: formats', () => {
   });
 
   it('refuses a content whose format it cannot tell, with 400 listing the formats', async () => {
-    const error = await failure(
+    const error = await stackErrorOf(
       create('plain', { columns: { text: 'text' }, content_url: 'data:text/plain,hello' }),
     );
     expect(error).toBeInstanceOf(InvalidRequestError);
@@ -206,13 +195,13 @@ describe('inline::localfs: rows checked on create', () => {
     'answers %s with 400 naming the row and column, registering nothing',
     async (_name, file, text, message) => {
       await writeFile(join(files, file), text);
-      const error = await failure(
+      const error = await stackErrorOf(
         create('bad', { columns: dialogColumns, content_url: pathToFileURL(join(files, file)).href }),
       );
       expect(error).toBeInstanceOf(InvalidRequestError);
       expect(error.field).toBe('dataset.content_url');
       expect(error.message).toMatch(message);
-      expect(await failure(datasets.getDataset({ dataset_id: 'bad' }))).toBeInstanceOf(NotFoundError);
+      expect(await stackErrorOf(datasets.getDataset({ dataset_id: 'bad' }))).toBeInstanceOf(NotFoundError);
     },
   );
 
@@ -231,7 +220,7 @@ describe('inline::localfs: rows checked on create', () => {
     expect(await allRows('media')).toEqual(rows);
 
     await writeFile(join(files, 'bad-media.jsonl'), jsonl([{ ...rows[0], image: 'cat.png' }]));
-    const error = await failure(
+    const error = await stackErrorOf(
       create('bad-media', { columns, content_url: pathToFileURL(join(files, 'bad-media.jsonl')).href }),
     );
     expect(error.message).toMatch(/column 'image'.*media column holds/);
@@ -245,7 +234,7 @@ describe('inline::localfs: rows checked on create', () => {
     ]);
     expect(first.status).toBe('fulfilled');
     expect(second.status === 'rejected' && second.reason).toBeInstanceOf(ConflictError);
-    const again = await failure(create('twice', { columns: dialogColumns, content_url }));
+    const again = await stackErrorOf(create('twice', { columns: dialogColumns, content_url }));
     expect(again).toBeInstanceOf(ConflictError);
     expect(again.status).toBe(409);
     expect(again.message).toContain('DELETE /datasets/delete');
@@ -257,7 +246,7 @@ describe('inline::localfs: url_fetch', () => {
     await writeFile(join(root, 'outside.jsonl'), jsonl(dialogs));
     await symlink(join(root, 'outside.jsonl'), join(files, 'link.jsonl'));
     for (const path of [join(root, 'outside.jsonl'), join(files, 'link.jsonl')]) {
-      const error = await failure(
+      const error = await stackErrorOf(
         create('outside', { columns: dialogColumns, content_url: pathToFileURL(path).href }),
       );
       expect(error).toBeInstanceOf(ForbiddenError);
@@ -268,7 +257,7 @@ describe('inline::localfs: url_fetch', () => {
   it('refuses a loopback http URL unless allowed, with 403 and no request made', async () => {
     await using strict = await open({ allowedPrivateHosts: [] });
     const requestsBefore = server.requests.length;
-    const error = await failure(
+    const error = await stackErrorOf(
       create('loopback', { columns: dialogColumns, content_url: `${server.url}/support.jsonl` }, strict),
     );
     expect(error).toBeInstanceOf(ForbiddenError);
@@ -278,7 +267,7 @@ describe('inline::localfs: url_fetch', () => {
 
   it('answers a content over max_content_bytes with 413 and leaves no partial copy', async () => {
     await using small = await open({}, { max_content_bytes: 64 });
-    const error = await failure(
+    const error = await stackErrorOf(
       create('big', { columns: dialogColumns, content_url: `${server.url}/support.jsonl` }, small),
     );
     expect(error.status).toBe(413);
@@ -329,7 +318,7 @@ describe('inline::localfs: reading rows', () => {
   );
 
   it('answers an unknown dataset with 404 naming it', async () => {
-    const error = await failure(page('nope'));
+    const error = await stackErrorOf(page('nope'));
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.message).toContain("'nope'");
   });
@@ -347,7 +336,7 @@ describe('inline::localfs: reading rows', () => {
         { text: 'broken', n: 'two' },
       ]),
     );
-    const error = await failure(page('changing'));
+    const error = await stackErrorOf(page('changing'));
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.message).toMatch(/row 1 .*column 'n'.*changed since the dataset was created/);
   });
@@ -371,12 +360,12 @@ describe('inline::localfs: persistence', () => {
     expect(await allRows('kept')).toEqual(expectedDialogRows);
     expect(await allRows('local')).toEqual(expectedDialogRows);
     expect(
-      await failure(create('kept', { columns: dialogColumns, content_url: 'data:application/json,[]' })),
+      await stackErrorOf(create('kept', { columns: dialogColumns, content_url: 'data:application/json,[]' })),
     ).toBeInstanceOf(ConflictError);
   });
 
   it('refuses calls after dispose', async () => {
     await datasets.dispose();
-    expect((await failure(datasets.getDataset({ dataset_id: 'x' }))).status).toBe(503);
+    expect((await stackErrorOf(datasets.getDataset({ dataset_id: 'x' }))).status).toBe(503);
   });
 });

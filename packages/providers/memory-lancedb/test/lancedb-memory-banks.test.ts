@@ -16,9 +16,8 @@ import {
   QueryDocumentsRequest,
   type QueryDocumentsRequestInput,
   QueryDocumentsResponse,
-  StackError,
 } from '@llama-stack-ts/core';
-import { describeWithModels } from '@llama-stack-ts/provider-utils/test';
+import { describeWithModels, stackErrorOf } from '@llama-stack-ts/provider-utils/test';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LanceDbMemoryBanks } from '../src/lancedb-memory-banks.js';
 import { chunksTableName, documentsTableName, tableKeyOf } from '../src/storage/bank-tables.js';
@@ -95,16 +94,6 @@ const queryRequest = (query: string, params: QueryDocumentsRequestInput['params'
   QueryDocumentsRequest.parse({ bank_uuid: bank, query, params });
 
 const document = (input: MemoryBankDocumentInput) => MemoryBankDocument.parse(input);
-
-async function failure(promise: Promise<unknown>): Promise<StackError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (!StackError.isInstance(error)) throw error;
-    return error;
-  }
-  throw new Error('expected the call to fail with a StackError');
-}
 
 interface StoredChunk {
   document_id: string;
@@ -231,7 +220,7 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
           overlap_size_in_tokens: 64,
         },
       ]);
-      const error = await failure(
+      const error = await stackErrorOf(
         banks.createMemoryBank(CreateMemoryBankRequest.parse({ bank_uuid: 'x', bank_name: 'X' })),
       );
       expect(error).toBeInstanceOf(InvalidRequestError);
@@ -240,10 +229,10 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
 
     it('answers 409 for a bank uuid already taken, and 404 for an embedding model inference does not know', async () => {
       await banks.createMemoryBank(createRequest({ documents: [] }));
-      const taken = await failure(banks.createMemoryBank(createRequest({ documents: [] })));
+      const taken = await stackErrorOf(banks.createMemoryBank(createRequest({ documents: [] })));
       expect(taken).toBeInstanceOf(ConflictError);
       expect(taken.field).toBe('bank_uuid');
-      const unknownModel = await failure(
+      const unknownModel = await stackErrorOf(
         banks.createMemoryBank(createRequest({ bank_uuid: 'other', embedding_model: 'no-such-model' })),
       );
       expect(unknownModel).toBeInstanceOf(NotFoundError);
@@ -254,8 +243,8 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
       await banks.createMemoryBank(createRequest());
       expect(await banks.dropMemoryBank({ bank_uuid: 'store' })).toBe('store');
       expect(await banks.listMemoryBanks({})).toEqual([]);
-      expect(await failure(banks.queryDocuments(queryRequest('refund')))).toBeInstanceOf(NotFoundError);
-      expect(await failure(banks.dropMemoryBank({ bank_uuid: 'store' }))).toBeInstanceOf(NotFoundError);
+      expect(await stackErrorOf(banks.queryDocuments(queryRequest('refund')))).toBeInstanceOf(NotFoundError);
+      expect(await stackErrorOf(banks.dropMemoryBank({ bank_uuid: 'store' }))).toBeInstanceOf(NotFoundError);
       const connection = await connect(join(dataDir, 'lancedb'));
       const names = await connection.tableNames();
       connection.close();
@@ -274,7 +263,7 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
         queryRequest('laptop warranty hardware', { mode: 'hybrid', max_chunks: 3 }),
       );
       await banks.dispose();
-      expect(await failure(banks.listMemoryBanks({}))).toBeInstanceOf(DisposedError);
+      expect(await stackErrorOf(banks.listMemoryBanks({}))).toBeInstanceOf(DisposedError);
 
       const reopened = await start();
       expect((await reopened.listMemoryBanks({})).map((bank) => bank.uuid)).toEqual(['store']);
@@ -405,7 +394,7 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
         }),
       );
       expect(response.chunks[0]?.document_id).toBe('shipping');
-      const error = await failure(
+      const error = await stackErrorOf(
         banks.queryDocuments(
           QueryDocumentsRequest.parse({
             bank_uuid: 'store',
@@ -531,7 +520,7 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
         }),
       ).toEqual(['shipping']);
       expect(
-        await failure(banks.getDocuments({ bank_uuid: 'store', document_uuids: ['shipping'] })),
+        await stackErrorOf(banks.getDocuments({ bank_uuid: 'store', document_uuids: ['shipping'] })),
       ).toBeInstanceOf(NotFoundError);
       expect((await storedChunks(dataDir, 'store')).some((chunk) => chunk.document_id === 'shipping')).toBe(
         false,
@@ -638,7 +627,7 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
         () => banks.dropMemoryBank({ bank_uuid }),
       ];
       for (const call of calls) {
-        const error = await failure(call());
+        const error = await stackErrorOf(call());
         expect(error).toBeInstanceOf(NotFoundError);
         expect(error.status).toBe(404);
         expect(error.message).toContain("memory bank 'nope'");
@@ -647,10 +636,10 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
 
     it('answers 404 for an unknown document on get and update, 409 for one inserted twice', async () => {
       expect(
-        await failure(banks.getDocuments({ bank_uuid: 'store', document_uuids: ['refunds', 'ghost'] })),
+        await stackErrorOf(banks.getDocuments({ bank_uuid: 'store', document_uuids: ['refunds', 'ghost'] })),
       ).toBeInstanceOf(NotFoundError);
       expect(
-        await failure(
+        await stackErrorOf(
           banks.updateDocuments({
             bank_uuid: 'store',
             documents: [document({ uuid: 'ghost', content: 'x', mime_type: 'text/plain' })],
@@ -659,7 +648,7 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
       ).toBeInstanceOf(NotFoundError);
       /** A new document, then one the bank already holds. */
       const insertAgain = (newContent: string) =>
-        failure(
+        stackErrorOf(
           banks.insertDocuments({
             bank_uuid: 'store',
             documents: [
@@ -676,7 +665,7 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
       const twiceAndPoisoned = await insertAgain('This one carries poison.');
       expect(twiceAndPoisoned).toBeInstanceOf(ConflictError);
       expect(twiceAndPoisoned.field).toBe('documents.1.uuid');
-      const sameRequest = await failure(
+      const sameRequest = await stackErrorOf(
         banks.insertDocuments({
           bank_uuid: 'store',
           documents: [
@@ -691,7 +680,7 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
 
     it('answers 403 for a file:// outside the allowed roots', async () => {
       await writeFile(join(dataDir, 'outside.txt'), 'secret');
-      const error = await failure(
+      const error = await stackErrorOf(
         banks.insertDocuments({
           bank_uuid: 'store',
           documents: [
@@ -712,7 +701,7 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
       const strict = await start({}, []);
       await strict.createMemoryBank(createRequest({ bank_uuid: 'strict', documents: [] }));
       server.requests.length = 0;
-      const error = await failure(
+      const error = await stackErrorOf(
         strict.insertDocuments({
           bank_uuid: 'strict',
           documents: [
@@ -727,7 +716,7 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
     });
 
     it('answers 413 for an oversized document', async () => {
-      const error = await failure(
+      const error = await stackErrorOf(
         banks.insertDocuments({
           bank_uuid: 'store',
           documents: [
@@ -743,7 +732,7 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
     });
 
     it('answers 400 naming documents.0.content for a malformed data: URL', async () => {
-      const error = await failure(
+      const error = await stackErrorOf(
         banks.insertDocuments({
           bank_uuid: 'store',
           documents: [
@@ -758,7 +747,7 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
     });
 
     it('answers 400 naming the mime_type of a type it cannot read', async () => {
-      const error = await failure(
+      const error = await stackErrorOf(
         banks.insertDocuments({
           bank_uuid: 'store',
           documents: [

@@ -1,4 +1,5 @@
-import { InvalidRequestError, StackError } from '@llama-stack-ts/core';
+import { InvalidRequestError } from '@llama-stack-ts/core';
+import { stackErrorOf } from '@llama-stack-ts/provider-utils/test';
 import { describe, expect, it } from 'vitest';
 import { buildPdf } from '../../test/support/build-pdf.js';
 import type { DocumentSource } from './document-source.js';
@@ -9,16 +10,6 @@ const bytes = (value: string, mimeType: string): DocumentSource => ({
   bytes: new TextEncoder().encode(value),
   mimeType,
 });
-
-async function failure(promise: Promise<unknown>): Promise<StackError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(StackError.isInstance(error)).toBe(true);
-    return error as StackError;
-  }
-  throw new Error('expected a StackError');
-}
 
 describe('extractDocumentText', () => {
   it('keeps Markdown and plain text as written', async () => {
@@ -48,7 +39,7 @@ describe('extractDocumentText', () => {
   });
 
   it('names the content of JSON that does not parse', async () => {
-    const error = await failure(extractDocumentText(bytes('{"a":', 'application/json'), 'documents.2'));
+    const error = await stackErrorOf(extractDocumentText(bytes('{"a":', 'application/json'), 'documents.2'));
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error.field).toBe('documents.2.content');
   });
@@ -68,19 +59,19 @@ describe('extractDocumentText', () => {
   });
 
   it('names the content of a PDF that is not one', async () => {
-    const error = await failure(
+    const error = await stackErrorOf(
       extractDocumentText(bytes('not a pdf at all', 'application/pdf'), 'documents.1'),
     );
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error.field).toBe('documents.1.content');
-    const inline = await failure(
+    const inline = await stackErrorOf(
       extractDocumentText({ kind: 'text', text: 'plain words', mimeType: 'application/pdf' }, 'documents.1'),
     );
     expect(inline.message).toContain('base64');
   });
 
   it('names the mime_type of a type it cannot read', async () => {
-    const error = await failure(extractDocumentText(bytes('x', 'image/png'), 'documents.4'));
+    const error = await stackErrorOf(extractDocumentText(bytes('x', 'image/png'), 'documents.4'));
     expect(error.field).toBe('documents.4.mime_type');
     expect(error.message).toContain('application/pdf');
   });

@@ -7,8 +7,8 @@ import {
   ForbiddenError,
   InvalidRequestError,
   PayloadTooLargeError,
-  StackError,
 } from '@llama-stack-ts/core';
+import { stackErrorOf } from '@llama-stack-ts/provider-utils/test';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DocumentServer } from '../../test/support/document-server.js';
 import type { ReadDocumentOptions } from './document-source.js';
@@ -29,16 +29,6 @@ const options = (overrides: Partial<ReadDocumentOptions> = {}): ReadDocumentOpti
   urlPolicy: { allowedFileRoots: [allowed], allowedPrivateHosts: ['127.0.0.1'] },
   ...overrides,
 });
-
-async function failure(promise: Promise<unknown>): Promise<StackError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(StackError.isInstance(error)).toBe(true);
-    return error as StackError;
-  }
-  throw new Error('expected a StackError');
-}
 
 const text = (source: Awaited<ReturnType<typeof readDocumentSource>>) =>
   source.kind === 'text' ? source.text : new TextDecoder().decode(source.bytes);
@@ -92,7 +82,7 @@ describe('readDocumentSource: inline and data:', () => {
   });
 
   it('refuses inline text over the limit with 413', async () => {
-    const error = await failure(readDocumentSource('z'.repeat(1001), 'text/plain', field, options()));
+    const error = await stackErrorOf(readDocumentSource('z'.repeat(1001), 'text/plain', field, options()));
     expect(error).toBeInstanceOf(PayloadTooLargeError);
     expect(error.status).toBe(413);
     expect(error.message).toContain(field);
@@ -110,7 +100,7 @@ describe('readDocumentSource: inline and data:', () => {
   });
 
   it('answers a malformed data: URL with 400 naming the field', async () => {
-    const error = await failure(
+    const error = await stackErrorOf(
       readDocumentSource('data:text/plain;base64,!!', 'text/plain', field, options()),
     );
     expect(error).toBeInstanceOf(InvalidRequestError);
@@ -137,15 +127,15 @@ describe('readDocumentSource: http(s)', () => {
 
   it('refuses a body over the limit, announced or streamed', async () => {
     expect(
-      await failure(readDocumentSource(`${server.baseUrl}/big`, 'text/plain', field, options())),
+      await stackErrorOf(readDocumentSource(`${server.baseUrl}/big`, 'text/plain', field, options())),
     ).toBeInstanceOf(PayloadTooLargeError);
     expect(
-      await failure(readDocumentSource(`${server.baseUrl}/big-stream`, 'text/plain', field, options())),
+      await stackErrorOf(readDocumentSource(`${server.baseUrl}/big-stream`, 'text/plain', field, options())),
     ).toBeInstanceOf(PayloadTooLargeError);
   });
 
   it('gives up after the fetch timeout with 503', async () => {
-    const error = await failure(
+    const error = await stackErrorOf(
       readDocumentSource(`${server.baseUrl}/slow`, 'text/plain', field, options({ fetchTimeoutMs: 200 })),
     );
     expect(error).toBeInstanceOf(DependencyUnavailableError);
@@ -153,13 +143,15 @@ describe('readDocumentSource: http(s)', () => {
   });
 
   it('answers an error status of the URL with 400 naming the field', async () => {
-    const error = await failure(readDocumentSource(`${server.baseUrl}/gone`, 'text/plain', field, options()));
+    const error = await stackErrorOf(
+      readDocumentSource(`${server.baseUrl}/gone`, 'text/plain', field, options()),
+    );
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error.message).toContain('HTTP 410');
   });
 
   it('refuses http(s) when turned off', async () => {
-    const error = await failure(
+    const error = await stackErrorOf(
       readDocumentSource(`${server.baseUrl}/page.html`, 'text/html', field, options({ allowHttp: false })),
     );
     expect(error).toBeInstanceOf(ForbiddenError);
@@ -176,7 +168,7 @@ describe('readDocumentSource: url_fetch refuses private hosts', () => {
     ['localhost', () => `${server.baseUrl.replace('127.0.0.1', 'localhost')}/page.html`],
     ['the metadata address 169.254.169.254', () => 'http://169.254.169.254/latest/meta-data/'],
   ])('answers a document URL on %s with 403, fetching nothing', async (_name, url) => {
-    const error = await failure(readDocumentSource(url(), 'text/html', field, defaultPolicy()));
+    const error = await stackErrorOf(readDocumentSource(url(), 'text/html', field, defaultPolicy()));
     expect(error).toBeInstanceOf(ForbiddenError);
     expect(error.field).toBe(field);
     expect(error.message).toContain('url_fetch.allowed_private_hosts');
@@ -185,7 +177,7 @@ describe('readDocumentSource: url_fetch refuses private hosts', () => {
 
   it('answers a redirect to loopback with 403, never asking the loopback server', async () => {
     const policy = options({ urlPolicy: { allowedFileRoots: [], allowedPrivateHosts: ['127.0.0.2'] } });
-    const error = await failure(
+    const error = await stackErrorOf(
       readDocumentSource(`${relay.baseUrl}/to-loopback`, 'text/html', field, policy),
     );
     expect(error).toBeInstanceOf(ForbiddenError);
@@ -204,7 +196,7 @@ describe('readDocumentSource: file://', () => {
   });
 
   it('refuses a file outside the roots with 403 naming the field', async () => {
-    const error = await failure(
+    const error = await stackErrorOf(
       readDocumentSource(pathToFileURL(join(root, 'secret.txt')).href, 'text/plain', field, options()),
     );
     expect(error).toBeInstanceOf(ForbiddenError);
@@ -214,21 +206,21 @@ describe('readDocumentSource: file://', () => {
 
   it('refuses a path that climbs out of a root', async () => {
     const url = `file://${allowed}/../secret.txt`;
-    expect(await failure(readDocumentSource(url, 'text/plain', field, options()))).toBeInstanceOf(
+    expect(await stackErrorOf(readDocumentSource(url, 'text/plain', field, options()))).toBeInstanceOf(
       ForbiddenError,
     );
   });
 
   it('refuses a symbolic link that leads out of a root', async () => {
     const url = pathToFileURL(join(allowed, 'link-out.txt')).href;
-    expect(await failure(readDocumentSource(url, 'text/plain', field, options()))).toBeInstanceOf(
+    expect(await stackErrorOf(readDocumentSource(url, 'text/plain', field, options()))).toBeInstanceOf(
       ForbiddenError,
     );
   });
 
   it('refuses every file when no root is configured', async () => {
     const url = pathToFileURL(join(allowed, 'notes.md')).href;
-    const error = await failure(
+    const error = await stackErrorOf(
       readDocumentSource(
         url,
         'text/plain',
@@ -242,11 +234,11 @@ describe('readDocumentSource: file://', () => {
 
   it('refuses a file over the limit with 413 and a missing one with 400', async () => {
     const big = pathToFileURL(join(allowed, 'big.txt')).href;
-    expect(await failure(readDocumentSource(big, 'text/plain', field, options()))).toBeInstanceOf(
+    expect(await stackErrorOf(readDocumentSource(big, 'text/plain', field, options()))).toBeInstanceOf(
       PayloadTooLargeError,
     );
     const missing = pathToFileURL(join(allowed, 'missing.txt')).href;
-    expect(await failure(readDocumentSource(missing, 'text/plain', field, options()))).toBeInstanceOf(
+    expect(await stackErrorOf(readDocumentSource(missing, 'text/plain', field, options()))).toBeInstanceOf(
       InvalidRequestError,
     );
   });
