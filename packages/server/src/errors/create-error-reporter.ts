@@ -19,13 +19,15 @@ export function createErrorReporter<Body>(shape: ErrorShape<Body>, logger: Logge
     if (c.req.raw.signal.aborted) {
       return { status: 499, body: shape.clientClosed(requestId), internal: false };
     }
-    const mapped = shape.map(toStackError(error), requestId);
+    const stackError = toStackError(error);
+    const mapped = shape.map(stackError, requestId);
     if (mapped.internal) {
       logger.error(
         { err: error, request_id: requestId, method: c.req.method, path: c.req.path },
         'request failed',
       );
     }
-    return mapped;
+    const retryAfterSeconds = stackError?.retryAfterSeconds;
+    return retryAfterSeconds === undefined ? mapped : { ...mapped, retryAfterSeconds };
   };
 }

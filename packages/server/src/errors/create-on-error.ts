@@ -1,7 +1,6 @@
 import type { ErrorHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorReporter } from './create-error-reporter.js';
-import { toStackError } from './to-stack-error.js';
 
 /**
  * The `onError` of an app or a surface: every failure answered as `report` maps it, with
@@ -9,8 +8,7 @@ import { toStackError } from './to-stack-error.js';
  */
 export function createOnError<Body>(report: ErrorReporter<Body>): ErrorHandler {
   return function onError(error, c) {
-    const { status, body } = report(error, c);
-    const retryAfterSeconds = toStackError(error)?.retryAfterSeconds;
+    const { status, body, retryAfterSeconds } = report(error, c);
     if (retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.ceil(retryAfterSeconds)));
     return c.json(body as object, status as ContentfulStatusCode);
   };

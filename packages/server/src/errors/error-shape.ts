@@ -4,6 +4,8 @@ export interface MappedError<Body> {
   body: Body;
   /** True when the failure is the server's or a provider's fault, not the client's. */
   internal: boolean;
+  /** When the client may try again (the `Retry-After` header), where the error says. */
+  retryAfterSeconds?: number;
 }
 
 import type { StackError } from '@llama-stack-ts/core';

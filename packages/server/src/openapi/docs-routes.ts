@@ -19,7 +19,7 @@ const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-
  */
 export function createDocsRoutes(title: string): Hono {
   const app = new Hono();
-  const cache = new Map<AssetName, Promise<Buffer>>();
+  const cache = new Map<AssetName, Promise<Uint8Array<ArrayBuffer>>>();
   app.get('/docs', (c) => c.html(renderDocsPage(title)));
   app.get('/docs/:asset', async (c) => {
     const name = c.req.param('asset');
@@ -27,10 +27,10 @@ export function createDocsRoutes(title: string): Hono {
     const asset = name as AssetName;
     let content = cache.get(asset);
     if (!content) {
-      content = readFile(join(swaggerUiDir, asset));
+      content = readFile(join(swaggerUiDir, asset)).then((bytes) => new Uint8Array(bytes));
       cache.set(asset, content);
     }
-    return c.body(new Uint8Array(await content), 200, {
+    return c.body(await content, 200, {
       'Content-Type': assets[asset],
       'Cache-Control': 'public, max-age=86400',
     });

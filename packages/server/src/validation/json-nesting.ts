@@ -5,22 +5,40 @@
  */
 export const maxJsonNesting = 64;
 
+/** An array or object still to look into, and how it was reached (for the path of an error). */
+interface Container {
+  value: object;
+  depth: number;
+  parent?: Container;
+  key?: string;
+}
+
 /**
  * The path (`a.b.0.c`, shortened) to the first value of `value` nested deeper than `maxDepth`,
- * or `undefined` when none is. Walks with an explicit stack, so the check itself cannot overflow.
+ * or `undefined` when none is. Walks with an explicit stack, so the check itself cannot overflow,
+ * and visits containers only: every request body passes through it.
  */
 export function findTooDeepJson(value: unknown, maxDepth: number = maxJsonNesting): string | undefined {
-  const pending: { value: unknown; depth: number; path: readonly string[] }[] = [
-    { value, depth: 0, path: [] },
-  ];
+  const pending: Container[] = isContainer(value) ? [{ value, depth: 0 }] : [];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if (typeof next.value !== 'object' || next.value === null) continue;
-    if (next.depth >= maxDepth) return shortenedPath(next.path);
-    for (const [key, child] of Object.entries(next.value)) {
-      pending.push({ value: child, depth: next.depth + 1, path: [...next.path, key] });
+    if (next.depth >= maxDepth) return shortenedPath(pathOf(next));
+    const container = next.value as Record<string, unknown>;
+    for (const key in container) {
+      const child = container[key];
+      if (isContainer(child)) pending.push({ value: child, depth: next.depth + 1, parent: next, key });
     }
   }
   return undefined;
+}
+
+function isContainer(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
+}
+
+function pathOf(container: Container): string[] {
+  const path: string[] = [];
+  for (let at: Container | undefined = container; at?.key !== undefined; at = at.parent) path.unshift(at.key);
+  return path;
 }
 
 function shortenedPath(path: readonly string[]): string {
