@@ -87,12 +87,16 @@ describe('provider packages', () => {
 });
 
 describe('@llama-stack-ts/jobs, the job engine', () => {
-  it('depends on core, provider-utils, BullMQ and ioredis, not on the runtime that uses it', () => {
+  it('depends on core, provider-utils, BullMQ and ioredis (and Bull Board on Hono for its dashboard), not on the runtime that uses it', () => {
     const dependencies = Object.keys(readPackageJson(join(repoRoot, 'packages/jobs')).dependencies ?? {});
     expect(dependencies.sort()).toEqual([
+      '@bull-board/api',
+      '@bull-board/hono',
+      '@hono/node-server',
       '@llama-stack-ts/core',
       '@llama-stack-ts/provider-utils',
       'bullmq',
+      'hono',
       'ioredis',
     ]);
   });
