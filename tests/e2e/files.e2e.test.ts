@@ -104,12 +104,15 @@ describeWithModels(
       expect(firstPage.hasNextPage()).toBe(true);
 
       const walked: string[] = [];
-      for await (const file of client.files.list({ purpose: 'evals', limit: 2, order: 'asc' })) walked.push(file.id);
+      for await (const file of client.files.list({ purpose: 'evals', limit: 2, order: 'asc' }))
+        walked.push(file.id);
       expect(walked).toEqual(evals);
 
       const everything = await client.files.list();
       expect(everything.data.length).toBeGreaterThanOrEqual(7);
-      expect(new Set(everything.data.map((file) => file.purpose))).toEqual(new Set(['batch', 'user_data', 'evals']));
+      expect(new Set(everything.data.map((file) => file.purpose))).toEqual(
+        new Set(['batch', 'user_data', 'evals']),
+      );
     });
 
     it('deletes a file; it then answers 404 in OpenAI’s error shape, naming it', async () => {
@@ -117,7 +120,11 @@ describeWithModels(
         file: await toFile(Buffer.from('bye\n'), 'bye.txt'),
         purpose: 'assistants',
       });
-      expect(await client.files.delete(created.id)).toEqual({ id: created.id, object: 'file', deleted: true });
+      expect(await client.files.delete(created.id)).toEqual({
+        id: created.id,
+        object: 'file',
+        deleted: true,
+      });
       const error = await apiErrorOf(client.files.retrieve(created.id));
       expect(error).toBeInstanceOf(OpenAI.NotFoundError);
       expect(error.status).toBe(404);
