@@ -147,14 +147,14 @@ describeWithModels(
       });
     });
 
-    it.each([
-      ['purpose', 'a missing purpose', { file: 'requests' }],
-      ['purpose', 'an unknown purpose', { file: 'requests', purpose: 'training' }],
-      ['file', 'a missing file', { purpose: 'batch' }],
-    ])('answers 400 naming %s for %s', async (param, _case, parts) => {
+    it.each<[string, string, { withFile: boolean; purpose?: string }]>([
+      ['purpose', 'a missing purpose', { withFile: true }],
+      ['purpose', 'an unknown purpose', { withFile: true, purpose: 'training' }],
+      ['file', 'a missing file', { withFile: false, purpose: 'batch' }],
+    ])('answers 400 naming %s for %s', async (param, _case, { withFile, purpose }) => {
       const body = {
-        ...parts,
-        ...(parts.file ? { file: await toFile(Buffer.from(requestLines), 'requests.jsonl') } : {}),
+        ...(purpose ? { purpose } : {}),
+        ...(withFile ? { file: await toFile(Buffer.from(requestLines), 'requests.jsonl') } : {}),
       };
       const error = await apiErrorOf(client.files.create(body as OpenAI.FileCreateParams));
       expect(error).toBeInstanceOf(OpenAI.BadRequestError);
