@@ -59,4 +59,11 @@ export const builtinProviders: readonly BuiltinProvider[] = [
     description:
       'Datasets registered in the data directory: JSONL, JSON, CSV or Parquet rows from file://, http(s) or data: URLs.',
   },
+  {
+    api: 'files',
+    providerType: 'inline::localfs',
+    packageName: '@llama-stack-ts/provider-files-localfs',
+    description:
+      "OpenAI's Files API in the data directory: uploads streamed to disk and put in place atomically, expiry honoured.",
+  },
 ];
