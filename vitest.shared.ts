@@ -13,6 +13,8 @@ export function defineStackTestConfig(options: { testTimeout?: number; singleFor
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: options.testTimeout ?? 15_000,
+      // A hook prepares what its tests use (a model, a 100 MB file): it gets the same budget.
+      hookTimeout: options.testTimeout ?? 15_000,
       // expect.poll returns as soon as its condition holds; its 1 s default fails on a loaded machine.
       expect: { poll: { timeout: 10_000 } },
       pool: 'forks',
