@@ -3,6 +3,7 @@ export * from './apis/api-registry.js';
 export * from './apis/batch-inference/index.js';
 export * from './apis/common/index.js';
 export * from './apis/datasets/index.js';
+export * from './apis/files/index.js';
 export * from './apis/inference/index.js';
 export * from './apis/memory-banks/index.js';
 export * from './apis/models/index.js';

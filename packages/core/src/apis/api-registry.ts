@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type AgenticSystem, agenticSystemRoutes } from './agentic-system/index.js';
 import { type BatchInference, batchInferenceRoutes } from './batch-inference/index.js';
 import { type Datasets, datasetsRoutes } from './datasets/index.js';
+import { type Files, filesRoutes } from './files/index.js';
 import { type Inference, inferenceRoutes } from './inference/index.js';
 import { type MemoryBanks, memoryBanksRoutes } from './memory-banks/index.js';
 import { type Models, modelsRoutes } from './models/index.js';
@@ -109,6 +110,11 @@ export const apiRegistry = [
     name: 'batch_inference',
     description: 'Inference over a JSONL file of requests, as a job.',
     routes: batchInferenceRoutes,
+  }),
+  defineApi<Files>()({
+    name: 'files',
+    description: "OpenAI's Files API: upload, list, retrieve, download and delete files (`/v1/files`).",
+    routes: filesRoutes,
   }),
 ] as const;
 

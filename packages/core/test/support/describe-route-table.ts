@@ -32,7 +32,8 @@ export function describeRouteTable(
 
     for (const fixture of fixtures) {
       it(`${fixture.file} parses (${fixture.route.method} ${fixture.route.path})`, () => {
-        const hasRequest = fixture.query !== undefined || fixture.body !== undefined;
+        const hasRequest =
+          fixture.params !== undefined || fixture.query !== undefined || fixture.body !== undefined;
         if (hasRequest) {
           expect(() => parseRouteRequest(fixture.route, fixture)).not.toThrow();
           if (fixture.body !== undefined) expect(fixture.route.body, 'route takes no body').toBeDefined();

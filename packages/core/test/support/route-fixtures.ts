@@ -5,8 +5,8 @@ import { parseRequest } from '../../src/validation/parse-request.js';
 
 /**
  * A wire example from an API folder's `__fixtures__/`, named `<operation-in-kebab-case>.<case>.json`
- * (`create-memory-bank.with-documents.json`). Each key is optional: `query` (the query parameters as
- * they arrive, strings), `body` (the JSON body, a bare array where the route has `bodyField`),
+ * (`create-memory-bank.with-documents.json`). Each key is optional: `params` (the path parameters),
+ * `query` (the query parameters), `body` (the JSON body, a bare array where the route has `bodyField`),
  * `response` (one JSON response) and `chunks` (the Server-Sent Event payloads of a streamed call).
  */
 /**
@@ -22,6 +22,7 @@ export interface RouteFixture {
   file: string;
   caseName: string;
   route: AnyRouteDefinition;
+  params?: Record<string, unknown>;
   query?: Record<string, unknown>;
   body?: unknown;
   response?: unknown;
@@ -56,14 +57,21 @@ export function loadRouteFixtures(directory: string, routes: readonly AnyRouteDe
 }
 
 /**
- * Builds the request object a protocol method receives, as the server does: the query parsed by the
- * route's query schema, merged with the parsed body (placed under `bodyField` for a bare array).
+ * Builds the request object a protocol method receives, as the server does: the path parameters and
+ * the query parsed by the route's schemas, merged with the parsed body (placed under `bodyField` for
+ * a bare array).
  */
 export function parseRouteRequest(
   route: AnyRouteDefinition,
-  input: { query?: Record<string, unknown>; body?: unknown },
+  input: { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown },
 ): Record<string, unknown> {
-  const query = route.query ? (parseRequest(route.query, input.query ?? {}) as Record<string, unknown>) : {};
+  const params = route.params
+    ? (parseRequest(route.params, input.params ?? {}) as Record<string, unknown>)
+    : {};
+  const query = {
+    ...params,
+    ...(route.query ? (parseRequest(route.query, input.query ?? {}) as Record<string, unknown>) : {}),
+  };
   if (!route.body) return query;
   if (route.bodyField) {
     return { ...query, [route.bodyField]: parseRequest(route.body, input.body, route.bodyField) };
