@@ -59,4 +59,11 @@ export const builtinProviders: readonly BuiltinProvider[] = [
     description:
       'Datasets registered in the data directory: JSONL, JSON, CSV or Parquet rows from file://, http(s) or data: URLs.',
   },
+  {
+    api: 'batch_inference',
+    providerType: 'inline::jobs',
+    packageName: '@llama-stack-ts/provider-batch-inference-jobs',
+    description:
+      "Batch inference as jobs on the stack's job engine (BullMQ on Redis): lines through the inference API with continuous batching, resumable parts.",
+  },
 ];
