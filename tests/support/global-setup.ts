@@ -20,6 +20,7 @@ const packagesTheCommandLoads = [
   'packages/providers/safety-shields',
   'packages/providers/agents-reference',
   'packages/providers/datasets-localfs',
+  'packages/providers/files-localfs',
   'tests/fixtures/provider-echo',
 ];
 
@@ -45,6 +46,7 @@ export default function setup(): void {
       '--filter=@llama-stack-ts/provider-safety-shields',
       '--filter=@llama-stack-ts/provider-agents-reference',
       '--filter=@llama-stack-ts/provider-datasets-localfs',
+      '--filter=@llama-stack-ts/provider-files-localfs',
       '--output-logs=errors-only',
     ],
     { cwd: repoRoot, stdio: 'inherit' },

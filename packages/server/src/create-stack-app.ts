@@ -8,6 +8,7 @@ import { createOnError } from './errors/create-on-error.js';
 import { stackErrorShape } from './errors/stack-error-shape.js';
 import { createInferenceAccess } from './inference-access/inference-access.js';
 import { createLlamaStackRoutes } from './llama-stack/create-llama-stack-routes.js';
+import { multipartUploadMatcher } from './llama-stack/multipart-upload-matcher.js';
 import { createMetricsRoutes } from './metrics/create-metrics-routes.js';
 import { metricsMiddleware } from './metrics/metrics-middleware.js';
 import { StackMetrics } from './metrics/stack-metrics.js';
@@ -23,11 +24,12 @@ import { generateOpenApi } from './openapi/generate-openapi.js';
 import type { OpenApiDocument } from './openapi/openapi-document.js';
 import type { ServableStack } from './servable-stack.js';
 import { stackAppRoutes } from './stack-app-routes.js';
+import { surfaceOf } from './surface-of.js';
 import { healthHandler } from './system-routes/health-handler.js';
 import type { VersionResponse } from './system-routes/system-schemas.js';
 import { createTgiRoutes } from './tgi/create-tgi-routes.js';
 import { tgiErrorShape } from './tgi/tgi-error-shape.js';
-import { tgiRoutes } from './tgi/tgi-routes.js';
+import { defaultUploadLimitBytes } from './validation/read-multipart-body.js';
 import { serverVersion } from './version.js';
 
 /** An app served under `path` beside the stack's routes. */
@@ -43,9 +45,17 @@ export interface StackAppOptions {
   logger?: Logger;
   /**
    * Largest request body accepted, in bytes; a larger one is answered 413. Default: the manifest's
-   * `server.max_body_bytes`, else 10 MiB.
+   * `server.max_body_bytes`, else 10 MiB. Multipart uploads have their own limit, `uploadLimitBytes`.
    */
   bodyLimitBytes?: number;
+  /**
+   * Largest multipart upload accepted (`POST /v1/files`), in bytes; a larger one is answered 413.
+   * The form streams to disk, never held in memory. Default: the manifest's
+   * `server.max_upload_bytes`, else 512 MiB.
+   */
+  uploadLimitBytes?: number;
+  /** Where uploaded files wait while the rest of their form arrives. Default: `os.tmpdir()`. */
+  uploadSpoolDir?: string;
   /**
    * When set, every route but `/health`, `/docs` and `/openapi.json` (and `/metrics` where
    * `metricsPublic`) requires `Authorization: Bearer <authKey>` (401 otherwise). Default: the
@@ -96,6 +106,8 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
     routes = allRoutes,
     logger = pino({ name: 'llama-stack-ts' }),
     bodyLimitBytes = settings.max_body_bytes ?? defaultBodyLimitBytes,
+    uploadLimitBytes = settings.max_upload_bytes ?? defaultUploadLimitBytes,
+    uploadSpoolDir,
     authKey = settings.auth_key,
     metricsPublic = settings.metrics_public ?? false,
     host = settings.host ?? '127.0.0.1',
@@ -106,9 +118,10 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
     mounts = [],
   } = options;
   const inference = createInferenceAccess(stack, { metrics });
+  const report = reportBySurface(logger);
 
   const app = new Hono();
-  app.onError(createOnError(reportBySurface(logger)));
+  app.onError(createOnError(report));
   app.notFound(createNotFound());
   app.use(metricsMiddleware(metrics), requestId(), accessLog({ logger }));
   if (corsOrigins.length > 0) app.use(cors({ origin: [...corsOrigins] }));
@@ -134,6 +147,7 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
     bodyLimit({
       maxBytes: bodyLimitBytes,
       hint: 'send a smaller body, or raise server.max_body_bytes in the manifest (LLAMA_STACK_TS_MAX_BODY_BYTES in the shipped distributions)',
+      skip: multipartUploadMatcher(routes),
     }),
   );
 
@@ -143,23 +157,28 @@ export function createStackApp(stack: ServableStack, options: StackAppOptions = 
   app.route('/', createOpenAiRoutes(inference, { logger, defaultModel: tgiModel }));
   // The stack's own `/health` above answers TGI clients too (they read only the status).
   app.route('/', createTgiRoutes(inference, { logger, tgiModel, health: false }));
-  app.route('/', createLlamaStackRoutes(stack, { routes, inference, logger }));
+  app.route(
+    '/',
+    createLlamaStackRoutes(stack, {
+      routes,
+      inference,
+      logger,
+      report,
+      upload: {
+        maxBytes: uploadLimitBytes,
+        hint: 'upload a smaller file, or raise server.max_upload_bytes in the manifest (LLAMA_STACK_TS_MAX_UPLOAD_BYTES in the shipped distributions)',
+        ...(uploadSpoolDir ? { spoolDir: uploadSpoolDir } : {}),
+      },
+    }),
+  );
   for (const mount of mounts) app.route(mount.path, mount.app);
   return app;
 }
 
-const tgiPaths = tgiRoutes.map((route) => route.path).filter((path) => path !== '/');
-
-/** The surface a request path belongs to, wherever the app is mounted (`/v1/…` or `/llama/v1/…`). */
-function surfaceOf(path: string): 'openai' | 'tgi' | 'stack' {
-  if (/(^|\/)v1\//.test(path)) return 'openai';
-  if (path === '/' || tgiPaths.some((tgiPath) => path.endsWith(tgiPath))) return 'tgi';
-  return 'stack';
-}
-
 /**
- * Reports what fails before a surface's own routes run (auth, the body limit) in the shape of the
- * surface the path belongs to, so an OpenAI or TGI client reads its own error format.
+ * Reports a failure in the shape of the surface the path belongs to, so an OpenAI or TGI client
+ * reads its own error format: what fails before a surface's own routes run (auth, the body limit),
+ * and the failures of the route tables' `/v1/` routes (OpenAI's Files API).
  */
 function reportBySurface(logger: Logger): ErrorReporter<unknown> {
   const reporters = {

@@ -17,6 +17,7 @@ export interface ServerSettingsLike {
   readonly allowed_hosts?: readonly string[];
   readonly cors_origins?: readonly string[];
   readonly max_body_bytes?: number;
+  readonly max_upload_bytes?: number;
   readonly tgi_model?: string;
 }
 

@@ -25,6 +25,7 @@ export async function runCommand(distribution: string, options: RunOptions): Pro
       host: options.host ?? manifest.server.host,
       authKey: manifest.server.auth_key,
       bodyLimitBytes: manifest.server.max_body_bytes,
+      uploadLimitBytes: manifest.server.max_upload_bytes,
       shutdownTimeoutMs: manifest.server.shutdown_timeout_ms,
     });
   } catch (error) {

@@ -1,9 +1,9 @@
-import { NotImplementedError, type RouteDefinition } from '@llama-stack-ts/core';
-import type { ErrorResponse } from '@llama-stack-ts/provider-utils';
+import { isFileContent, NotImplementedError, type RouteDefinition } from '@llama-stack-ts/core';
 import type { Handler } from 'hono';
 import type { ErrorReporter } from '../errors/create-error-reporter.js';
 import { formatSseEvent } from '../streaming/format-sse-event.js';
 import { streamSseResponse } from '../streaming/stream-sse-response.js';
+import { fileContentResponse } from './file-content-response.js';
 
 /** Whether this call streams: always, or when an `optional` route's request says `stream: true`. */
 function isStreamed(route: RouteDefinition, request: Record<string, unknown>): boolean {
@@ -12,11 +12,12 @@ function isStreamed(route: RouteDefinition, request: Record<string, unknown>): b
 
 /**
  * The route's handler: calls `operation(request, { signal })` with the request
- * `validateRouteRequest` left, and answers with its JSON (`null` for no result, as FastAPI does), or
- * calls `streamOperation` and answers with Server-Sent Events, a failure after the start ending the
- * stream with `event: error`. The signal aborts when the client disconnects.
+ * `validateRouteRequest` left, and answers with its JSON (`null` for no result, as FastAPI does),
+ * with the bytes of the `FileContent` it returns on a `binary` route, or calls `streamOperation`
+ * and answers with Server-Sent Events, a failure after the start ending the stream with
+ * `event: error`. The signal aborts when the client disconnects.
  */
-export function callRouteOperation(route: RouteDefinition, report: ErrorReporter<ErrorResponse>): Handler {
+export function callRouteOperation(route: RouteDefinition, report: ErrorReporter<unknown>): Handler {
   return async function callRouteOperation(c) {
     const request = c.get('stackRequest');
     const operationOf = (name: string) => {
@@ -34,6 +35,14 @@ export function callRouteOperation(route: RouteDefinition, report: ErrorReporter
     }
 
     const result = await operationOf(route.operation)(request, { signal: c.req.raw.signal });
+    if (route.responseFormat === 'binary') {
+      if (!isFileContent(result)) {
+        throw new TypeError(
+          `${route.api}.${route.operation} answered ${typeof result}, not the FileContent its binary route sends.`,
+        );
+      }
+      return fileContentResponse(result);
+    }
     return c.json(result ?? null);
   };
 }

@@ -9,7 +9,10 @@ export interface DocumentedRoute {
   /** The tag the route is listed under: an API name, `openai`, `tgi` or `server`. */
   api: string;
   method: string;
-  /** The path as Hono matches it: `/v1/models/:model{.+}` is documented as `/v1/models/{model}`. */
+  /**
+   * The path, its parameters written `{name}` (core's route tables) or as Hono matches them
+   * (`/v1/models/:model{.+}`); both are documented as `/v1/models/{model}`.
+   */
   path: string;
   /** The operation id. */
   operation: string;
@@ -20,7 +23,11 @@ export interface DocumentedRoute {
   query?: z.ZodObject;
   body?: z.ZodType;
   bodyField?: string;
+  /** `multipart`: the body is documented as `multipart/form-data`. Default `json`. */
+  bodyFormat?: 'json' | 'multipart';
   response: z.ZodType;
+  /** `binary`: the response is documented as the file's bytes. Default `json`. */
+  responseFormat?: 'json' | 'binary';
   stream?: 'optional' | 'always';
   streamOperation?: string;
   streamChunk?: z.ZodType;

@@ -1,4 +1,4 @@
-import { defineRoutes, modelsRoutes, type RouteDefinition } from '@llama-stack-ts/core';
+import { defineRoutes, filesRoutes, modelsRoutes, type RouteDefinition } from '@llama-stack-ts/core';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
@@ -187,6 +187,32 @@ describe('generateOpenApi', () => {
       'JSON, or when the request says `stream: true`, One part per event.',
     );
     expect(Object.keys(generated.components.schemas)).toEqual(['ErrorResponse', 'ItemError']);
+  });
+
+  it("documents core's path parameters, a multipart body and a binary response (OpenAI's Files API)", () => {
+    const generated = generateOpenApi(filesRoutes, { includeSystemRoutes: false });
+    expect(Object.keys(generated.paths)).toEqual([
+      '/v1/files',
+      '/v1/files/{file_id}',
+      '/v1/files/{file_id}/content',
+    ]);
+    const upload = generated.paths['/v1/files']?.post?.requestBody;
+    expect(Object.keys(upload?.content ?? {})).toEqual(['multipart/form-data']);
+    const form = generated.components.schemas.UploadFileRequest as JsonSchema;
+    expect((form.properties as Record<string, JsonSchema>).file).toEqual({
+      type: 'string',
+      format: 'binary',
+      description: 'The file to upload.',
+    });
+    const content = generated.paths['/v1/files/{file_id}/content']?.get;
+    expect(content?.parameters?.map(({ name, in: location }) => [name, location])).toEqual([
+      ['file_id', 'path'],
+    ]);
+    expect(content?.responses['200']?.content).toEqual({
+      'application/octet-stream': {
+        schema: { type: 'string', format: 'binary', description: "The file's bytes, as uploaded." },
+      },
+    });
   });
 
   it('renders the same YAML every time, which parses back to the document', () => {

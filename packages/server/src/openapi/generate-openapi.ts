@@ -97,7 +97,11 @@ export function generateOpenApi(
         ? {
             requestBody: {
               required: !route.body.safeParse(route.bodyField ? undefined : {}).success,
-              content: { 'application/json': { schema: ref(body) } },
+              content: {
+                [route.bodyFormat === 'multipart' ? 'multipart/form-data' : 'application/json']: {
+                  schema: ref(body),
+                },
+              },
             },
           }
         : {}),
@@ -148,6 +152,13 @@ function successResponse(route: DocumentedRoute, response: JsonSchema, chunk: Js
     route.events ??
     'Server-Sent Events: each `data:` line holds one JSON chunk of the schema shown; a failure after ' +
       'the stream started arrives as a final `event: error` whose data is an ErrorResponse.';
+  if (route.responseFormat === 'binary') {
+    return {
+      description:
+        'The bytes, sent with the media type and file name (`Content-Disposition`) they were stored with.',
+      content: { 'application/octet-stream': { schema: response } },
+    };
+  }
   if (route.stream === 'always') return { description: eventsNote, content: sse };
   if (route.stream === 'optional') {
     return {

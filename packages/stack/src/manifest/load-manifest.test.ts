@@ -85,6 +85,7 @@ describe('loadManifest', () => {
       cors_origins: [],
       metrics_public: false,
       max_body_bytes: 16 * 1024 * 1024,
+      max_upload_bytes: 512 * 1024 * 1024,
       shutdown_timeout_ms: 10_000,
     });
     expect(getManifestOrigin(manifest)).toMatchObject({ path, baseDir: dir });

@@ -152,7 +152,17 @@ export const ServerSettings = z
       .int()
       .positive()
       .default(16 * 1024 * 1024)
-      .describe('Largest request body accepted; larger ones get 413. Default 16 MiB.'),
+      .describe(
+        'Largest request body accepted; larger ones get 413. Default 16 MiB. Multipart uploads have their own limit, `max_upload_bytes`.',
+      ),
+    max_upload_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(512 * 1024 * 1024)
+      .describe(
+        'Largest multipart upload accepted (`POST /v1/files`), streamed to disk as it arrives; larger ones get 413. Default 512 MiB.',
+      ),
     shutdown_timeout_ms: z
       .number()
       .int()

@@ -60,6 +60,13 @@ export const builtinProviders: readonly BuiltinProvider[] = [
       'Datasets registered in the data directory: JSONL, JSON, CSV or Parquet rows from file://, http(s) or data: URLs.',
   },
   {
+    api: 'files',
+    providerType: 'inline::localfs',
+    packageName: '@llama-stack-ts/provider-files-localfs',
+    description:
+      "OpenAI's Files API in the data directory: uploads streamed to disk and put in place atomically, expiry honoured.",
+  },
+  {
     api: 'batch_inference',
     providerType: 'inline::jobs',
     packageName: '@llama-stack-ts/provider-batch-inference-jobs',

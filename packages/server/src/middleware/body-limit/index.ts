@@ -1,5 +1,5 @@
 import { PayloadTooLargeError } from '@llama-stack-ts/core';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 
 /** 10 MiB: room for long conversations and document batches, small enough to bound memory. */
 export const defaultBodyLimitBytes = 10 * 1024 * 1024;
@@ -9,6 +9,11 @@ export interface BodyLimitOptions {
   maxBytes?: number;
   /** Appended to the 413 message: how the user can raise the limit. */
   hint?: string;
+  /**
+   * Requests left to another limit, e.g. multipart uploads their route reads as they stream under
+   * the upload limit. Default: none.
+   */
+  skip?: (c: Context) => boolean;
 }
 
 /**
@@ -24,9 +29,11 @@ export interface BodyLimitOptions {
 export function bodyLimit({
   maxBytes = defaultBodyLimitBytes,
   hint = 'send a smaller body or raise the server body limit (`bodyLimitBytes`)',
+  skip = () => false,
 }: BodyLimitOptions = {}): MiddlewareHandler {
   const tooLarge = () => new PayloadTooLargeError('The request body', maxBytes, hint);
   return async function bodyLimit(c, next) {
+    if (skip(c)) return next();
     // Checked before `c.req.raw.body` is touched: under @hono/node-server that getter turns the
     // request into a web `Request` over a `ReadableStream` copy of the socket, and the handler's
     // `c.req.text()` then reads it through web streams instead of straight from the socket
