@@ -1,12 +1,19 @@
 import { join } from 'node:path';
 import {
+  ApiNotServedError,
+  type Batch,
+  type BatchIdRequest,
   type BatchInference,
   type BatchInferenceJob,
+  type CreateBatchRequest,
   DisposedError,
+  type Files,
   type GetBatchInferenceJobStatusRequest,
   type Inference,
   InvalidRequestError,
   type Jobs,
+  type ListBatchesRequest,
+  type ListBatchesResponse,
   type Models,
   type ProviderLogger,
   type RequestOptions,
@@ -16,6 +23,7 @@ import {
 import type { JobsBatchConfig } from './jobs-batch-config.js';
 import type { JobsBatchContext } from './jobs-batch-context.js';
 import { LineSlots } from './line-slots.js';
+import { OpenAiBatches } from './openai/openai-batches.js';
 import { SeedBatchJobs } from './seed/seed-batch-jobs.js';
 
 export const providerType = 'inline::jobs';
@@ -26,6 +34,12 @@ export interface JobsBatchInferenceOptions {
   dataDir: string;
   jobs: Jobs;
   inference: Inference;
+  /** The Files API that OpenAI's batches read their input from and write their output to; without it they answer 404. */
+  files?: Files | undefined;
+  /** The distribution's name, for the 404 of a batch route without a Files API. */
+  distributionName?: string | undefined;
+  /** Seconds since the epoch, for the completion window of OpenAI's batches. Default: the clock. */
+  now?: () => number;
   /** The distribution's models, to answer an unknown model 404 at submit; without it, lines fail one by one. */
   models?: Models | undefined;
   urlPolicy: UrlPolicy | undefined;
@@ -39,6 +53,7 @@ export interface JobsBatchInferenceOptions {
  */
 export class JobsBatchInference implements BatchInference, AsyncDisposable {
   readonly #seed: SeedBatchJobs;
+  readonly #openAi: OpenAiBatches;
   #disposed = false;
 
   constructor(options: JobsBatchInferenceOptions) {
@@ -54,6 +69,15 @@ export class JobsBatchInference implements BatchInference, AsyncDisposable {
       providerType,
     };
     this.#seed = new SeedBatchJobs(context);
+    const { files, distributionName = 'this distribution' } = options;
+    this.#openAi = new OpenAiBatches(
+      context,
+      () => {
+        if (!files) throw new ApiNotServedError('files', distributionName);
+        return files;
+      },
+      options.now,
+    );
   }
 
   submitJob(request: SubmitBatchInferenceJobRequest, options?: RequestOptions): Promise<BatchInferenceJob> {
@@ -64,6 +88,26 @@ export class JobsBatchInference implements BatchInference, AsyncDisposable {
   getJobStatus(request: GetBatchInferenceJobStatusRequest): Promise<BatchInferenceJob> {
     this.#guard();
     return this.#seed.getJobStatus(request);
+  }
+
+  createBatch(request: CreateBatchRequest, options?: RequestOptions): Promise<Batch> {
+    this.#guard();
+    return this.#openAi.createBatch(request, options);
+  }
+
+  listBatches(request: ListBatchesRequest): Promise<ListBatchesResponse> {
+    this.#guard();
+    return this.#openAi.listBatches(request);
+  }
+
+  retrieveBatch(request: BatchIdRequest): Promise<Batch> {
+    this.#guard();
+    return this.#openAi.retrieveBatch(request);
+  }
+
+  cancelBatch(request: BatchIdRequest): Promise<Batch> {
+    this.#guard();
+    return this.#openAi.cancelBatch(request);
   }
 
   /** The queues stay with the engine, which the stack drains and closes. */

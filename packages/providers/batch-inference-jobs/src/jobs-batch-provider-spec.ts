@@ -8,12 +8,14 @@ export const jobsBatchInferenceProviderSpec = defineProviderSpec<JobsBatchConfig
   api: 'batch_inference',
   providerType,
   description:
-    "Batch inference on the stack's job engine: the seed's submit_job/job_status over a JSONL of message lists, " +
+    "Batch inference on the stack's job engine: the seed's submit_job/job_status over a JSONL of message lists and " +
+    "OpenAI's /v1/batches over a JSONL of /v1 requests (with the files API), " +
     'lines run through the inference API with continuous batching, split into parts that any worker runs and ' +
     'that resume after a crash.',
   configSchema: JobsBatchConfig,
   sampleConfig: sampleJobsBatchConfig,
   apiDependencies: ['inference'],
+  optionalApiDependencies: ['files'],
   async create(config, context) {
     const inference = context.deps.inference;
     if (!inference) throw new Error(`${providerType} needs the inference API; add an inference provider.`);
@@ -28,6 +30,8 @@ export const jobsBatchInferenceProviderSpec = defineProviderSpec<JobsBatchConfig
       dataDir: context.dataDir,
       jobs: context.jobs,
       inference,
+      files: context.deps.files,
+      distributionName: context.distributionName,
       models: context.registeredModels,
       urlPolicy: context.urlPolicy,
       logger: context.logger,

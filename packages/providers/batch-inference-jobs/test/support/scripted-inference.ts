@@ -30,20 +30,26 @@ export class ScriptedInference {
   get inference(): Inference {
     return {
       chatCompletion: (request: ChatCompletionRequest, options) =>
-        this.#run(contentToText(request.messages.at(-1)?.content ?? ''), options?.signal, (text) => ({
-          content: `echo: ${text}`,
-          tool_calls: [],
-          stop_reason: 'finished_ok',
-          usage: { prompt_tokens: text.length, completion_tokens: 2 },
-        })),
+        this.#run(
+          request.model,
+          contentToText(request.messages.at(-1)?.content ?? ''),
+          options?.signal,
+          (text) => ({
+            content: `echo: ${text}`,
+            tool_calls: [],
+            stop_reason: 'finished_ok',
+            usage: { prompt_tokens: text.length, completion_tokens: 2 },
+          }),
+        ),
       completion: (request: CompletionRequest, options) =>
-        this.#run(contentToText(request.content), options?.signal, (text) => ({
+        this.#run(request.model, contentToText(request.content), options?.signal, (text) => ({
           content: ` after ${text}`,
           stop_reason: 'max_tokens',
           usage: { prompt_tokens: text.length, completion_tokens: 2 },
         })),
       embeddings: (request: EmbeddingsRequest, options) =>
         this.#run(
+          request.model,
           request.contents.map((content) => contentToText(content)).join('|'),
           options?.signal,
           () => ({
@@ -54,10 +60,13 @@ export class ScriptedInference {
   }
 
   async #run<Response extends ChatCompletionResponse | CompletionResponse | EmbeddingsResponse>(
+    model: string,
     text: string,
     signal: AbortSignal | undefined,
     answer: (text: string) => Response,
   ): Promise<Response> {
+    // As the stack's inference router does, before any provider runs.
+    await scriptedModels.getModel({ identifier: model });
     this.calls.push(text);
     this.active++;
     this.maxActive = Math.max(this.maxActive, this.active);
