@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,12 +20,12 @@ import {
   type RequestOptions,
   StackError,
 } from '@llama-stack-ts/core';
+import { readJsonIfPresent, writeFileAtomically } from '../atomic-files.js';
 import { batchPaths } from '../batch-paths.js';
 import { scanInput } from '../input/scan-input.js';
 import type { JobsBatchContext } from '../jobs-batch-context.js';
 import { assembleParts } from '../parts/assemble-parts.js';
 import { type LineCounts, sumCounts } from '../parts/line-outcome.js';
-import { writeFileAtomically } from '../parts/part-files.js';
 import { runPart } from '../parts/run-part.js';
 import { checkBatchLine } from './check-batch-line.js';
 import { runBatchLine } from './run-batch-line.js';
@@ -272,11 +272,8 @@ export class OpenAiBatches {
   async #writeFiles(batchId: string, partCount: number, mode: 'complete' | 'partial'): Promise<BatchFiles> {
     const paths = batchPaths(this.#root, batchId);
     const written = join(paths.dir, 'files.json');
-    try {
-      return JSON.parse(await readFile(written, 'utf8')) as BatchFiles;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+    const before = await readJsonIfPresent<BatchFiles>(written);
+    if (before) return before;
     const counts = await assembleParts({
       partsDir: paths.parts,
       partCount,

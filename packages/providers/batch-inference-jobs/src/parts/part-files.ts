@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { PartEntry } from './line-outcome.js';
 
 /** A finished part's lines, in line order: written once every line of the part has ended. */
@@ -11,18 +10,6 @@ export function partOutputPath(partsDir: string, partIndex: number): string {
 /** A running part's lines, in the order they ended: what a re-run of the part resumes from. */
 export function partJournalPath(partsDir: string, partIndex: number): string {
   return join(partsDir, `${String(partIndex).padStart(6, '0')}.journal.jsonl`);
-}
-
-/** Writes `text` to a temporary file beside `path` and renames it over `path`: whole or not at all. */
-export async function writeFileAtomically(path: string, text: string): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
-  try {
-    await writeFile(temporary, text, 'utf8');
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
 }
 
 /**

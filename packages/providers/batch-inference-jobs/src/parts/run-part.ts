@@ -1,5 +1,6 @@
 import { open, readFile, rm, truncate } from 'node:fs/promises';
 import type { JobProgress } from '@llama-stack-ts/core';
+import { writeFileAtomically } from '../atomic-files.js';
 import {
   addOutcome,
   countEntries,
@@ -7,13 +8,7 @@ import {
   type LineOutcome,
   type PartEntry,
 } from './line-outcome.js';
-import {
-  partJournalPath,
-  partOutputPath,
-  readPartEntries,
-  toJsonl,
-  writeFileAtomically,
-} from './part-files.js';
+import { partJournalPath, partOutputPath, readPartEntries, toJsonl } from './part-files.js';
 import type { PartRange } from './part-range.js';
 import { type InputLine, readPartLines } from './read-part-lines.js';
 

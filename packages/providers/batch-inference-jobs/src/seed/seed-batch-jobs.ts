@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   type BatchInferenceJob,
   type BatchInferenceJobStatus,
@@ -13,6 +14,7 @@ import {
   type RequestOptions,
   type SubmitBatchInferenceJobRequest,
 } from '@llama-stack-ts/core';
+import { readJsonIfPresent, writeFileAtomically } from '../atomic-files.js';
 import { type BatchPaths, batchPaths } from '../batch-paths.js';
 import { scanInput } from '../input/scan-input.js';
 import type { JobsBatchContext } from '../jobs-batch-context.js';
@@ -75,6 +77,9 @@ export class SeedBatchJobs {
       },
       process: async (job, parts) => {
         const paths = batchPaths(this.#root, job.jobId);
+        const summary = join(paths.dir, 'summary.json');
+        const before = await readJsonIfPresent<LineCounts>(summary);
+        if (before) return before;
         const counts = await assembleParts({
           partsDir: paths.parts,
           partCount: parts.length,
@@ -82,6 +87,9 @@ export class SeedBatchJobs {
           errorsPath: paths.errors,
           mode: 'complete',
         });
+        // The counts outlive the parts, so a run again after a crash answers the same.
+        await writeFileAtomically(summary, JSON.stringify(counts));
+        await rm(paths.parts, { recursive: true, force: true });
         await job.log(`${counts.succeeded} prompt(s) answered, ${counts.failed} failed`);
         return counts;
       },
