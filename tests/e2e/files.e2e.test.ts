@@ -104,12 +104,15 @@ describeWithModels(
       expect(firstPage.hasNextPage()).toBe(true);
 
       const walked: string[] = [];
-      for await (const file of client.files.list({ purpose: 'evals', limit: 2, order: 'asc' })) walked.push(file.id);
+      for await (const file of client.files.list({ purpose: 'evals', limit: 2, order: 'asc' }))
+        walked.push(file.id);
       expect(walked).toEqual(evals);
 
       const everything = await client.files.list();
       expect(everything.data.length).toBeGreaterThanOrEqual(7);
-      expect(new Set(everything.data.map((file) => file.purpose))).toEqual(new Set(['batch', 'user_data', 'evals']));
+      expect(new Set(everything.data.map((file) => file.purpose))).toEqual(
+        new Set(['batch', 'user_data', 'evals']),
+      );
     });
 
     it('deletes a file; it then answers 404 in OpenAI’s error shape, naming it', async () => {
@@ -117,7 +120,11 @@ describeWithModels(
         file: await toFile(Buffer.from('bye\n'), 'bye.txt'),
         purpose: 'assistants',
       });
-      expect(await client.files.delete(created.id)).toEqual({ id: created.id, object: 'file', deleted: true });
+      expect(await client.files.delete(created.id)).toEqual({
+        id: created.id,
+        object: 'file',
+        deleted: true,
+      });
       const error = await apiErrorOf(client.files.retrieve(created.id));
       expect(error).toBeInstanceOf(OpenAI.NotFoundError);
       expect(error.status).toBe(404);
@@ -140,14 +147,14 @@ describeWithModels(
       });
     });
 
-    it.each([
-      ['purpose', 'a missing purpose', { file: 'requests' }],
-      ['purpose', 'an unknown purpose', { file: 'requests', purpose: 'training' }],
-      ['file', 'a missing file', { purpose: 'batch' }],
-    ])('answers 400 naming %s for %s', async (param, _case, parts) => {
+    it.each<[string, string, { withFile: boolean; purpose?: string }]>([
+      ['purpose', 'a missing purpose', { withFile: true }],
+      ['purpose', 'an unknown purpose', { withFile: true, purpose: 'training' }],
+      ['file', 'a missing file', { withFile: false, purpose: 'batch' }],
+    ])('answers 400 naming %s for %s', async (param, _case, { withFile, purpose }) => {
       const body = {
-        ...parts,
-        ...(parts.file ? { file: await toFile(Buffer.from(requestLines), 'requests.jsonl') } : {}),
+        ...(purpose ? { purpose } : {}),
+        ...(withFile ? { file: await toFile(Buffer.from(requestLines), 'requests.jsonl') } : {}),
       };
       const error = await apiErrorOf(client.files.create(body as OpenAI.FileCreateParams));
       expect(error).toBeInstanceOf(OpenAI.BadRequestError);

@@ -156,7 +156,8 @@ function pathsOf(value: unknown, depth: number, path: Path = []): Path[] {
  * Each operation gets a well-formed request built from its schemas (with unknown ids, then with the
  * `known` ones), and variations of it: parameters and body fields replaced by values of the wrong
  * type or size, overlong ids, paths, nested garbage, missing or duplicated parameters, and whole
- * bodies that are not JSON objects. DELETE operations come last, so they do not remove what the
+ * bodies that are not JSON objects. A multipart body (an upload) is sent as a form, its binary
+ * fields as file parts, its garbage as text parts. DELETE operations come last, so they do not remove what the
  * others use.
  */
 export function fuzzRequests(
@@ -181,7 +182,8 @@ export function fuzzRequests(
       const operationId = operation.operationId ?? `${method} ${path}`;
       const parameters = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query');
       const pathParameters = (operation.parameters ?? []).filter((parameter) => parameter.in === 'path');
-      const bodySchema = operation.requestBody?.content?.['application/json']?.schema;
+      const multipartSchema = operation.requestBody?.content?.['multipart/form-data']?.schema;
+      const bodySchema = operation.requestBody?.content?.['application/json']?.schema ?? multipartSchema;
 
       for (const useKnown of [false, true]) {
         const knownFor = (name: string) => (useKnown ? known(name, operationId) : undefined);
@@ -196,6 +198,7 @@ export function fuzzRequests(
             const option = options.find((candidate) => resolve(candidate).type !== 'null') ?? options[0];
             return option === undefined ? null : example(option, name);
           }
+          if (resolved.format === 'binary') return new FuzzFile();
           const type = Array.isArray(resolved.type)
             ? resolved.type.find((candidate) => candidate !== 'null')
             : resolved.type;
@@ -234,7 +237,10 @@ export function fuzzRequests(
           ]),
         );
         const body = bodySchema === undefined ? undefined : example(bodySchema);
-        const json = (value: unknown) => ({ contentType: 'application/json', text: JSON.stringify(value) });
+        const json = (value: unknown) =>
+          multipartSchema === undefined
+            ? { contentType: 'application/json', text: JSON.stringify(value) }
+            : multipartBody(value);
         const add = (
           what: string,
           requestQuery: [string, string][],
@@ -302,6 +308,39 @@ export function fuzzRequests(
     ...requests.filter((request) => request.method !== 'DELETE'),
     ...requests.filter((request) => request.method === 'DELETE'),
   ];
+}
+
+/** A file for a `format: binary` field of a multipart body: sent as a file part. */
+class FuzzFile {}
+
+const boundary = 'fuzz-boundary-7f3a';
+
+/**
+ * A multipart form of `value`'s fields as a client would send it: a `FuzzFile` as a file part,
+ * a nested object as `name[key]` parts, a string as it is, anything else (garbage included) as JSON
+ * text. A value that is not an object is sent as one text part named `value`.
+ */
+function multipartBody(value: unknown): { contentType: string; text: string } {
+  const parts: string[] = [];
+  const add = (name: string, field: unknown) => {
+    if (field instanceof FuzzFile) {
+      parts.push(
+        `Content-Disposition: form-data; name="${name}"; filename="fuzz.txt"\r\nContent-Type: text/plain\r\n\r\nfuzz`,
+      );
+    } else if (typeof field === 'object' && field !== null && !Array.isArray(field)) {
+      for (const [key, inner] of Object.entries(field)) add(`${name}[${key}]`, inner);
+    } else {
+      const text = typeof field === 'string' ? field : JSON.stringify(field);
+      parts.push(`Content-Disposition: form-data; name="${name}"\r\n\r\n${text}`);
+    }
+  };
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [name, field] of Object.entries(value)) add(name, field);
+  } else add('value', value);
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    text: `${parts.map((part) => `--${boundary}\r\n${part}\r\n`).join('')}--${boundary}--\r\n`,
+  };
 }
 
 function exampleString(schema: JsonSchema): string {

@@ -12,10 +12,13 @@ export interface ClientRoute {
   readonly operation: string;
   readonly streamOperation?: string;
   readonly stream?: 'optional' | 'always';
+  readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
   readonly bodyField?: string;
+  readonly bodyFormat?: 'json' | 'multipart';
   readonly response: z.ZodType;
+  readonly responseFormat?: 'json' | 'binary';
   readonly streamChunk?: z.ZodType;
 }
 
@@ -45,6 +48,13 @@ type BodyPart<Route> = Route extends { body: infer Body extends z.ZodType }
 
 type QueryPart<Route> = Route extends { query: infer Query extends z.ZodType } ? z.input<Query> : never;
 
+/** Query parameters and path parameters, which the client places in the URL. */
+type UrlPart<Route> = Route extends { params: infer Params extends z.ZodType }
+  ? [QueryPart<Route>] extends [never]
+    ? z.input<Params>
+    : Simplify<z.input<Params> & QueryPart<Route>>
+  : QueryPart<Route>;
+
 /** Flattens an intersection into one object type (per union member), so hovers read plainly. */
 type Simplify<Type> = Type extends unknown ? { [Key in keyof Type]: Type[Key] } : never;
 
@@ -61,12 +71,13 @@ type MergedRequest<Query, Body> = [Query] extends [never]
 type WithoutStream<Request> = Request extends unknown ? Omit<Request, 'stream'> : never;
 
 /**
- * The request a method takes: query parameters and body fields merged into one object, as the
- * protocol method on the server receives them. Input types, so fields with defaults are optional.
+ * The request a method takes: path parameters, query parameters and body fields merged into one
+ * object, as the protocol method on the server receives them. Input types, so fields with defaults
+ * are optional.
  */
 export type RouteRequest<Route> = Route extends { stream: 'optional' | 'always' }
-  ? WithoutStream<MergedRequest<QueryPart<Route>, BodyPart<Route>>>
-  : MergedRequest<QueryPart<Route>, BodyPart<Route>>;
+  ? WithoutStream<MergedRequest<UrlPart<Route>, BodyPart<Route>>>
+  : MergedRequest<UrlPart<Route>, BodyPart<Route>>;
 
 export type RouteResponse<Route> = Route extends { response: infer Response extends z.ZodType }
   ? z.output<Response>

@@ -3,9 +3,12 @@ import {
   type ChatCompletionRequestInput,
   type ChatCompletionResponse,
   type ChatCompletionResponseStreamChunk,
+  type FileContent,
+  type FileObject,
   type ListModelsResponse,
   type Model,
   type RouteDefinition,
+  type UploadedFile,
 } from '@llama-stack-ts/core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
@@ -48,6 +51,17 @@ describe('the default client, typed from core route tables', () => {
     client.inference.chatCompletion({ model: 'llama', messages: [], stream: true });
     // @ts-expect-error embeddings has no stream variant
     client.inference.streamEmbeddings;
+  });
+
+  it('types files: path parameters in the request, an UploadedFile in the form, FileContent back', () => {
+    expectTypeOf(client.files.retrieveFile).parameter(0).toEqualTypeOf<{ file_id: string }>();
+    expectTypeOf(client.files.retrieveFile).returns.resolves.toEqualTypeOf<FileObject>();
+    type UploadInput = Parameters<typeof client.files.uploadFile>[0];
+    expectTypeOf<UploadInput['file']>().toEqualTypeOf<UploadedFile>();
+    expectTypeOf(client.files.retrieveFileContent).returns.resolves.toEqualTypeOf<FileContent>();
+    expectTypeOf(client.files.listFiles).toBeCallableWith();
+    // @ts-expect-error retrieveFile needs its file_id
+    client.files.retrieveFile({});
   });
 
   it('types a bare-array body under its bodyField, beside its query parameters', () => {

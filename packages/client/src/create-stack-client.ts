@@ -12,7 +12,9 @@ import {
 import { z } from 'zod';
 import { camelCase } from './camel-case.js';
 import type { CallOptions, ClientRoute, StackClientFor } from './client-route.js';
-import { rebuildStackError } from './rebuild-stack-error.js';
+import { fileContentResponseHandler } from './file-content-response-handler.js';
+import { toFormData } from './multipart-form.js';
+import { rebuildStackError, type ServerErrorFields } from './rebuild-stack-error.js';
 import { splitRequest } from './split-request.js';
 
 export interface StackClientOptions<Routes extends readonly ClientRoute[] = typeof allRoutes> {
@@ -58,30 +60,41 @@ export function createStackClient<const Routes extends readonly ClientRoute[] = 
   };
 
   for (const route of routes) {
-    const send = (
+    const multipart = route.bodyFormat === 'multipart';
+    const binary = route.responseFormat === 'binary';
+    const send = async (
       request: Record<string, unknown> | undefined,
       call: CallOptions | undefined,
       stream: boolean,
     ) => {
       const fields = { ...request };
       if (route.stream === 'optional') fields.stream = stream;
-      const { search, body } = splitRequest(route, fields);
+      const { path, search, body } = splitRequest(route, fields);
+      const content =
+        body === undefined
+          ? undefined
+          : multipart
+            ? await toFormData(body as Record<string, unknown>)
+            : JSON.stringify(body);
       return callApi({
-        url: `${baseUrl}${route.path}${search}`,
+        url: `${baseUrl}${path}${search}`,
         method: route.method,
         headers: {
-          accept: stream ? 'text/event-stream' : 'application/json',
+          accept: stream ? 'text/event-stream' : binary ? '*/*' : 'application/json',
           ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          // A form's Content-Type carries its boundary: fetch writes it.
+          ...(body !== undefined && !multipart ? { 'content-type': 'application/json' } : {}),
           ...options.headers,
           ...call?.headers,
         },
-        ...(body !== undefined ? { body: { content: JSON.stringify(body), values: body } } : {}),
+        ...(content !== undefined ? { body: { content, values: body } } : {}),
         successfulResponseHandler: stream
           ? createEventSourceResponseHandler(route.streamChunk ?? z.unknown(), {
               onErrorEvent: (event) => streamErrorOf(event.data),
             })
-          : createJsonResponseHandler(route.response),
+          : binary
+            ? fileContentResponseHandler
+            : createJsonResponseHandler(route.response),
         failedResponseHandler: stackErrorResponseHandler,
         ...(call?.signal ? { signal: call.signal } : {}),
         ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -117,15 +130,14 @@ async function* streamOf(start: () => Promise<{ value: unknown }>): AsyncGenerat
 const stackErrorResponseHandler: ResponseHandler<Error> = async ({ response, url, requestBodyValues }) => {
   const responseHeaders = extractResponseHeaders(response);
   const responseBody = await response.text().catch(() => '');
-  let parsed: ErrorResponse | undefined;
+  let parsed: ServerErrorFields | undefined;
   try {
-    const result = ErrorResponse.safeParse(JSON.parse(responseBody));
-    if (result.success) parsed = result.data;
+    parsed = serverErrorOf(JSON.parse(responseBody));
   } catch {
     // Not our JSON (a proxy in front of the server): reported as an ApiCallError below.
   }
   const apiCallError = new ApiCallError({
-    message: `${url} answered ${response.status} ${response.statusText}${parsed ? `: ${parsed.error.message}` : responseBody ? `: ${responseBody.slice(0, 500)}` : ''}`,
+    message: `${url} answered ${response.status} ${response.statusText}${parsed ? `: ${parsed.message}` : responseBody ? `: ${responseBody.slice(0, 500)}` : ''}`,
     url,
     status: response.status,
     requestBodyValues,
@@ -134,10 +146,33 @@ const stackErrorResponseHandler: ResponseHandler<Error> = async ({ response, url
     data: parsed,
   });
   const value = parsed
-    ? rebuildStackError(parsed.error, { status: response.status, cause: apiCallError })
+    ? rebuildStackError(parsed, { status: response.status, cause: apiCallError })
     : apiCallError;
   return { value, responseHeaders };
 };
+
+/**
+ * The error fields of a failure body: the stack's own `ErrorResponse`, or OpenAI's error shape that
+ * the server's `/v1/` routes answer with (`param` is the field; a `code` of null falls back on the
+ * status); `undefined` for any other body.
+ */
+function serverErrorOf(body: unknown): ServerErrorFields | undefined {
+  const stack = ErrorResponse.safeParse(body);
+  if (stack.success) return stack.data.error;
+  const openAi = OpenAiErrorBody.safeParse(body);
+  if (!openAi.success) return undefined;
+  const { message, type, param, code } = openAi.data.error;
+  return { code: code ?? type, message, ...(param ? { field: param } : {}) };
+}
+
+const OpenAiErrorBody = z.object({
+  error: z.object({
+    message: z.string(),
+    type: z.string(),
+    param: z.string().nullable().optional(),
+    code: z.string().nullable().optional(),
+  }),
+});
 
 function streamErrorOf(data: string): Error {
   try {

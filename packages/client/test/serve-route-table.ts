@@ -1,6 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
-import { InvalidRequestError, parseRequest, StackError, toInvalidRequestError } from '@llama-stack-ts/core';
+import {
+  type FileContent,
+  InvalidRequestError,
+  parseRequest,
+  StackError,
+  toInvalidRequestError,
+} from '@llama-stack-ts/core';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
@@ -25,9 +31,11 @@ export interface RouteTableServer extends AsyncDisposable {
 
 /**
  * A small Hono app serving a route table on a loopback socket, shaped like the real server
- * (@llama-stack-ts/server, which this package must not depend on): query and body validated with
- * the route's schemas and merged, `stream: true` or an always-streamed route answered with SSE, a
- * thrown StackError answered with its status and `{ error: { code, message, field, details, request_id } }`.
+ * (@llama-stack-ts/server, which this package must not depend on): path parameters, query and body
+ * (JSON or a multipart form) validated with the route's schemas and merged, `stream: true` or an
+ * always-streamed route answered with SSE, a binary route with the content's bytes, a thrown
+ * StackError answered with its status and `{ error: { code, message, field, details, request_id } }`
+ * (OpenAI's `{ error: { message, type, param, code } }` under `/v1/`).
  */
 export async function serveRouteTable(
   routes: readonly ClientRoute[],
@@ -43,12 +51,16 @@ export async function serveRouteTable(
   app.onError((error, c) => {
     const requestId = c.res.headers.get('x-request-id') ?? 'req-unknown';
     const stackError = toStackError(error);
-    return c.json(errorBody(stackError, requestId), stackError.status as 400);
+    const body = c.req.path.startsWith('/v1/')
+      ? openAiErrorBody(stackError)
+      : errorBody(stackError, requestId);
+    return c.json(body, stackError.status as 400);
   });
 
   for (const route of routes) {
-    app.on(route.method, route.path, async (c) => {
-      const text = await c.req.text();
+    app.on(route.method, route.path.replace(/\{(\w+)\}/g, ':$1'), async (c) => {
+      const multipart = route.bodyFormat === 'multipart';
+      const text = multipart ? '' : await c.req.text();
       received.push({
         method: c.req.method,
         path: c.req.path,
@@ -56,9 +68,15 @@ export async function serveRouteTable(
         bodyText: text,
         headers: Object.fromEntries(c.req.raw.headers.entries()),
       });
-      const query = route.query ? parseRequest(route.query, coerceQuery(route.query, c.req.queries())) : {};
+      const params = route.params ? parseRequest(route.params, c.req.param()) : {};
+      const query = {
+        ...params,
+        ...(route.query ? parseRequest(route.query, coerceQuery(route.query, c.req.queries())) : {}),
+      };
       let body: Record<string, unknown> = {};
-      if (route.body) {
+      if (route.body && multipart) {
+        body = parseRequest(route.body, formFields(await c.req.raw.formData())) as Record<string, unknown>;
+      } else if (route.body) {
         const raw: unknown = text === '' ? undefined : JSON.parse(text);
         body = route.bodyField
           ? { [route.bodyField]: parseRequest(route.body, raw, route.bodyField) }
@@ -72,6 +90,7 @@ export async function serveRouteTable(
       if (!operation) throw new StackError(501, 'not_implemented', `No implementation of '${name}'.`);
       if (!streamed) {
         const result = await operation(request, { signal: c.req.raw.signal });
+        if (route.responseFormat === 'binary') return binaryResponse(result as FileContent);
         return c.json(result ?? null);
       }
       return streamSSE(c, async (stream) => {
@@ -147,4 +166,49 @@ function coerceQuery(schema: z.ZodObject, queries: Record<string, string[]>): Re
             : last;
   }
   return params;
+}
+
+/** OpenAI's error shape, as the server answers on its `/v1/` routes. */
+function openAiErrorBody(error: StackError) {
+  return {
+    error: {
+      message: error.message,
+      type: error.status === 429 ? 'rate_limit_error' : 'invalid_request_error',
+      param: error.field ?? null,
+      code: error.code === 'invalid_request' ? null : error.code,
+    },
+  };
+}
+
+/** A form's parts as the server hands them on: files as `UploadedFile`s, `a[b]` nested. */
+function formFields(form: FormData): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of form.entries()) {
+    const [head = name, ...keys] = name.split(/\[|\]\[|\]$/).filter(Boolean);
+    const parsed =
+      typeof value === 'string'
+        ? value
+        : {
+            filename: value.name,
+            content_type: value.type || 'application/octet-stream',
+            stream: value.stream(),
+          };
+    if (keys.length === 0) {
+      fields[head] = parsed;
+      continue;
+    }
+    fields[head] ??= {};
+    (fields[head] as Record<string, unknown>)[keys.join('.')] = parsed;
+  }
+  return fields;
+}
+
+function binaryResponse(content: FileContent): Response {
+  return new Response(content.stream, {
+    headers: {
+      'content-type': content.content_type,
+      'content-disposition': `attachment; filename="${content.filename.replace(/[^\x20-\x7e]|"/g, '?')}"; filename*=UTF-8''${encodeURIComponent(content.filename)}`,
+      ...(content.bytes !== undefined ? { 'content-length': String(content.bytes) } : {}),
+    },
+  });
 }

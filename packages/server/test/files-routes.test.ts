@@ -167,6 +167,12 @@ describe('/v1/files over the server', () => {
     expect(((await unknown.json()) as OpenAiError).error.message).toContain("'file-nope'");
   });
 
+  it('reads no body at all as an empty form: 400 naming the file', async () => {
+    const response = await fetch(`${server.url}/v1/files`, { method: 'POST' });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as OpenAiError).error.param).toBe('file');
+  });
+
   it('answers 415 to a JSON body on the upload route, and 400 to a form that breaks off', async () => {
     const json = await fetch(`${server.url}/v1/files`, {
       method: 'POST',

@@ -51,13 +51,18 @@ export interface MultipartBody extends AsyncDisposable {
  *
  * A body over `maxBytes` is a 413 (a declared `Content-Length` before any byte is read); a body that
  * is not a multipart form is a 415 naming the type it had; a form that breaks off or does not parse
- * is a 400.
+ * is a 400. A request with no body and no `Content-Type` reads as an empty form.
  */
 export async function readMultipartBody(
   c: Context,
   { maxBytes, hint, spoolDir = tmpdir() }: ReadMultipartBodyOptions,
 ): Promise<MultipartBody> {
   const contentType = c.req.header('content-type') ?? '';
+  const noDispose = () => Promise.resolve();
+  // No body at all is an empty form, so validation names the first field it lacks (as FastAPI does).
+  if (contentType === '' && (c.req.raw.body === null || c.req.header('content-length') === '0')) {
+    return { fields: {}, dispose: noDispose, [Symbol.asyncDispose]: noDispose };
+  }
   if (!/^multipart\/form-data\s*;/i.test(contentType)) {
     throw new StackError(
       415,
