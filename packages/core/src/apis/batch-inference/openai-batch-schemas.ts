@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { identifier } from '../common/identifier.js';
 
 /**
  * Wire types of OpenAI's Batch API (`/v1/batches`, as today's Llama Stack serves it in
@@ -29,10 +30,9 @@ export type BatchMetadata = z.infer<typeof BatchMetadata>;
 
 export const CreateBatchRequest = z
   .object({
-    input_file_id: z
-      .string({ error: 'is required: the id of a file uploaded with purpose batch' })
-      .min(1, 'must name a file (its `file-…` id)')
-      .describe('A file uploaded with purpose `batch`: one JSON request per line.'),
+    input_file_id: identifier('must name a file (its `file-…` id), uploaded with purpose batch').describe(
+      'A file uploaded with purpose `batch`: one JSON request per line.',
+    ),
     endpoint: BatchEndpoint,
     completion_window: z
       .literal('24h', { error: "must be '24h'" })
@@ -120,9 +120,7 @@ export type Batch = z.infer<typeof Batch>;
 export const maxListBatchesLimit = 100;
 
 export const ListBatchesRequest = z.object({
-  after: z
-    .string()
-    .min(1, 'must name a batch id (the `last_id` of the previous page)')
+  after: identifier('must name a batch id (the `last_id` of the previous page)')
     .optional()
     .describe('A batch id: answer the batches created before it (the `last_id` of the previous page).'),
   limit: z
@@ -149,6 +147,6 @@ export type ListBatchesResponse = z.infer<typeof ListBatchesResponse>;
 
 /** The path parameter of `/v1/batches/{batch_id}` and `/v1/batches/{batch_id}/cancel`. */
 export const BatchIdRequest = z.object({
-  batch_id: z.string().min(1, 'must name a batch (its `batch_…` id)').describe('The id of the batch.'),
+  batch_id: identifier('must name a batch (its `batch_…` id)').describe('The id of the batch.'),
 });
 export type BatchIdRequest = z.infer<typeof BatchIdRequest>;
