@@ -101,3 +101,12 @@ describe('@llama-stack-ts/jobs, the job engine', () => {
     ]);
   });
 });
+
+describe('@llama-stack-ts/openai-compat, the OpenAI wire format', () => {
+  it('depends on core, provider-utils and zod alone: the server and the batch provider share it', () => {
+    const dependencies = Object.keys(
+      readPackageJson(join(repoRoot, 'packages/openai-compat')).dependencies ?? {},
+    );
+    expect(dependencies.sort()).toEqual(['@llama-stack-ts/core', '@llama-stack-ts/provider-utils', 'zod']);
+  });
+});

@@ -21,6 +21,8 @@ const packagesTheCommandLoads = [
   'packages/providers/agents-reference',
   'packages/providers/datasets-localfs',
   'packages/providers/files-localfs',
+  'packages/providers/batch-inference-jobs',
+  'packages/openai-compat',
   'tests/fixtures/provider-echo',
 ];
 
@@ -47,6 +49,7 @@ export default function setup(): void {
       '--filter=@llama-stack-ts/provider-agents-reference',
       '--filter=@llama-stack-ts/provider-datasets-localfs',
       '--filter=@llama-stack-ts/provider-files-localfs',
+      '--filter=@llama-stack-ts/provider-batch-inference-jobs',
       '--output-logs=errors-only',
     ],
     { cwd: repoRoot, stdio: 'inherit' },

@@ -121,11 +121,13 @@ function ownProgress(progress: unknown): JobProgress | undefined {
 /**
  * A job's progress from its parts': each part's `completed` and `total` summed. A part that
  * reported no total counts as one unit: 0 of 1 until it completes, then 1 of 1; a completed part
- * that reported a total counts as all of it.
+ * that reported a total counts as all of it. Numeric `details` are summed too (a batch's
+ * succeeded and failed lines); other details are left out, as parts' values cannot be merged.
  */
 export function sumPartsProgress(partCount: number, parts: PartsState): JobProgress {
   let completed = 0;
   let total = 0;
+  const details: Record<string, number> = {};
   for (let index = 0; index < partCount; index++) {
     const part = parts.progress.get(index);
     if (part?.total === undefined) {
@@ -135,6 +137,9 @@ export function sumPartsProgress(partCount: number, parts: PartsState): JobProgr
       total += part.total;
       completed += part.done ? part.total : part.completed;
     }
+    for (const [name, value] of Object.entries(part?.details ?? {})) {
+      if (typeof value === 'number') details[name] = (details[name] ?? 0) + value;
+    }
   }
-  return { completed, total };
+  return Object.keys(details).length > 0 ? { completed, total, details } : { completed, total };
 }

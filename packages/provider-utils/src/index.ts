@@ -34,4 +34,5 @@ export {
   type ResponseHandlerOptions,
   type ResponseHandlerResult,
 } from './response-handler.js';
+export { summarizeIssues } from './summarize-issues.js';
 export { parseJson, validateTypes } from './validate-types.js';

@@ -1,5 +1,5 @@
 import type { RouteDefinition } from '@llama-stack-ts/core';
-import { OpenAiErrorResponse } from './openai/openai-error-shape.js';
+import { OpenAiErrorResponse } from '@llama-stack-ts/openai-compat';
 import { openAiRoutes } from './openai/openai-routes.js';
 import type { DocumentedRoute } from './openapi/documented-route.js';
 import { surfaceOf } from './surface-of.js';

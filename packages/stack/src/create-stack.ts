@@ -109,7 +109,7 @@ export async function createStack(
     for (const api of plan.apiOrder) {
       const planned = plan.providers.filter((provider) => provider.api === api);
       for (const provider of planned) {
-        const instance = await startProvider(provider, plan, container, logger, jobs);
+        const instance = await startProvider(provider, plan, container, models, logger, jobs);
         created.push({
           api,
           providerId: provider.entry.provider_id,
@@ -164,6 +164,7 @@ async function startProvider(
   provider: PlannedProvider,
   plan: StackPlan,
   container: DependencyContainer,
+  registeredModels: ModelRegistry,
   logger: StackLogger,
   jobs: JobEngine | undefined,
 ): Promise<ProviderInstance> {
@@ -175,6 +176,7 @@ async function startProvider(
     dataDir: provider.dataDir,
     deps,
     models: provider.models,
+    registeredModels,
     shields: provider.shields,
     memoryBanks: provider.memoryBanks,
     distributionName: plan.manifest.name,

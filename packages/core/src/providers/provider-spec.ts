@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ApiName, ApiProtocols } from '../apis/api-registry.js';
 import type { MemoryBankRegistration } from '../apis/memory-banks/memory-bank-registration.js';
+import type { Models } from '../apis/models/models-protocol.js';
 import type { Model } from '../apis/models/models-schemas.js';
 import type { ShieldRegistration } from '../apis/safety/shield-registration.js';
 import type { Jobs } from '../jobs/jobs.js';
@@ -16,6 +17,11 @@ export interface ProviderContext {
   deps: Partial<ApiProtocols>;
   /** Models the manifest registers with this provider. */
   models: readonly Model[];
+  /**
+   * Every model the distribution registers, whichever provider serves it: to check a model a
+   * request names before work is queued for it (batch inference answers an unknown one 404 at once).
+   */
+  registeredModels?: Models;
   /** A logger scoped to the provider. */
   logger: ProviderLogger;
   /** Shields the manifest registers with this provider (safety providers). */

@@ -1,9 +1,9 @@
+import type { ChatCompletion } from '@llama-stack-ts/openai-compat';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createInferenceAccess } from '../inference-access/inference-access.js';
 import { normalizeVolatile, scriptedStack } from '../test-support/scripted-inference.js';
 import { createOpenAiRoutes } from './create-openai-routes.js';
-import type { ChatCompletion } from './openai-response-schemas.js';
 
 const logger = pino({ level: 'silent' });
 

@@ -1,3 +1,4 @@
+import { defaultMaxChoices, unixSeconds } from '@llama-stack-ts/openai-compat';
 import { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
 import { createErrorReporter } from '../errors/create-error-reporter.js';
@@ -5,7 +6,6 @@ import { createOnError } from '../errors/create-on-error.js';
 import type { InferenceAccess } from '../inference-access/inference-access.js';
 import { serverVersion } from '../version.js';
 import { openAiErrorShape } from './openai-error-shape.js';
-import { unixSeconds } from './openai-ids.js';
 import type { OpenAiRouteContext } from './openai-route-context.js';
 import { openAiRoutes } from './openai-routes.js';
 
@@ -43,7 +43,7 @@ export function createOpenAiRoutes(inference: InferenceAccess, options: OpenAiRo
   const context: OpenAiRouteContext = {
     inference,
     defaultModel: options.defaultModel,
-    maxChoices: options.maxChoices ?? 8,
+    maxChoices: options.maxChoices ?? defaultMaxChoices,
     parallelChoices: options.parallelChoices ?? true,
     report,
     systemFingerprint: options.systemFingerprint ?? `llama-stack-ts-${serverVersion}`,

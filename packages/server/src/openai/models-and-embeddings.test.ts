@@ -1,9 +1,9 @@
+import type { EmbeddingList } from '@llama-stack-ts/openai-compat';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createInferenceAccess } from '../inference-access/inference-access.js';
 import { scriptedStack } from '../test-support/scripted-inference.js';
 import { createOpenAiRoutes } from './create-openai-routes.js';
-import type { EmbeddingList } from './openai-response-schemas.js';
 
 const stack = scriptedStack();
 const app = createOpenAiRoutes(createInferenceAccess(stack), { logger: pino({ level: 'silent' }) });

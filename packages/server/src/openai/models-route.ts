@@ -1,6 +1,6 @@
 import { type Model, NotFoundError } from '@llama-stack-ts/core';
+import type { OpenAiModel, OpenAiModelList } from '@llama-stack-ts/openai-compat';
 import type { Handler } from 'hono';
-import type { OpenAiModel, OpenAiModelList } from './openai-response-schemas.js';
 import type { OpenAiRouteContext } from './openai-route-context.js';
 
 function toOpenAiModel(model: Model, created: number): OpenAiModel {

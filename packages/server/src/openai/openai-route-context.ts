@@ -1,7 +1,6 @@
+import type { OpenAiCallOptions, OpenAiErrorResponse } from '@llama-stack-ts/openai-compat';
 import type { ErrorReporter } from '../errors/create-error-reporter.js';
 import type { InferenceAccess } from '../inference-access/inference-access.js';
-import { invalidParam } from './invalid-param.js';
-import type { OpenAiErrorResponse } from './openai-error-shape.js';
 
 /** What every OpenAI route handler needs, built once by `createOpenAiRoutes`. */
 export interface OpenAiRouteContext {
@@ -17,15 +16,12 @@ export interface OpenAiRouteContext {
   modelsCreated: number;
 }
 
-/** Checks that `n` (times the prompt count) stays within `maxChoices`. */
-export function choiceCount(context: OpenAiRouteContext, n: number | null | undefined, prompts = 1): number {
-  const count = n ?? 1;
-  if (count * prompts > context.maxChoices) {
-    const what = prompts > 1 ? `n × prompts (${count} × ${prompts})` : `n (${count})`;
-    throw invalidParam(
-      'n',
-      `${what} is more than this server generates for one request (${context.maxChoices})`,
-    );
-  }
-  return count;
+/** How a route's request runs on the counted inference. */
+export function callOptionsOf(context: OpenAiRouteContext): OpenAiCallOptions {
+  return {
+    inference: context.inference.inference(),
+    maxChoices: context.maxChoices,
+    parallelChoices: context.parallelChoices,
+    systemFingerprint: context.systemFingerprint,
+  };
 }

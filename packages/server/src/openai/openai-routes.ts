@@ -1,3 +1,15 @@
+import {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateRequest,
+  CompletionCreateRequest,
+  EmbeddingCreateRequest,
+  EmbeddingList,
+  OpenAiErrorResponse,
+  OpenAiModel,
+  OpenAiModelList,
+  TextCompletion,
+} from '@llama-stack-ts/openai-compat';
 import type { Handler } from 'hono';
 import { z } from 'zod';
 import type { DocumentedRoute } from '../openapi/documented-route.js';
@@ -5,18 +17,6 @@ import { chatCompletionsRoute } from './chat-completions-route.js';
 import { completionsRoute } from './completions-route.js';
 import { embeddingsRoute } from './embeddings-route.js';
 import { listModelsRoute, retrieveModelRoute } from './models-route.js';
-import { ChatCompletionCreateRequest } from './openai-chat-schemas.js';
-import { CompletionCreateRequest } from './openai-completion-schemas.js';
-import { EmbeddingCreateRequest } from './openai-embedding-schemas.js';
-import { OpenAiErrorResponse } from './openai-error-shape.js';
-import {
-  ChatCompletion,
-  ChatCompletionChunk,
-  EmbeddingList,
-  OpenAiModel,
-  OpenAiModelList,
-  TextCompletion,
-} from './openai-response-schemas.js';
 import type { OpenAiRouteContext } from './openai-route-context.js';
 import { openAiEvents } from './openai-sse.js';
 

@@ -1,8 +1,6 @@
 import type { Context } from 'hono';
 import { formatSseEvent } from '../streaming/format-sse-event.js';
 import { streamSseResponse } from '../streaming/stream-sse-response.js';
-import { headOf, type ResponseHead } from './openai-ids.js';
-import type { OpenAiUsage } from './openai-response-schemas.js';
 import type { OpenAiRouteContext } from './openai-route-context.js';
 
 /** How the OpenAI routes' events are framed, for the OpenAPI document. */
@@ -21,21 +19,5 @@ export function respondWithOpenAiStream(
     start: chunks,
     errorFrame: (error) => formatSseEvent(context.report(error, c).body),
     trailer: 'data: [DONE]\n\n',
-  });
-}
-
-/**
- * Builds the chunks of one streamed answer: the head fields, the choices, and with
- * `stream_options.include_usage` a `usage` that is null on every chunk but the last.
- */
-export function chunkFactory<Choice>(
-  head: ResponseHead,
-  object: 'chat.completion.chunk' | 'text_completion',
-  includeUsage: boolean,
-): (choices: Choice[], usage?: OpenAiUsage) => object {
-  return (choices, usage) => ({
-    ...headOf(head, object),
-    choices,
-    ...(includeUsage ? { usage: usage ?? null } : {}),
   });
 }

@@ -1,7 +1,7 @@
+import { summarizeIssues } from '@llama-stack-ts/provider-utils';
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { readJsonBody } from '../validation/read-json-body.js';
-import { summarizeIssues } from '../validation/summarize-issues.js';
 import { tgiValidationError } from './tgi-validation-error.js';
 
 /**

@@ -66,4 +66,11 @@ export const builtinProviders: readonly BuiltinProvider[] = [
     description:
       "OpenAI's Files API in the data directory: uploads streamed to disk and put in place atomically, expiry honoured.",
   },
+  {
+    api: 'batch_inference',
+    providerType: 'inline::jobs',
+    packageName: '@llama-stack-ts/provider-batch-inference-jobs',
+    description:
+      "Batch inference as jobs on the stack's job engine (BullMQ on Redis): lines through the inference API with continuous batching, resumable parts.",
+  },
 ];

@@ -11,6 +11,7 @@ import {
   BatchInferencePromptLine,
   SubmitBatchInferenceJobRequest,
 } from './batch-inference-schemas.js';
+import { CreateBatchRequest, ListBatchesRequest } from './openai-batch-schemas.js';
 
 const routes: readonly RouteDefinition<BatchInference>[] = batchInferenceRoutes;
 
@@ -19,6 +20,10 @@ const prompts = { value: '/data/prompts.jsonl', type: 'filepath' };
 describeRouteTable(new URL('./__fixtures__', import.meta.url), routes, [
   'POST /batch_inference/submit_job',
   'GET /batch_inference/job_status',
+  'POST /v1/batches',
+  'GET /v1/batches',
+  'GET /v1/batches/{batch_id}',
+  'POST /v1/batches/{batch_id}/cancel',
 ]);
 
 describe('batch inference routes', () => {
@@ -124,5 +129,47 @@ describe('prompt file line', () => {
       parseRequest(BatchInferencePromptLine, [{ role: 'user' }], 'line 3'),
     );
     expect(error.field).toBe('line 3.0.content');
+  });
+});
+
+describe("OpenAI's create batch request", () => {
+  const valid = { input_file_id: 'file-1', endpoint: '/v1/chat/completions', completion_window: '24h' };
+
+  it('names a wrong endpoint and lists the ones served', () => {
+    const error = expectInvalidRequest(() =>
+      parseRequest(CreateBatchRequest, { ...valid, endpoint: '/v1/responses' }),
+    );
+    expect(error.field).toBe('endpoint');
+    expect(error.message).toContain("'/v1/embeddings'");
+  });
+
+  it("takes only the '24h' completion window", () => {
+    const error = expectInvalidRequest(() =>
+      parseRequest(CreateBatchRequest, { ...valid, completion_window: '1h' }),
+    );
+    expect(error.field).toBe('completion_window');
+  });
+
+  it('names the missing input file', () => {
+    const error = expectInvalidRequest(() =>
+      parseRequest(CreateBatchRequest, { endpoint: '/v1/completions', completion_window: '24h' }),
+    );
+    expect(error.field).toBe('input_file_id');
+  });
+
+  it("keeps metadata within OpenAI's limits", () => {
+    const tooMany = Object.fromEntries(Array.from({ length: 17 }, (_, index) => [`k${index}`, 'v']));
+    expect(
+      expectInvalidRequest(() => parseRequest(CreateBatchRequest, { ...valid, metadata: tooMany })).field,
+    ).toBe('metadata');
+    const error = expectInvalidRequest(() =>
+      parseRequest(CreateBatchRequest, { ...valid, metadata: { a: 1 } }),
+    );
+    expect(error.field).toBe('metadata.a');
+  });
+
+  it('lists 20 batches by default and at most 100', () => {
+    expect(parseRequest(ListBatchesRequest, {}).limit).toBe(20);
+    expect(expectInvalidRequest(() => parseRequest(ListBatchesRequest, { limit: 101 })).field).toBe('limit');
   });
 });

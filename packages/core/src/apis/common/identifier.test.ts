@@ -123,6 +123,7 @@ describe('client-chosen ids in the route tables', () => {
       'cancelTrainingJob job_uuid',
       'createAgenticSystem memory_bank_uuids.*',
       'createAgenticSystem uuid',
+      'createBatch input_file_id',
       'createDataset uuid',
       'createMemoryBank bank_uuid',
       'createMemoryBank documents.*.uuid',
