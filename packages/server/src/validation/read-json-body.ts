@@ -1,6 +1,7 @@
 import { InvalidRequestError, StackError } from '@llama-stack-ts/core';
 import type { Context } from 'hono';
-import { findTooDeepJson, maxJsonNesting } from './json-nesting.js';
+import parseJsonBody, { type JsonBodyOutcome, maxJsonNesting } from './json-body-parse.js';
+import { offThreadJsonBytes, parseJsonBodyOffThread } from './json-body-thread.js';
 
 export interface ReadJsonBodyOptions {
   /** The error for a body that is not JSON, in the surface's words. Default: a 400 on `(body)`. */
@@ -10,7 +11,7 @@ export interface ReadJsonBodyOptions {
 /**
  * Reads the request body as JSON, for every surface; `undefined` when there is none. Text that does
  * not parse is thrown as `malformed` says; a body nested deeper than `maxJsonNesting` is a 400
- * before any schema work sees it.
+ * before any schema work sees it. A body over `offThreadJsonBytes` is parsed off the event loop.
  */
 export async function readJsonBody(
   c: Context,
@@ -29,22 +30,30 @@ export async function readJsonBody(
       `The request body must be JSON: send it with 'Content-Type: application/json' (got '${contentType}').`,
     );
   }
-  const text = await c.req.text();
-  if (text.trim() === '') return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    throw malformed(error instanceof Error ? error.message : String(error));
+  const outcome = await parseBody(c);
+  switch (outcome.kind) {
+    case 'empty':
+      return undefined;
+    case 'malformed':
+      throw malformed(outcome.reason);
+    case 'too-deep':
+      throw new InvalidRequestError(
+        outcome.path || '(body)',
+        `nests arrays and objects more than ${maxJsonNesting} levels deep; flatten it`,
+      );
+    case 'parsed':
+      return outcome.body;
   }
-  const tooDeep = findTooDeepJson(body);
-  if (tooDeep !== undefined) {
-    throw new InvalidRequestError(
-      tooDeep || '(body)',
-      `nests arrays and objects more than ${maxJsonNesting} levels deep; flatten it`,
-    );
-  }
-  return body;
+}
+
+async function parseBody(c: Context): Promise<JsonBodyOutcome> {
+  // A small declared body is read as text, the cheapest way; one of unknown length (chunked) is
+  // read as bytes first, and then its size decides.
+  const declared = c.req.header('content-length');
+  if (declared !== undefined && Number(declared) <= offThreadJsonBytes)
+    return parseJsonBody(await c.req.text());
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  return bytes.byteLength > offThreadJsonBytes ? parseJsonBodyOffThread(bytes) : parseJsonBody(bytes);
 }
 
 function isJsonContentType(contentType: string): boolean {
