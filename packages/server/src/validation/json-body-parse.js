@@ -11,13 +11,7 @@
  */
 export const maxJsonNesting = 64;
 
-/**
- * What reading a body came to.
- * @typedef {{ kind: 'empty' }
- *   | { kind: 'parsed', body: unknown }
- *   | { kind: 'malformed', reason: string }
- *   | { kind: 'too-deep', path: string }} JsonBodyOutcome
- */
+/** @typedef {import('./json-body-parse.js').JsonBodyOutcome} JsonBodyOutcome (json-body-parse.d.ts) */
 
 /**
  * An array or object still to look into, and how it was reached (for the path of an error).
