@@ -47,6 +47,9 @@ export class EventLoopSlices {
 let lastTurn: Promise<void> = Promise.resolve();
 
 function nextLoopTurn(): Promise<void> {
-  // Queued while the loop runs immediates, it runs on the next turn, after the next I/O poll.
-  return new Promise((resolve) => setImmediate(resolve));
+  // In Node, an immediate queued while the loop runs immediates runs on the next turn, after the
+  // next I/O poll. Browsers (this export is browser-safe) have no immediates: a timer will do.
+  return new Promise((resolve) =>
+    typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
+  );
 }
