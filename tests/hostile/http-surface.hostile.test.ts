@@ -56,7 +56,7 @@ describeWithModels('hostile requests to `run local`', [testModels.stories], () =
       startLocalDistribution({ home: join(home, 'open') }),
       startLocalDistribution({
         home: join(home, 'locked'),
-        env: { LLAMA_STACK_TS_AUTH_KEY: 'hostile-test-key' },
+        env: { LLAMA_STACK_TS_AUTH_KEY: 'hostile-test-key', LLAMA_STACK_TS_JOBS_DASHBOARD: 'true' },
       }),
       startLocalDistribution({
         home: join(home, 'overloaded'),
@@ -78,6 +78,43 @@ describeWithModels('hostile requests to `run local`', [testModels.stories], () =
       });
       expect(authorized.status).toBe(200);
       expect((await fetch(`${locked.url}/health`)).status).toBe(200);
+    });
+
+    it('answers every route of its OpenAPI document 401 without the token, but /health, /docs and /openapi.json', async () => {
+      const document = (await (await fetch(`${locked.url}/openapi.json`)).json()) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+        Object.keys(methods)
+          .filter((method) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+          .map((method) => ({ method: method.toUpperCase(), path: path.replace(/\{[^}]+\}/g, 'x') })),
+      );
+      // All three surfaces are documented there: the native, OpenAI and TGI routes.
+      expect(operations.map((operation) => operation.path)).toEqual(
+        expect.arrayContaining(['/inference/completion', '/v1/chat/completions', '/generate', '/tokenize']),
+      );
+      const documentedPublic = ['/health', '/openapi.json', '/docs'];
+      // Served besides the document: the Prometheus metrics and the jobs dashboard (switched on here).
+      const undocumented = [
+        { method: 'GET', path: '/metrics' },
+        { method: 'GET', path: '/admin/queues' },
+      ];
+      for (const { method, path } of [...operations, ...undocumented]) {
+        const call = (headers: Record<string, string>) =>
+          fetch(`${locked.url}${path}`, {
+            method,
+            headers: { ...headers, ...(method === 'GET' ? {} : { 'Content-Type': 'application/json' }) },
+            ...(method === 'GET' ? {} : { body: '{}' }),
+          });
+        const anonymous = await call({});
+        const expected = documentedPublic.includes(path) ? 200 : 401;
+        expect(anonymous.status, `${method} ${path} without the token`).toBe(expected);
+        if (expected === 401) {
+          const authorized = await call({ Authorization: 'Bearer hostile-test-key' });
+          expect(authorized.status, `${method} ${path} with the token`).not.toBe(401);
+        }
+      }
+      expect((await fetch(`${locked.url}/docs`)).status).toBe(200);
     });
   });
 
@@ -216,7 +253,7 @@ describeWithModels('hostile requests to `run local`', [testModels.stories], () =
       expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'headers_too_large' } });
     });
 
-    it('tells a huge max_tokens the limit, and an image in the wrong form what an attachment is', async () => {
+    it('tells a huge max_tokens (native, OpenAI) or max_new_tokens (TGI) the limit, and an image in the wrong form what an attachment is', async () => {
       const huge = await postJson(`${open.url}/inference/chat_completion`, {
         model: localModelId,
         messages: [{ role: 'user', content: 'Hi' }],
@@ -224,6 +261,20 @@ describeWithModels('hostile requests to `run local`', [testModels.stories], () =
       });
       expect(huge.status).toBe(400);
       expect(await huge.text()).toContain('at most');
+      for (const [path, body, status] of [
+        [
+          '/v1/chat/completions',
+          { model: localModelId, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 2 ** 53 },
+          400,
+        ],
+        ['/generate', { inputs: 'Hi', parameters: { max_new_tokens: 2 ** 53 } }, 422],
+      ] as const) {
+        const response = await postJson(`${open.url}${path}`, body);
+        const text = await response.text();
+        expect(response.status, text).toBe(status);
+        expect(text).toContain('must be at most 2147483647');
+        expect(text).not.toContain('integer');
+      }
       const image = await postJson(`${open.url}/inference/chat_completion`, {
         model: localModelId,
         messages: [{ role: 'user', content: [{ type: 'image', image: { url: 'https://x.example/a.png' } }] }],

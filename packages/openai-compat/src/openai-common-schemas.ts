@@ -1,3 +1,4 @@
+import { maxTokensLimit } from '@llama-stack-ts/core';
 import { z } from 'zod';
 
 /**
@@ -27,6 +28,7 @@ export const Seed = z.number({ error: 'must be an integer' }).int('must be an in
 
 export const MaxTokens = z
   .number({ error: 'must be an integer' })
+  .max(maxTokensLimit, { error: `must be at most ${maxTokensLimit}`, abort: true })
   .int('must be an integer')
   .min(1, 'must be at least 1')
   .nullish();

@@ -7,6 +7,7 @@ export {
   decodeDataUrl,
 } from './content/decode-data-url.js';
 export { ErrorResponse } from './error-response.js';
+export { EventLoopSlices } from './event-loop-slices.js';
 export type { FetchFunction } from './fetch-function.js';
 export { InvalidResponseError } from './invalid-response-error.js';
 export { isAbortError } from './is-abort-error.js';

@@ -143,6 +143,23 @@ describe('createStackApp: bad input is a 4xx naming the fault, never a 5xx', () 
     expect(error.message).toContain('not valid JSON');
   });
 
+  it('parses a body over 1 MiB off the event loop with the same answers: the value, 400 malformed, 400 too deep', async () => {
+    const { app } = setup();
+    const text = 'é'.repeat(700_000);
+    const echoed = await app.request('/test/echo', postJson({ text }));
+    expect(echoed.status).toBe(200);
+    expect(((await echoed.json()) as { text: string }).text).toBe(text);
+    const malformed = await app.request('/test/echo', postJson(`{"text": "${text}",`));
+    expect(malformed.status).toBe(400);
+    expect((await errorOf(malformed)).message).toContain('not valid JSON');
+    const deep = await app.request(
+      '/test/echo',
+      postJson(`{"text": "${text}", "options": ${'['.repeat(100)}${']'.repeat(100)}}`),
+    );
+    expect(deep.status).toBe(400);
+    expect(await errorOf(deep)).toMatchObject({ field: 'options.0.0.….0.0' });
+  });
+
   it('a body that is not JSON by its Content-Type -> 415', async () => {
     const { app } = setup();
     const response = await app.request('/test/echo', {

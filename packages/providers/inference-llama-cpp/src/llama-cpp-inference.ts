@@ -28,7 +28,7 @@ import {
   type TokenUsage,
   type ToolCall,
 } from '@llama-stack-ts/core';
-import { contentToText } from '@llama-stack-ts/provider-utils';
+import { contentToText, EventLoopSlices } from '@llama-stack-ts/provider-utils';
 import {
   type ChatHistoryItem,
   type ChatModelFunctions,
@@ -59,6 +59,7 @@ import {
 } from './llama31-builtin-tools.js';
 import { type LlamaCppStopReason, mapLlamaCppStopReason } from './map-llama-cpp-stop-reason.js';
 import { type LlamaCppSamplingOptions, mapSamplingParams } from './map-sampling-params.js';
+import { checkPromptCharacters, plainTextLength } from './prompt-character-bound.js';
 import { toGbnfJsonSchema } from './to-gbnf-json-schema.js';
 import { forcedToolCallSchema, toolsToLlamaCppFunctions } from './tools-to-llama-cpp-functions.js';
 
@@ -82,6 +83,7 @@ interface GenerationResult {
 type ChunkListener = (chunk: { text: string; logprobs?: TokenLogprob[]; toolCall?: ToolCall }) => void;
 
 type ChatRequest = Omit<ChatCompletionRequest, 'stream'>;
+
 type CompletionLikeRequest = Omit<CompletionRequest, 'stream'>;
 
 /**
@@ -176,11 +178,19 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     using lease = (await this.#pool.lease(request.model, options.signal)) as ModelLease<LoadedEmbedding>;
     const embeddings: number[][] = [];
     let promptTokens = 0;
+    const limit = lease.loaded.context.model.trainContextSize;
     for (const [index, content] of request.contents.entries()) {
       options.signal?.throwIfAborted();
       const text = contentToText(content);
+      checkPromptCharacters({
+        field: `contents.${index}`,
+        chars: text.length,
+        mostTokens: limit,
+        longestTokenChars: lease.loaded.longestTokenChars,
+        limit: `model '${request.model}' embeds at most ${limit} tokens`,
+        advice: 'Split the text.',
+      });
       const tokens = lease.loaded.model.tokenize(text);
-      const limit = lease.loaded.context.model.trainContextSize;
       if (tokens.length > limit) {
         throw new InvalidRequestError(
           `contents.${index}`,
@@ -194,19 +204,34 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     return { embeddings, usage: { prompt_tokens: promptTokens, completion_tokens: 0 } };
   }
 
-  async tokenize(request: TokenizeRequest): Promise<TokenizeResponse> {
+  async tokenize(request: TokenizeRequest, options: RequestOptions = {}): Promise<TokenizeResponse> {
     this.#ensureNotDisposed();
-    using lease = await this.#pool.lease(request.model);
-    const model = lease.loaded.model;
+    using lease = await this.#pool.lease(request.model, options.signal);
+    const { model, longestTokenChars } = lease.loaded;
+    const contextSize =
+      lease.loaded.kind === 'llm' ? lease.loaded.context.contextSize : model.trainContextSize;
+    checkPromptCharacters({
+      field: 'content',
+      chars: request.content.length,
+      mostTokens: contextSize,
+      longestTokenChars,
+      limit: `model '${request.model}' reads at most ${contextSize} tokens (context_size)`,
+      advice: 'Tokenize a shorter text, one the model can read.',
+    });
     const tokens = promptTokens(model, request.content);
-    return {
-      tokens: tokens.map((id, index) => ({
+    const described: TokenizeResponse['tokens'] = [];
+    // Decoding is a native call per token: other requests go on between slices of a long text.
+    const slices = new EventLoopSlices();
+    for (const [index, id] of tokens.entries()) {
+      if (slices.due()) await slices.next(options.signal);
+      described.push({
         id,
         // With the tokens before it, a token decodes as it reads in the text (SentencePiece's leading space).
         text: model.detokenize([id], true, tokens.slice(Math.max(0, index - 4), index)),
         special: model.isSpecialToken(id),
-      })),
-    };
+      });
+    }
+    return { tokens: described };
   }
 
   async modelInfo(request: InferenceModelInfoRequest): Promise<InferenceModelInfo> {
@@ -243,6 +268,14 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     using lease = (await this.#pool.lease(request.model, signal)) as ModelLease<LoadedLlm>;
     const { model, context } = lease.loaded;
     const text = contentToText(request.content);
+    checkPromptCharacters({
+      field: 'content',
+      chars: text.length,
+      mostTokens: context.contextSize - 1,
+      longestTokenChars: lease.loaded.longestTokenChars,
+      limit: `model '${request.model}' holds ${context.contextSize} tokens (context_size), prompt and output together`,
+      advice: 'Shorten the prompt or raise context_size.',
+    });
     const promptLength = promptTokens(model, text).length;
     if (promptLength >= context.contextSize) {
       throw new InvalidRequestError(
@@ -341,6 +374,14 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
       chatHistory: history.at(-1)?.type === 'model' ? history : [...history, { type: 'model', response: [] }],
       availableFunctions: functions,
       documentFunctionParams: true,
+    });
+    checkPromptCharacters({
+      field: 'messages',
+      chars: plainTextLength(rendered.contextText),
+      mostTokens: context.contextSize - 1,
+      longestTokenChars: lease.loaded.longestTokenChars,
+      limit: `model '${request.model}' holds ${context.contextSize} tokens (context_size), conversation and answer together`,
+      advice: 'Drop early messages or raise context_size.',
     });
     const promptLength = rendered.contextText.tokenize(model.tokenizer).length;
     const room = context.contextSize - promptLength;

@@ -26,6 +26,7 @@ import { ModelDownloadFailedError, ModelDownloadingError } from './errors/model-
 import { ModelFileNotFoundError } from './errors/model-file-not-found-error.js';
 import { ModelLoadError } from './errors/model-load-error.js';
 import type { GpuSetting, LlamaCppConfig } from './llama-cpp-config.js';
+import { longestTokenChars } from './prompt-character-bound.js';
 import {
   llamaCppModelDir,
   type ResolvedLlamaCppModel,
@@ -41,6 +42,8 @@ export interface LoadedLlm {
   chatWrapper: ChatWrapper;
   /** Threads the context evaluates with. */
   threads: number;
+  /** The most characters one token reads (see `longestTokenChars`): bounds prompts before tokenizing. */
+  longestTokenChars: number;
   /** Sequences no request holds; a sequence keeps its KV cache, so a follow-up turn reuses its prefix. */
   freeSequences: LlamaContextSequence[];
 }
@@ -51,6 +54,8 @@ export interface LoadedEmbedding {
   model: LlamaModel;
   context: LlamaEmbeddingContext;
   threads: number;
+  /** The most characters one token reads (see `longestTokenChars`): bounds texts before tokenizing. */
+  longestTokenChars: number;
 }
 
 export type LoadedModel = LoadedLlm | LoadedEmbedding;
@@ -415,7 +420,7 @@ export class LlamaCppModelPool implements AsyncDisposable {
           threads,
         });
         this.#logLoaded(resolved, llama, model, threads, contextSize, started);
-        return { kind: 'embedding', model, context, threads };
+        return { kind: 'embedding', model, context, threads, longestTokenChars: longestTokenChars(model) };
       }
       const context = await model.createContext({
         contextSize,
@@ -426,7 +431,15 @@ export class LlamaCppModelPool implements AsyncDisposable {
       });
       const chatWrapper = this.#chatWrapper(model, resolved);
       this.#logLoaded(resolved, llama, model, threads, contextSize, started, chatWrapper.wrapperName);
-      return { kind: 'llm', model, context, chatWrapper, threads, freeSequences: [] };
+      return {
+        kind: 'llm',
+        model,
+        context,
+        chatWrapper,
+        threads,
+        longestTokenChars: longestTokenChars(model),
+        freeSequences: [],
+      };
     } catch (error) {
       await model.dispose().catch(() => undefined);
       if (error instanceof ModelLoadError) throw error;

@@ -37,6 +37,18 @@ describe("OpenAI routes' errors", () => {
     });
   });
 
+  it('tells a max_tokens past any context the limit, not that it is not an integer', async () => {
+    const { status, body } = await post('/v1/completions', {
+      model: 'tiny-llm',
+      prompt: 'Hi',
+      max_tokens: 2 ** 53,
+    });
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      error: { message: "Invalid 'max_tokens': must be at most 2147483647", param: 'max_tokens' },
+    });
+  });
+
   it('400 naming a nested param with OpenAI indexing', async () => {
     const { status, body } = await post('/v1/chat/completions', {
       model: 'tiny-llm',

@@ -249,6 +249,10 @@ describe("TGI routes' errors", () => {
         { inputs: 'x', parameters: { stop: ['a', 'b', 'c', 'd', 'e'] } },
         'Input validation error: `stop` supports up to 4 stop sequences',
       ],
+      [
+        { inputs: 'x', parameters: { max_new_tokens: 2 ** 53 } },
+        'Input validation error: `max_new_tokens` must be at most 2147483647',
+      ],
       [{ inputs: '' }, 'Input validation error: `inputs` cannot be empty'],
       [{ parameters: {} }, 'Input validation error: `inputs` is required'],
       [

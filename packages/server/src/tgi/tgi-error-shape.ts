@@ -36,7 +36,7 @@ function mapTgiError(error: StackError | undefined, requestId: string): MappedEr
   if (error.status === 400 || error.status === 501) {
     return {
       status: 422,
-      body: { error: `Input validation error: ${error.message}`, error_type: 'validation' },
+      body: { error: `Input validation error: ${inTgiWords(error)}`, error_type: 'validation' },
       internal: false,
     };
   }
@@ -51,4 +51,12 @@ function mapTgiError(error: StackError | undefined, requestId: string): MappedEr
     };
   }
   return { status: error.status, body: { error: error.message, error_type: error.code }, internal: false };
+}
+
+/** The stack calls the prompt `content` (`content: is … characters`); a TGI request sends it as `inputs`. */
+function inTgiWords(error: StackError): string {
+  const prefix = 'content: ';
+  return error.field === 'content' && error.message.startsWith(prefix)
+    ? `\`inputs\`: ${error.message.slice(prefix.length)}`
+    : error.message;
 }

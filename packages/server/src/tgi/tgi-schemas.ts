@@ -1,4 +1,4 @@
-import { maxLogprobsTopK } from '@llama-stack-ts/core';
+import { maxLogprobsTopK, maxTokensLimit } from '@llama-stack-ts/core';
 import { z } from 'zod';
 
 /**
@@ -27,7 +27,12 @@ export const TgiGenerateParameters = z
     do_sample: z.boolean().default(false),
     frequency_penalty: z.number().gt(-2, 'must be > -2.0').max(2, 'must be <= 2.0').nullish(),
     grammar: TgiGrammar.nullish(),
-    max_new_tokens: z.number().int('must be an integer').gt(0, 'must be strictly positive').nullish(),
+    max_new_tokens: z
+      .number()
+      .max(maxTokensLimit, { error: `must be at most ${maxTokensLimit}`, abort: true })
+      .int('must be an integer')
+      .gt(0, 'must be strictly positive')
+      .nullish(),
     repetition_penalty: z.number().gt(0, 'must be strictly positive').nullish(),
     return_full_text: z.boolean().nullish(),
     seed: z.number().int('must be an integer').min(0, 'must be positive').nullish(),

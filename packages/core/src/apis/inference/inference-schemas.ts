@@ -20,13 +20,17 @@ import {
  * conversations normalised to `messages`.
  */
 
-/** Far past any context window, and a safe integer, so a huge `max_tokens` is told what the limit is. */
-const maxTokensLimit = 2 ** 31 - 1;
+/**
+ * The largest token budget any surface takes (`max_tokens`, TGI's `max_new_tokens`): far past any
+ * context window, and a safe integer, so a huge budget is told what the limit is rather than that
+ * it is not an integer. Checked before the integer check, so that it is the first problem named.
+ */
+export const maxTokensLimit = 2 ** 31 - 1;
 
 const maxTokens = z
   .number()
   .min(0)
-  .max(maxTokensLimit, `must be at most ${maxTokensLimit}`)
+  .max(maxTokensLimit, { error: `must be at most ${maxTokensLimit}`, abort: true })
   .int('must be a whole number')
   .default(0)
   .describe('Most tokens to generate; 0 generates until the end of the turn or of the context window.');

@@ -236,6 +236,17 @@ describeWithModels('chat completion (stories260K, Llama2Chat template)', [testMo
     expect((error as InvalidRequestError).field).toBe('logprobs');
   });
 
+  it('refuses by its length alone, before tokenizing, a conversation longer than the context can hold', async () => {
+    const long = 'Once upon a time. '.repeat(30_000);
+    const messages = [
+      { role: 'system' as const, content: long },
+      { role: 'user' as const, content: long },
+    ];
+    await expect(provider.inference.chatCompletion(request({ messages }))).rejects.toThrow(
+      /^messages: is 1080000 characters, more than the \d+ that fit in 1023 tokens: model 'stories' holds 1024 tokens/,
+    );
+  });
+
   it('runs a batch of conversations in order', async () => {
     const conversations = [
       [{ role: 'user' as const, content: 'A cat' }],

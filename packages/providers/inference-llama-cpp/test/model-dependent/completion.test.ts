@@ -194,6 +194,18 @@ describeWithModels('completion (stories260K)', [testModels.stories, testModels.t
     ).rejects.toThrow(/content: the prompt is \d+ tokens; model 'random' holds 256/);
   });
 
+  it('refuses by its length alone, before tokenizing, a text with more characters than the context can hold', async () => {
+    // About 1 s of tokenizing on the event loop, were it tokenized; the tokenizer's own refusal
+    // says "the prompt is N tokens" instead.
+    const huge = 'Once upon a time. '.repeat(60_000);
+    await expect(provider.inference.completion(request({ content: huge }))).rejects.toThrow(
+      /^content: is 1080000 characters, more than the \d+ that fit in 255 tokens: model 'stories' holds 256 tokens/,
+    );
+    await expect(provider.inference.tokenize?.({ model: 'stories', content: huge })).rejects.toThrow(
+      /^content: is 1080000 characters, more than the \d+ that fit in 256 tokens/,
+    );
+  });
+
   it('runs a batch in order, each prompt as alone', async () => {
     const prompts = ['Once upon a time', 'The dog', 'Lily was'];
     const batch = await provider.inference.batchCompletion({

@@ -21,13 +21,12 @@ export interface TokenSpan {
  */
 const tokenPattern = /[\p{L}\p{M}\p{N}_]{1,6}|[^\s\p{L}\p{M}\p{N}_]/gu;
 
-export function approximateTokenSpans(text: string): TokenSpan[] {
-  const spans: TokenSpan[] = [];
+/** The tokens of `text` in order, found as they are asked for. */
+export function* approximateTokenSpans(text: string): Generator<TokenSpan> {
   for (const match of text.matchAll(tokenPattern)) {
     const start = match.index;
-    spans.push({ start, end: start + match[0].length });
+    yield { start, end: start + match[0].length };
   }
-  return spans;
 }
 
 export function countApproximateTokens(text: string): number {

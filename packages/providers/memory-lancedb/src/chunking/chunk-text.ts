@@ -1,4 +1,4 @@
-import { approximateTokenSpans, type TokenSpan } from './approximate-tokens.js';
+import { approximateTokenSpans } from './approximate-tokens.js';
 
 export interface ChunkTextOptions {
   /** Most tokens in one chunk (approximate tokens, see `approximate-tokens.ts`). */
@@ -23,6 +23,15 @@ export interface TextChunk {
  * so chunks read as whole sentences when the text allows it.
  */
 export function chunkText(text: string, options: ChunkTextOptions): TextChunk[] {
+  return [...chunkTextSteps(text, options)].filter((step) => step !== undefined);
+}
+
+/**
+ * `chunkText` a step at a time: each chunk as it is cut, and `undefined` every few thousand tokens
+ * of the scan before the first one, where a caller may let the event loop turn (see
+ * `EventLoopSlices`): a 10 MiB document takes about a second to chunk.
+ */
+export function* chunkTextSteps(text: string, options: ChunkTextOptions): Generator<TextChunk | undefined> {
   const { chunkSizeInTokens: size, overlapSizeInTokens: overlap } = options;
   if (!Number.isInteger(size) || size < 1)
     throw new RangeError(`chunkSizeInTokens must be >= 1, got ${size}`);
@@ -31,31 +40,45 @@ export function chunkText(text: string, options: ChunkTextOptions): TextChunk[] 
       `overlapSizeInTokens must be >= 0 and < chunkSizeInTokens (${size}), got ${overlap}`,
     );
   }
-  const spans = approximateTokenSpans(text);
-  const chunks: TextChunk[] = [];
+  // Offsets in two arrays of small integers, not an object per token: a 10 MiB document has
+  // two million tokens, and as objects they kept the garbage collector busy for tenths of a second.
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (const span of approximateTokenSpans(text)) {
+    starts.push(span.start);
+    if (ends.push(span.end) % scanStep === 0) yield undefined;
+  }
+  const count = starts.length;
   let first = 0;
-  while (first < spans.length) {
-    let last = Math.min(first + size, spans.length); // exclusive
-    if (last < spans.length) last = sentenceBoundary(text, spans, first, last);
-    const start = spans[first]!.start;
-    const end = spans[last - 1]!.end;
-    chunks.push({ text: text.slice(start, end), tokenCount: last - first, start, end });
-    if (last >= spans.length) break;
+  while (first < count) {
+    let last = Math.min(first + size, count); // exclusive
+    if (last < count) last = sentenceBoundary(text, starts, ends, first, last);
+    const start = starts[first]!;
+    const end = ends[last - 1]!;
+    yield { text: text.slice(start, end), tokenCount: last - first, start, end };
+    if (last >= count) break;
     first = Math.max(first + 1, last - overlap);
   }
-  return chunks;
 }
 
+/** Tokens scanned between two pause points of `chunkTextSteps`. */
+const scanStep = 4096;
+
 /** The exclusive token index to end a window at: after a sentence end in its last quarter, if any. */
-function sentenceBoundary(text: string, spans: TokenSpan[], first: number, last: number): number {
+function sentenceBoundary(
+  text: string,
+  starts: readonly number[],
+  ends: readonly number[],
+  first: number,
+  last: number,
+): number {
   const earliest = first + Math.max(1, Math.ceil(((last - first) * 3) / 4));
   for (let end = last; end >= earliest; end -= 1) {
-    const token = spans[end - 1]!;
-    const next = spans[end]!;
-    const character = text[token.start]!;
+    const tokenStart = starts[end - 1]!;
+    const tokenEnd = ends[end - 1]!;
     if (
-      (token.end - token.start === 1 && '.!?'.includes(character)) ||
-      isBlankLine(text, token.end, next.start)
+      (tokenEnd - tokenStart === 1 && '.!?'.includes(text[tokenStart]!)) ||
+      isBlankLine(text, tokenEnd, starts[end]!)
     ) {
       return end;
     }

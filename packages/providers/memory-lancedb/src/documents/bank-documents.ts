@@ -122,12 +122,12 @@ export class BankDocuments {
             .whenMatchedUpdateAll()
             .whenNotMatchedInsertAll()
             .whenNotMatchedBySourceDelete({ where: sqlIn('document_id', changedIds) })
-            .execute(toArrowRows(chunkRows, chunksSchema(bank.record.embeddingDimension)));
+            .execute(await toArrowRows(chunkRows, chunksSchema(bank.record.embeddingDimension)));
         }
         await documents
           .mergeInsert('uuid')
           .whenMatchedUpdateAll()
-          .execute(toArrowRows(changed.map(toDocumentRow), documentsSchema));
+          .execute(await toArrowRows(changed.map(toDocumentRow), documentsSchema));
       });
       this.options.maintenance.afterWrite(bank);
     });
@@ -221,8 +221,10 @@ export class BankDocuments {
     if (prepared.length === 0) return;
     const chunkRows = prepared.flatMap((document) => toChunkRows(document, vectors));
     const chunkData =
-      chunkRows.length > 0 ? toArrowRows(chunkRows, chunksSchema(record.embeddingDimension)) : undefined;
-    const documentData = toArrowRows(prepared.map(toDocumentRow), documentsSchema);
+      chunkRows.length > 0
+        ? await toArrowRows(chunkRows, chunksSchema(record.embeddingDimension))
+        : undefined;
+    const documentData = await toArrowRows(prepared.map(toDocumentRow), documentsSchema);
     // Two tables, two commits: they run at once, and both settle before a failure rolls back.
     await writeAtomically([tables.chunks, tables.documents], () =>
       settleAll([chunkData && tables.chunks.add(chunkData), tables.documents.add(documentData)]),

@@ -1,5 +1,6 @@
 import { InvalidRequestError, type MemoryBankDocument } from '@llama-stack-ts/core';
-import { chunkText, type TextChunk } from '../chunking/chunk-text.js';
+import { EventLoopSlices } from '@llama-stack-ts/provider-utils';
+import { chunkTextSteps, type TextChunk } from '../chunking/chunk-text.js';
 import { sha256 } from '../storage/bank-tables.js';
 import type { ReadDocumentOptions } from './document-source.js';
 import { extractDocumentText } from './extract-document-text.js';
@@ -46,6 +47,8 @@ export async function prepareDocuments(
   });
 
   const prepared: PreparedDocument[] = new Array(documents.length);
+  // Chunking megabytes of text takes a while: other requests go on between slices of it.
+  const slices = new EventLoopSlices();
   let next = 0;
   const worker = async () => {
     while (next < documents.length) {
@@ -59,7 +62,11 @@ export async function prepareDocuments(
         options,
       );
       const text = await extractDocumentText(source, field);
-      const chunks = chunkText(text, options).map((chunk) => ({ ...chunk, textHash: sha256(chunk.text) }));
+      const chunks: PreparedChunk[] = [];
+      for (const step of chunkTextSteps(text, options)) {
+        if (step) chunks.push({ ...step, textHash: sha256(step.text) });
+        if (slices.due()) await slices.next(options.signal);
+      }
       prepared[index] = { document, field, textHash: sha256(text), chunks };
     }
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findTooDeepJson } from './json-nesting.js';
+import parseJsonBody, { findTooDeepJson } from './json-body-parse.js';
 
 const nested = (depth: number): unknown => {
   let value: unknown = 'leaf';
@@ -22,5 +22,24 @@ describe('findTooDeepJson', () => {
   it('leaves scalars alone', () => {
     expect(findTooDeepJson('text')).toBeUndefined();
     expect(findTooDeepJson(null)).toBeUndefined();
+  });
+});
+
+describe('parseJsonBody', () => {
+  it('reads text and bytes alike, and says what is wrong with a body it does not take', () => {
+    expect(parseJsonBody('{"a":[1]}')).toEqual({ kind: 'parsed', body: { a: [1] } });
+    expect(parseJsonBody(new TextEncoder().encode('{"a":"é"}'))).toEqual({
+      kind: 'parsed',
+      body: { a: 'é' },
+    });
+    expect(parseJsonBody(' \n')).toEqual({ kind: 'empty' });
+    expect(parseJsonBody('{"a":')).toMatchObject({
+      kind: 'malformed',
+      reason: expect.stringContaining('JSON'),
+    });
+    expect(parseJsonBody(`${'['.repeat(100)}${']'.repeat(100)}`)).toEqual({
+      kind: 'too-deep',
+      path: '0.0.0.….0.0',
+    });
   });
 });
