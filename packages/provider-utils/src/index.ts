@@ -34,4 +34,5 @@ export {
   type ResponseHandlerOptions,
   type ResponseHandlerResult,
 } from './response-handler.js';
+export { softmax } from './softmax.js';
 export { parseJson, validateTypes } from './validate-types.js';
