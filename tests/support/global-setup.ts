@@ -20,6 +20,9 @@ const packagesTheCommandLoads = [
   'packages/providers/safety-shields',
   'packages/providers/agents-reference',
   'packages/providers/datasets-localfs',
+  'packages/providers/reward-scoring-llm-judge',
+  'packages/providers/reward-scoring-classifier',
+  'packages/providers/synthetic-data-reference',
   'tests/fixtures/provider-echo',
 ];
 
@@ -45,6 +48,9 @@ export default function setup(): void {
       '--filter=@llama-stack-ts/provider-safety-shields',
       '--filter=@llama-stack-ts/provider-agents-reference',
       '--filter=@llama-stack-ts/provider-datasets-localfs',
+      '--filter=@llama-stack-ts/provider-reward-scoring-llm-judge',
+      '--filter=@llama-stack-ts/provider-reward-scoring-classifier',
+      '--filter=@llama-stack-ts/provider-synthetic-data-reference',
       '--output-logs=errors-only',
     ],
     { cwd: repoRoot, stdio: 'inherit' },
