@@ -86,7 +86,14 @@ const prompts = Array.from(
 
 interface Round {
   raw: { tokens: number; ms: number };
-  sdg: { tokens: number; ms: number; statistics: SyntheticDataStatistics };
+  sdg: { tokens: number; ms: number; statistics: SyntheticDataStatistics; syntheticData: ScoredPrompt[] };
+  /** The same candidates scored again by `judge` alone, through POST /reward_scoring/score. */
+  judgeMs: number;
+}
+
+interface ScoredPrompt {
+  prompt: { role: string; content: unknown };
+  k_scored_generations: { message: unknown; score: number }[];
 }
 
 await using stack = await startLocalDistribution({
@@ -157,11 +164,29 @@ async function sdgRun(round: number, runPrompts: readonly string[] = prompts): P
     options: { k, seed: round },
   });
   const ms = performance.now() - started;
-  const { statistics } = response.body as { statistics?: SyntheticDataStatistics };
+  const { statistics, synthetic_data: syntheticData = [] } = response.body as {
+    statistics?: SyntheticDataStatistics;
+    synthetic_data?: ScoredPrompt[];
+  };
   if (response.status !== 200 || !statistics) {
     throw new Error(`generate answered ${response.status}: ${JSON.stringify(response.body)}`);
   }
-  return { tokens: statistics.tokens_generated, ms, statistics };
+  return { tokens: statistics.tokens_generated, ms, statistics, syntheticData };
+}
+
+/** How long `judge` takes to score a run's candidates on its own (filtering none kept them all). */
+async function judgeRun(syntheticData: readonly ScoredPrompt[]): Promise<number> {
+  const started = performance.now();
+  const response = await postJson(`${stack.url}/reward_scoring/score`, {
+    model: 'judge',
+    prompt_generations: syntheticData.map((entry) => ({
+      dialog: { message: entry.prompt },
+      k_generations: entry.k_scored_generations.map((generation) => generation.message),
+    })),
+  });
+  if (response.status !== 200)
+    throw new Error(`score answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return performance.now() - started;
 }
 
 const perSecond = (run: { tokens: number; ms: number }) => (run.tokens / run.ms) * 1000;
@@ -177,13 +202,15 @@ for (let round = 1; round <= runs; round++) {
   if (first === 'raw') result.raw = await rawRun(round);
   result.sdg = await sdgRun(round);
   if (first === 'sdg') result.raw = await rawRun(round);
+  result.judgeMs = await judgeRun(result.sdg.syntheticData);
   rounds.push(result);
   const { statistics } = result.sdg;
   console.log(
     `round ${round}: SDG ${perSecond(result.sdg).toFixed(0)} tok/s (${result.sdg.tokens} tokens in ${result.sdg.ms.toFixed(0)} ms), ` +
       `raw ${perSecond(result.raw).toFixed(0)} tok/s (${result.raw.tokens} tokens in ${result.raw.ms.toFixed(0)} ms), ` +
       `ratio ${(perSecond(result.sdg) / perSecond(result.raw)).toFixed(3)}; ` +
-      `generating ${statistics.generation_ms.toFixed(0)} ms, scoring ${statistics.scoring_ms.toFixed(0)} ms`,
+      `generating ${statistics.generation_ms.toFixed(0)} ms, scoring ${statistics.scoring_ms.toFixed(0)} ms; ` +
+      `the judge alone on the same ${candidates} candidates: ${result.judgeMs.toFixed(0)} ms`,
   );
 }
 
@@ -201,6 +228,9 @@ const scoringAloneShare = share((round) =>
   Math.max(0, round.sdg.statistics.wall_time_ms - round.sdg.statistics.generation_ms),
 );
 const outsideShare = share((round) => round.sdg.ms - round.sdg.statistics.wall_time_ms);
+// Generation alone (raw's time) plus the judge alone, next to the run that does both.
+const sequentialRatio = median(rounds.map((round) => (round.raw.ms + round.judgeMs) / round.sdg.ms));
+const judgeToGeneration = median(rounds.map((round) => round.judgeMs / round.raw.ms));
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 
 console.log(
@@ -209,6 +239,8 @@ console.log(
     `  some generation in flight:          ${percent(generatingShare)}  (over that time alone: ${generationRatio.toFixed(3)} of raw)\n` +
     `  some scoring in flight (judge):     ${percent(scoringShare)}  (overlapping generation for part of it)\n` +
     `  scoring alone, nothing generating:  ${percent(scoringAloneShare)}\n` +
-    `  outside the run (HTTP, parsing):    ${percent(outsideShare)}`,
+    `  outside the run (HTTP, parsing):    ${percent(outsideShare)}\n` +
+    `the judge alone takes ${judgeToGeneration.toFixed(2)}x raw's generation time on the same candidates (it reads each one, ` +
+    `after the rubric); raw generation + the judge alone, one after the other, take ${sequentialRatio.toFixed(2)} of the run's time`,
 );
 if (values.check && ratio < target) process.exitCode = 1;
