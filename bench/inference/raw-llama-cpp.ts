@@ -12,8 +12,16 @@ import {
 import type { LlamaCppSettings } from './llama-cpp-settings.js';
 import type { StreamRun } from './stream-run.js';
 
+/** How a raw generation samples; no repetition penalty, as the stack's requests ask for none. */
+export interface RawSampling {
+  temperature: number;
+  topP?: number;
+  seed?: number;
+  repeatPenalty: false;
+}
+
 /** Greedy, no repetition penalty: what the stack's requests ask for, so both sides pick the same tokens. */
-const greedy = { temperature: 0, repeatPenalty: false } as const;
+const greedy: RawSampling = { temperature: 0, repeatPenalty: false };
 
 /**
  * node-llama-cpp driven directly, as a program without the stack would: one context with the
@@ -67,11 +75,14 @@ export class RawLlamaCpp implements AsyncDisposable {
     });
   }
 
-  /** Answers `prompt` as one user message through the model's chat template, streamed token by token. */
-  chat(prompt: string, maxTokens: number): Promise<StreamRun> {
+  /**
+   * Answers `prompt` as one user message through the model's chat template, streamed token by
+   * token; greedy unless `sampling` says otherwise.
+   */
+  chat(prompt: string, maxTokens: number, sampling: RawSampling = greedy): Promise<StreamRun> {
     return this.#stream(async (sequence, onToken) => {
       using chat = new LlamaChat({ contextSequence: sequence, chatWrapper: this.#chatWrapper });
-      await chat.generateResponse([{ type: 'user', text: prompt }], { ...greedy, maxTokens, onToken });
+      await chat.generateResponse([{ type: 'user', text: prompt }], { ...sampling, maxTokens, onToken });
     });
   }
 

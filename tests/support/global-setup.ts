@@ -23,6 +23,9 @@ const packagesTheCommandLoads = [
   'packages/providers/files-localfs',
   'packages/providers/batch-inference-jobs',
   'packages/openai-compat',
+  'packages/providers/reward-scoring-llm-judge',
+  'packages/providers/reward-scoring-classifier',
+  'packages/providers/synthetic-data-reference',
   'tests/fixtures/provider-echo',
 ];
 
@@ -50,6 +53,9 @@ export default function setup(): void {
       '--filter=@llama-stack-ts/provider-datasets-localfs',
       '--filter=@llama-stack-ts/provider-files-localfs',
       '--filter=@llama-stack-ts/provider-batch-inference-jobs',
+      '--filter=@llama-stack-ts/provider-reward-scoring-llm-judge',
+      '--filter=@llama-stack-ts/provider-reward-scoring-classifier',
+      '--filter=@llama-stack-ts/provider-synthetic-data-reference',
       '--output-logs=errors-only',
     ],
     { cwd: repoRoot, stdio: 'inherit' },

@@ -147,13 +147,9 @@ describe('llama-stack-ts', () => {
         expect.arrayContaining(['llama3.2-1b-instruct', 'all-MiniLM-L6-v2']),
       );
 
-      const score = await fetch(`${url}/reward_scoring/score`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ dialog_generations: [], model: 'none' }),
-      });
-      expect(score.status).toBe(404);
-      expect(JSON.stringify(await score.json())).toContain("not served by distribution 'local'");
+      const training = await fetch(`${url}/post_training/job/status?job_uuid=none`);
+      expect(training.status).toBe(404);
+      expect(JSON.stringify(await training.json())).toContain("not served by distribution 'local'");
     } finally {
       child.kill('SIGTERM');
     }

@@ -36,4 +36,5 @@ export {
   type ResponseHandlerResult,
 } from './response-handler.js';
 export { summarizeIssues } from './summarize-issues.js';
+export { softmax } from './softmax.js';
 export { parseJson, validateTypes } from './validate-types.js';

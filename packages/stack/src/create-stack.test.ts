@@ -437,3 +437,74 @@ describe('the inference router', () => {
     });
   });
 });
+
+describe('the reward scoring router', () => {
+  const log: string[] = [];
+  const manifest: DistributionManifestInput = {
+    name: 'rewards',
+    data_dir: dataDir,
+    providers: {
+      inference: [{ provider_id: 'llama', provider_type: 'inline::scripted-llama' }],
+      reward_scoring: [
+        { provider_id: 'judge', provider_type: 'inline::scripted-judge' },
+        { provider_id: 'classifier', provider_type: 'inline::scripted-classifier' },
+      ],
+    },
+    models: [
+      { model_id: 'tiny', provider_id: 'llama' },
+      { model_id: 'llm-judge', provider_id: 'judge', provider_model_id: 'tiny', model_type: 'reward' },
+      { model_id: 'deberta', provider_id: 'classifier', model_type: 'reward' },
+    ],
+  };
+  const specs = [
+    scriptedSpec({ api: 'inference', type: 'inline::scripted-llama', log }),
+    scriptedSpec({ api: 'reward_scoring', type: 'inline::scripted-judge', log, dependencies: ['inference'] }),
+    scriptedSpec({ api: 'reward_scoring', type: 'inline::scripted-classifier', log }),
+  ];
+  type LooseRewardScoring = { score(request: Record<string, unknown>): Promise<unknown> };
+
+  it("sends each call to the provider its reward model is registered with (the model's provider_id)", async () => {
+    await using stack = await createStack(manifest, {
+      providers: specs,
+      logger: silentLogger,
+      routes: noRoutes,
+    });
+    const rewards = stack.apis.reward_scoring as unknown as LooseRewardScoring;
+    expect(await rewards.score({ model: 'llm-judge' })).toMatchObject({ provider: 'judge' });
+    expect(await rewards.score({ model: 'deberta' })).toMatchObject({ provider: 'classifier' });
+    await stack.registerModel({ model_id: 'late-judge', model_type: 'reward', provider_id: 'judge' });
+    expect(await rewards.score({ model: 'late-judge' })).toMatchObject({ provider: 'judge' });
+  });
+
+  it('answers an unknown model 404 and a model of another type 400, each saying which', async () => {
+    await using stack = await createStack(manifest, {
+      providers: specs,
+      logger: silentLogger,
+      routes: noRoutes,
+    });
+    const rewards = stack.apis.reward_scoring as unknown as LooseRewardScoring;
+    await expect(rewards.score({ model: 'nope' })).rejects.toMatchObject({
+      status: 404,
+      message: "Unknown model 'nope'. Register it under `models:` in distribution.yaml.",
+    });
+    await expect(rewards.score({ model: 'tiny' })).rejects.toMatchObject({
+      status: 400,
+      field: 'model',
+      message: expect.stringContaining(
+        "model 'tiny' is an llm model; reward scoring needs a model registered with model_type: reward",
+      ),
+    });
+    const inference = looseInference(stack);
+    await expect(inference.chatCompletion({ model: 'deberta' }) as Promise<unknown>).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining(
+        "model 'deberta' is a reward model; it answers /reward_scoring/score only",
+      ),
+    });
+    expect(stack.models.list().map((model) => [model.identifier, model.model_type])).toEqual([
+      ['tiny', 'llm'],
+      ['llm-judge', 'reward'],
+      ['deberta', 'reward'],
+    ]);
+  });
+});

@@ -9,6 +9,7 @@ import {
   type Model,
   type ProviderContext,
   type ProviderInstance,
+  type RewardScoring,
   type RouteDefinition,
 } from '@llama-stack-ts/core';
 import type { JobEngine, QueueWorkerInfo } from '@llama-stack-ts/jobs';
@@ -30,6 +31,7 @@ import {
 } from './resolve-stack.js';
 import { InferenceRouter, type RoutedInferenceProvider } from './routing/inference-router.js';
 import { ModelRegistry } from './routing/model-registry.js';
+import { RewardScoringRouter } from './routing/reward-scoring-router.js';
 import type { ProviderHealth, Stack } from './stack.js';
 import { createConsoleLogger, type StackLogger, scopeLogger } from './stack-logger.js';
 
@@ -98,7 +100,7 @@ export async function createStack(
   const models = new ModelRegistry(plan.models);
   const created: StackProvider[] = [];
   const apis: Partial<Record<ApiName, unknown>> = {};
-  const routers: InferenceRouter[] = [];
+  const routers: ModelRouter[] = [];
   const disposeTimeoutMs = options.disposeTimeoutMs ?? plan.manifest.server.shutdown_timeout_ms;
 
   container.register(ManifestToken, { useValue: plan.manifest });
@@ -125,6 +127,18 @@ export async function createStack(
         const router = new InferenceRouter(
           models,
           created.filter((provider) => provider.api === 'inference').map(toRoutedInferenceProvider),
+        );
+        routers.push(router);
+        implementation = router;
+      } else if (api === 'reward_scoring') {
+        const router = new RewardScoringRouter(
+          models,
+          created
+            .filter((provider) => provider.api === 'reward_scoring')
+            .map((provider) => ({
+              providerId: provider.providerId,
+              implementation: provider.instance.implementation as RewardScoring,
+            })),
         );
         routers.push(router);
         implementation = router;
@@ -288,13 +302,18 @@ async function disposeAll(
   }
 }
 
+/** A router in front of an API's providers (inference, reward scoring); closed first on dispose. */
+interface ModelRouter {
+  close(): void;
+}
+
 interface StackInstanceParts {
   plan: StackPlan;
   apis: Partial<ApiProtocols>;
   models: ModelRegistry;
   container: DependencyContainer;
   providers: StackProvider[];
-  routers: InferenceRouter[];
+  routers: ModelRouter[];
   jobs: JobEngine | undefined;
   logger: StackLogger;
   disposeTimeoutMs: number;
@@ -309,7 +328,7 @@ class StackInstance implements ResolvedStack {
   readonly plan: StackPlan;
   readonly dataDir: string;
   readonly jobs: JobEngine | undefined;
-  readonly #routers: readonly InferenceRouter[];
+  readonly #routers: readonly ModelRouter[];
   readonly #logger: StackLogger;
   readonly #disposeTimeoutMs: number;
   #disposing: Promise<void> | undefined;
@@ -373,12 +392,13 @@ class StackInstance implements ResolvedStack {
 
   async registerModel(input: ModelEntryInput): Promise<Model> {
     const entry = ModelEntry.parse(input);
+    const defaultApi = entry.model_type === 'reward' ? 'reward_scoring' : 'inference';
     const provider = entry.provider_id
       ? this.providers.find((candidate) => candidate.providerId === entry.provider_id)
-      : this.providers.filter((candidate) => candidate.api === 'inference').at(0);
+      : this.providers.filter((candidate) => candidate.api === defaultApi).at(0);
     if (!provider) {
       throw new Error(
-        `Cannot register model '${entry.model_id}': no provider '${entry.provider_id ?? '(inference)'}' in this stack.`,
+        `Cannot register model '${entry.model_id}': no provider '${entry.provider_id ?? `(${defaultApi})`}' in this stack.`,
       );
     }
     const model: Model = {

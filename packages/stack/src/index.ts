@@ -14,5 +14,6 @@ export * from './providers/provider-start-error.js';
 export * from './resolve-stack.js';
 export * from './routing/inference-router.js';
 export * from './routing/model-registry.js';
+export * from './routing/reward-scoring-router.js';
 export * from './stack.js';
 export * from './stack-logger.js';

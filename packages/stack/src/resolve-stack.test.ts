@@ -224,6 +224,39 @@ shields:
     );
   });
 
+  it('puts a reward model on a reward_scoring provider, and only reward models there', async () => {
+    const judge = scriptedSpec({ api: 'reward_scoring', type: 'inline::scripted-judge', log });
+    const error = await rejection(
+      resolveStack(
+        {
+          name: 'rewards',
+          providers: {
+            inference: [
+              { provider_id: 'llama', provider_type: 'inline::scripted-llama', config: { model_path: 'x' } },
+            ],
+            reward_scoring: [
+              { provider_id: 'judge', provider_type: 'inline::scripted-judge' },
+              { provider_id: 'judge-2', provider_type: 'inline::scripted-judge' },
+            ],
+          },
+          models: [
+            { model_id: 'tiny', provider_id: 'llama' },
+            { model_id: 'on-llama', provider_id: 'llama', model_type: 'reward' },
+            { model_id: 'llm-on-judge', provider_id: 'judge', provider_model_id: 'tiny' },
+            { model_id: 'which-judge', model_type: 'reward' },
+            { model_id: 'fine', provider_id: 'judge-2', provider_model_id: 'tiny', model_type: 'reward' },
+          ],
+        },
+        { providers: [llama, judge] },
+      ),
+    );
+    expect(error.problems.map((problem) => `${problem.path}: ${problem.message}`)).toEqual([
+      "models[1].provider_id: provider 'llama' serves 'inference'; a reward model needs a 'reward_scoring' provider (judge, judge-2).",
+      "models[2].model_type: model 'llm-on-judge' is registered with reward_scoring provider 'judge', so it must be model_type: reward (it is llm).",
+      "models[3].provider_id: required: 2 'reward_scoring' providers are configured (judge, judge-2); name the one serving this reward model.",
+    ]);
+  });
+
   it('reports a provider type known to another API', async () => {
     const error = await rejection(
       resolveStack({

@@ -17,6 +17,12 @@ import { issuesToProblems, safeParseWithConvertedText } from './manifest/zod-iss
 import type { BuiltinProvider } from './providers/builtin-providers.js';
 import { ProviderRegistry } from './providers/provider-registry.js';
 
+/**
+ * The APIs whose calls name a model: several providers may serve one, and the stack's router sends
+ * each call to the provider its model is registered with (`provider_id`).
+ */
+export const modelRoutedApis: readonly ApiName[] = ['inference', 'reward_scoring'];
+
 export interface ResolveStackOptions {
   /** Provider specs handed over in-process; found by `provider_type` before any package is imported. */
   providers?: readonly ProviderSpec[];
@@ -134,12 +140,12 @@ export async function resolveStack(
 
   for (const api of apiNames) {
     const count = manifest.providers[api]?.length ?? 0;
-    if (count > 1 && api !== 'inference') {
+    if (count > 1 && !modelRoutedApis.includes(api)) {
       problems.push({
         path: yamlPath('providers', api),
         message:
-          `${count} providers serve '${api}'; one may serve it today (only inference routes between several, by model). ` +
-          'Keep one.',
+          `${count} providers serve '${api}'; one may serve it today (only ${modelRoutedApis.join(' and ')} route ` +
+          'between several, by model). Keep one.',
       });
     }
   }
@@ -254,8 +260,21 @@ export async function resolveStack(
       return;
     }
     seenModels.set(entry.model_id, path);
-    const providerId = assign(entry.provider_id, undefined, path, 'model');
+    const reward = entry.model_type === 'reward';
+    const providerId = assign(
+      entry.provider_id,
+      reward ? 'reward_scoring' : undefined,
+      path,
+      reward ? 'reward model' : 'model',
+    );
     if (!providerId) return;
+    if (!reward && providerApi.get(providerId) === 'reward_scoring') {
+      problems.push({
+        path: `${path}.model_type`,
+        message: `model '${entry.model_id}' is registered with reward_scoring provider '${providerId}', so it must be model_type: reward (it is ${entry.model_type}).`,
+      });
+      return;
+    }
     models.push({
       identifier: entry.model_id,
       provider_id: providerId,

@@ -55,6 +55,9 @@ export function scriptedSpec(options: ScriptedOptions): ProviderSpec {
         async tokenize(request: { model: string }) {
           return { provider: id, model: request.model, tokens: [1, 2] };
         },
+        async score(request: { model: string }) {
+          return { provider: id, model: request.model, scored_generations: [] };
+        },
         deps: context.deps,
       };
       for (const name of options.without ?? []) delete implementation[name];

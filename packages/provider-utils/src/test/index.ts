@@ -18,6 +18,13 @@ export {
 } from './fixture-server.js';
 export { freePort } from './free-port.js';
 export { type LoopbackHub, type LoopbackHubOptions, startLoopbackHub } from './loopback-hub.js';
+export {
+  type ClassifierWeights,
+  encodeClassifierModel,
+  seededNormal,
+  type TinyTextClassifierOptions,
+  writeTinyTextClassifier,
+} from './onnx/write-tiny-text-classifier.js';
 export { type RecordedLine, RecordingLogger } from './recording-logger.js';
 export { seededRandom } from './seeded-random.js';
 export { stackErrorOf } from './stack-error-of.js';

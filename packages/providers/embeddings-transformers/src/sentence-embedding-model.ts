@@ -1,4 +1,5 @@
 import type { ProviderLogger } from '@llama-stack-ts/core';
+import { onnxSessionOptions } from '@llama-stack-ts/provider-utils/transformers';
 import type { TransformersProgressEvent } from './hub-download-progress.js';
 import { normalizeL2, type Pooling, poolTokens, splitRows } from './pooling.js';
 import type { PoolingChoice } from './resolve-pooling.js';
@@ -108,14 +109,7 @@ export class SentenceEmbeddingModel {
       ...options.load,
       dtype: options.dtype,
       device: options.device,
-      session_options: {
-        // Warnings only: onnxruntime's info lines about graph optimizations would flood the log.
-        logSeverityLevel: 3,
-        // onnxruntime's pool threads spin between passes by default, taking the cores the tokenizer
-        // thread, LanceDB and llama.cpp share (bench/memory (a): 0.81-0.89 of raw with, 0.97 without).
-        extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-        ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
-      },
+      session_options: onnxSessionOptions(options.threads),
     }).catch(async (error: unknown) => {
       await tokenizer.dispose();
       throw error;

@@ -237,9 +237,11 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
   async modelInfo(request: InferenceModelInfoRequest): Promise<InferenceModelInfo> {
     this.#ensureNotDisposed();
     using lease = await this.#pool.lease(request.model);
-    const contextLength =
-      lease.loaded.kind === 'llm' ? lease.loaded.context.contextSize : lease.loaded.model.trainContextSize;
-    return { context_length: contextLength };
+    if (lease.loaded.kind !== 'llm') return { context_length: lease.loaded.model.trainContextSize };
+    return {
+      context_length: lease.loaded.context.contextSize,
+      parallel_sequences: this.#pool.get(request.model).settings.parallel_sequences,
+    };
   }
 
   async dispose(): Promise<void> {

@@ -53,6 +53,27 @@ export const builtinProviders: readonly BuiltinProvider[] = [
       'Shields in this process: Llama Guard (on an inference model), Prompt Guard (transformers.js), a code scanner and banned-term regexes.',
   },
   {
+    api: 'reward_scoring',
+    providerType: 'inline::llm-judge',
+    packageName: '@llama-stack-ts/provider-reward-scoring-llm-judge',
+    description:
+      'An llm judges answers by a rubric through the inference API; a grammar keeps the score in range.',
+  },
+  {
+    api: 'reward_scoring',
+    providerType: 'inline::classifier',
+    packageName: '@llama-stack-ts/provider-reward-scoring-classifier',
+    description:
+      'A sequence-classification reward model (ONNX, transformers.js) scores (prompt, answer) pairs.',
+  },
+  {
+    api: 'synthetic_data_generation',
+    providerType: 'inline::reference',
+    packageName: '@llama-stack-ts/provider-synthetic-data-reference',
+    description:
+      'k candidates per prompt, scored by a reward model, filtered, saved as a dataset; large runs as jobs.',
+  },
+  {
     api: 'datasets',
     providerType: 'inline::localfs',
     packageName: '@llama-stack-ts/provider-datasets-localfs',

@@ -127,6 +127,12 @@ export class InferenceRouter implements Inference {
       throw new InvalidRequestError('model', 'required: the id of a model registered in the distribution.');
     }
     const model = this.#registry.require(modelId);
+    if (model.model_type === 'reward') {
+      throw new InvalidRequestError(
+        'model',
+        `model '${modelId}' is a reward model; it answers /reward_scoring/score only. Use an llm model for inference.`,
+      );
+    }
     const provider = this.#providers.get(model.provider_id);
     if (!provider) {
       throw new InvalidRequestError(

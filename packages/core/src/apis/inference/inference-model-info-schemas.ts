@@ -20,6 +20,15 @@ export const InferenceModelInfo = z
       .describe(
         'Most tokens (prompt and generated together) one sequence can hold, as the provider runs the model.',
       ),
+    parallel_sequences: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(
+        'Requests the provider generates for this model at once; callers that fan out (batches, synthetic ' +
+          'data generation) keep this many in flight.',
+      ),
   })
   .meta({ id: 'InferenceModelInfo' });
 export type InferenceModelInfo = z.infer<typeof InferenceModelInfo>;

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { JsonObject } from '../common/common-schemas.js';
 
-export const ModelType = z.enum(['llm', 'embedding']).meta({ id: 'ModelType' });
+export const ModelType = z.enum(['llm', 'embedding', 'reward']).meta({
+  id: 'ModelType',
+  description:
+    'llm: generates text (inference); embedding: computes vectors (inference/embeddings); reward: scores ' +
+    'generations (reward_scoring), registered with a reward_scoring provider, which names what runs it in ' +
+    '`provider_resource_id` (a judge llm model id, a classifier folder or hub id).',
+});
 export type ModelType = z.infer<typeof ModelType>;
 
 export const Model = z

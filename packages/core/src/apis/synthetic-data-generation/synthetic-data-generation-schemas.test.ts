@@ -13,6 +13,8 @@ const prompts = [{ role: 'user', content: 'Hi' }];
 
 describeRouteTable(new URL('./__fixtures__', import.meta.url), routes, [
   'POST /synthetic_data_generation/generate',
+  'GET /synthetic_data_generation/job/status',
+  'POST /synthetic_data_generation/job/cancel',
 ]);
 
 describe('synthetic data generation', () => {
@@ -22,12 +24,41 @@ describe('synthetic data generation', () => {
     expect(request.reward_scoring).toBeUndefined();
   });
 
-  it('passes reward scoring settings beyond the model through to the provider', () => {
+  it('takes the reward model in reward_scoring and every other setting in options', () => {
     const request = parseRequest(SyntheticDataGenerationRequest, {
       prompts,
-      reward_scoring: { model: 'reward', threshold: 0.5 },
+      reward_scoring: { model: 'judge' },
+      options: { k: 2, top_p: 0.5, seed: 3 },
     });
-    expect(request.reward_scoring).toEqual({ model: 'reward', threshold: 0.5 });
+    expect(request.reward_scoring).toEqual({ model: 'judge' });
+    expect(request.options).toEqual({ k: 2, top_p: 0.5, seed: 3 });
+    expect(parseRequest(SyntheticDataGenerationRequest, { prompts }).options).toEqual({});
+  });
+
+  it('names a filter setting put in reward_scoring instead of options', () => {
+    const error = expectInvalidRequest(() =>
+      parseRequest(SyntheticDataGenerationRequest, { prompts, reward_scoring: { model: 'judge', top_k: 1 } }),
+    );
+    expect(error.field).toBe('reward_scoring');
+    expect(error.message).toContain('top_k');
+  });
+
+  it.each([
+    [{ k: 0 }, 'options.k', 'at least 1'],
+    [{ k: 1.5 }, 'options.k', 'whole number'],
+    [{ top_p: 0 }, 'options.top_p', '(0, 1]'],
+    [{ top_p: 1.01 }, 'options.top_p', '(0, 1]'],
+    [{ top_k: 0 }, 'options.top_k', 'at least 1'],
+    [{ sigmoid_temperature: 0 }, 'options.sigmoid_temperature', 'above 0'],
+    [{ save_as_dataset: false }, 'options.save_as_dataset', 'dataset uuid'],
+    [{ save_as_dataset: 'bad id' }, 'options.save_as_dataset', 'may only hold'],
+    [{ beam_width: 2 }, 'options', 'beam_width'],
+  ])('names the bad option %j', (options, field, reason) => {
+    const error = expectInvalidRequest(() =>
+      parseRequest(SyntheticDataGenerationRequest, { prompts, options }),
+    );
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(reason);
   });
 
   it('names an unknown filtering function and lists the known ones', () => {

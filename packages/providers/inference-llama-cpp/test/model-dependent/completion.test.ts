@@ -235,6 +235,7 @@ describeWithModels('completion (stories260K)', [testModels.stories, testModels.t
     ).toBe('Once upon a time');
     await expect(provider.inference.modelInfo?.({ model: 'random' })).resolves.toEqual({
       context_length: 256,
+      parallel_sequences: 2,
     });
   });
 });

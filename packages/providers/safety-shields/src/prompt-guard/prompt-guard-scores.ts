@@ -1,11 +1,3 @@
-/** Probabilities from logits, numerically stable. */
-export function softmax(logits: readonly number[]): number[] {
-  const max = Math.max(...logits);
-  const exps = logits.map((value) => Math.exp(value - max));
-  const sum = exps.reduce((total, value) => total + value, 0);
-  return exps.map((value) => value / sum);
-}
-
 export interface PromptGuardScores {
   /** Probability the text tries to override the model's instructions (Prompt Guard's JAILBREAK). */
   jailbreak: number;

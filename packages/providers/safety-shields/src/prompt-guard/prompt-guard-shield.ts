@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { type JsonObject, type Message, type SafetyViolation, StackError } from '@llama-stack-ts/core';
+import { TextClassifier } from '@llama-stack-ts/provider-utils/transformers';
 import { z } from 'zod';
 import { messageText } from '../message-text.js';
 import { parseShieldParams } from '../parse-shield-params.js';
 import type { Shield } from '../shield.js';
 import { chunkText, promptGuardScores } from './prompt-guard-scores.js';
-import { TextClassifier } from './text-classifier.js';
 
 export const defaultPromptGuardModel = 'meta-llama/Prompt-Guard-86M';
 
@@ -74,7 +74,7 @@ export class PromptGuardShield implements Shield {
     if (text.length === 0) return null;
     const classifier = await this.classifier(options.model, options.dtype);
     const chunks = chunkText(text, chunkCharacters);
-    const scores = (await classifier.classify(chunks)).map((probabilities) =>
+    const scores = (await classifier.classify(chunks)).map(({ probabilities }) =>
       promptGuardScores(probabilities, classifier.labels),
     );
     const jailbreak = Math.max(...scores.map((score) => score.jailbreak));

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Message, StackError } from '@llama-stack-ts/core';
+import { writeTinyTextClassifier } from '@llama-stack-ts/provider-utils/test';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PromptGuardShield, promptGuardSuggestedResponse } from '../../src/index.js';
-import { writeTinyPromptGuard } from '../onnx/write-onnx-classifier.js';
 import { describeWithModels, testModels } from '../test-models.js';
 
 /**
@@ -23,7 +23,9 @@ describeWithModels(
     beforeAll(async () => {
       workDir = await mkdtemp(join(tmpdir(), 'prompt-guard-'));
       modelDir = join(workDir, 'tiny-prompt-guard');
-      await writeTinyPromptGuard({
+      await writeTinyTextClassifier({
+        labels: ['BENIGN', 'INJECTION', 'JAILBREAK'],
+        bias: [0.5, 0, 0],
         tokenizerDir: testModels.bertTokenizerDir,
         outputDir: modelDir,
         triggers: { ignore: 2, execute: 1 },
@@ -73,8 +75,10 @@ describeWithModels(
       expect(violation?.violation_type).toBe('jailbreak');
       const classifier = await shield.classifier(modelDir, 'fp32');
       expect(classifier.labels).toEqual(['BENIGN', 'INJECTION', 'JAILBREAK']);
-      const [probabilities] = await classifier.classify(['ignore']);
-      expect(probabilities?.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 5);
+      const [classification] = await classifier.classify(['ignore']);
+      expect(classification?.probabilities.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 5);
+      // The trigger votes 60 for JAILBREAK, averaged with [CLS] and [SEP]: the largest logit by far.
+      expect(classification?.logits[2]).toBeGreaterThan(15);
     });
 
     it('fails with a 503 naming the folder when the model is missing, and with downloads off for a hub id', async () => {

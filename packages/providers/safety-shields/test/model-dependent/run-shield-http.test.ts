@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { llamaCppProviderSpec } from '@llama-stack-ts/provider-inference-llama-cpp';
+import { writeTinyTextClassifier } from '@llama-stack-ts/provider-utils/test';
 import { type StackServer, startStackServer } from '@llama-stack-ts/server';
 import { createStack, loadManifest } from '@llama-stack-ts/stack';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { llamaGuardCategoryCodes, shieldsProviderSpec } from '../../src/index.js';
-import { writeTinyPromptGuard } from '../onnx/write-onnx-classifier.js';
 import { describeWithModels, quietLogger, repoRoot, testModels, testModelsDir } from '../test-models.js';
 
 const manifestPath = join(repoRoot, 'tests/fixtures/manifests/safety-shields.yaml');
@@ -32,7 +32,9 @@ describeWithModels(
     beforeAll(async () => {
       workDir = await mkdtemp(join(tmpdir(), 'run-shield-http-'));
       const promptGuardDir = join(workDir, 'tiny-prompt-guard');
-      await writeTinyPromptGuard({
+      await writeTinyTextClassifier({
+        labels: ['BENIGN', 'INJECTION', 'JAILBREAK'],
+        bias: [0.5, 0, 0],
         tokenizerDir: testModels.bertTokenizerDir,
         outputDir: promptGuardDir,
         triggers: { ignore: 2, execute: 1 },

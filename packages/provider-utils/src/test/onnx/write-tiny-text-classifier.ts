@@ -131,26 +131,30 @@ export function seededNormal(seed: number, sd: number): () => number {
     sd * Math.sqrt(-2 * Math.log(uniform() || Number.MIN_VALUE)) * Math.cos(2 * Math.PI * uniform());
 }
 
-export interface TinyPromptGuardOptions {
+export interface TinyTextClassifierOptions {
   /** Folder with the real WordPiece tokenizer files to copy (tokenizer.json, tokenizer_config.json, …). */
   tokenizerDir: string;
   outputDir: string;
+  /** The classes, in `id2label` order. */
+  labels: readonly string[];
   /** Token → label index it votes for strongly; every other token's votes are random and small. */
   triggers: Record<string, number>;
+  /** Added to each label's pooled votes; default 0 for every label. */
+  bias?: readonly number[];
 }
 
 /**
- * Writes a transformers.js model folder shaped like Prompt Guard (BENIGN / INJECTION / JAILBREAK):
- * config.json, the tokenizer files, onnx/model.onnx. Random weights, except that the trigger
- * tokens vote hard for their label, so a test can tell the wiring apart from chance.
+ * Writes a transformers.js sequence-classification folder (config.json with `id2label`, the
+ * tokenizer files, onnx/model.onnx) with random weights (seeded), except that the trigger tokens
+ * vote hard for their label, so a test can tell the wiring apart from chance.
  */
-export async function writeTinyPromptGuard(options: TinyPromptGuardOptions): Promise<void> {
+export async function writeTinyTextClassifier(options: TinyTextClassifierOptions): Promise<void> {
   const tokenizer = JSON.parse(await readFile(join(options.tokenizerDir, 'tokenizer.json'), 'utf8')) as {
     model: { vocab: Record<string, number> };
   };
   const vocab = tokenizer.model.vocab;
   const vocabSize = Math.max(...Object.values(vocab)) + 1;
-  const labels = ['BENIGN', 'INJECTION', 'JAILBREAK'];
+  const labels = options.labels;
   const normal = seededNormal(20240723, 0.1);
   const embeddings = Float32Array.from({ length: vocabSize * labels.length }, normal);
   for (const [token, label] of Object.entries(options.triggers)) {
@@ -166,7 +170,7 @@ export async function writeTinyPromptGuard(options: TinyPromptGuardOptions): Pro
       embeddings,
       vocabSize,
       labels: labels.length,
-      bias: Float32Array.from([0.5, 0, 0]),
+      bias: Float32Array.from(options.bias ?? labels.map(() => 0)),
     }),
   );
   for (const file of ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json']) {

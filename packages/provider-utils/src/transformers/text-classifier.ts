@@ -1,9 +1,10 @@
-import { softmax } from './prompt-guard-scores.js';
+import { softmax } from '../softmax.js';
+import { onnxSessionOptions } from './onnx-session-options.js';
 
 /** The slice of transformers.js' tokenizer and sequence-classification model that is used here. */
 type Tokenizer = (
   texts: string[],
-  options: { padding: boolean; truncation: boolean; max_length?: number },
+  options: { text_pair?: string[]; padding: boolean; truncation: boolean; max_length?: number },
 ) => Record<string, unknown>;
 interface ClassificationModel {
   (inputs: Record<string, unknown>): Promise<{ logits: { dims: number[]; data: ArrayLike<number> } }>;
@@ -16,12 +17,25 @@ export interface LoadTextClassifierOptions {
   pathOrRepoId: string;
   localFilesOnly: boolean;
   cacheDir: string;
+  /** Which ONNX weights: fp32 (onnx/model.onnx), q8 (onnx/model_quantized.onnx), ... */
   dtype: string;
+  /** onnxruntime intra-op threads; default onnxruntime's choice. */
+  threads?: number | undefined;
 }
 
+/** One text's (or pair's) classification: a logit and a probability (softmax) per label. */
+export interface TextClassification {
+  logits: number[];
+  probabilities: number[];
+}
+
+/** Tokens one text (or pair) keeps: BERT-sized classifiers read 512. */
+const maxTokens = 512;
+
 /**
- * A transformers.js sequence classifier: texts in, class probabilities out (softmax of the logits),
- * one forward pass at a time (each already uses every core).
+ * A transformers.js sequence classifier: texts (or text pairs, as a cross-encoder or a reward model
+ * reads a prompt and its answer) in, logits and class probabilities out. One forward pass at a time
+ * (each already uses every core it is given).
  */
 export class TextClassifier {
   #queue: Promise<unknown> = Promise.resolve();
@@ -43,7 +57,7 @@ export class TextClassifier {
     const model = (await AutoModelForSequenceClassification.from_pretrained(options.pathOrRepoId, {
       ...load,
       dtype: options.dtype as 'fp32',
-      session_options: { logSeverityLevel: 3 },
+      session_options: onnxSessionOptions(options.threads),
     })) as unknown as ClassificationModel;
     const id2label = model.config.id2label ?? {};
     const labels = Object.keys(id2label)
@@ -52,14 +66,30 @@ export class TextClassifier {
     return new TextClassifier(tokenizer, model, labels);
   }
 
-  /** Class probabilities of each text, in order. */
-  classify(texts: readonly string[]): Promise<number[][]> {
+  /**
+   * Classifies each text, in order; with `pairs`, each text together with the pair of the same
+   * index (tokenized as the model's two segments, `[CLS] text [SEP] pair [SEP]` for BERT).
+   */
+  classify(texts: readonly string[], pairs?: readonly string[]): Promise<TextClassification[]> {
+    if (pairs && pairs.length !== texts.length) {
+      throw new RangeError(
+        `classify got ${texts.length} texts but ${pairs.length} pairs; give one pair per text.`,
+      );
+    }
     const run = this.#queue.then(async () => {
-      const inputs = this.tokenizer([...texts], { padding: true, truncation: true, max_length: 512 });
+      const inputs = this.tokenizer([...texts], {
+        ...(pairs ? { text_pair: [...pairs] } : {}),
+        padding: true,
+        truncation: true,
+        max_length: maxTokens,
+      });
       const { logits } = await this.model(inputs);
       const classes = logits.dims.at(-1) ?? 0;
       const data = Array.from(logits.data);
-      return texts.map((_, row) => softmax(data.slice(row * classes, (row + 1) * classes)));
+      return texts.map((_, row) => {
+        const rowLogits = data.slice(row * classes, (row + 1) * classes);
+        return { logits: rowLogits, probabilities: softmax(rowLogits) };
+      });
     });
     this.#queue = run.catch(() => undefined);
     return run;

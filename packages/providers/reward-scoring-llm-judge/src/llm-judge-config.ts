@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * The rubric the judge model reads (its system prompt) when neither the config nor the reward
+ * model's metadata sets one. `{min_score}` and `{max_score}` are replaced by the range.
+ */
+export const defaultRubric = [
+  'You are a strict, impartial judge of answers written by an AI assistant.',
+  'Read the conversation and the answer to its last message, then rate the answer on two things:',
+  '- helpfulness: does it do what the last message asks, directly and completely?',
+  '- correctness: is every statement in it true, and is its reasoning sound?',
+  'An answer that is unhelpful or wrong in any important way gets a low score, whatever its style.',
+  'Give one whole number from {min_score} (useless or wrong) to {max_score} (fully helpful and correct).',
+  'Answer with that number only.',
+].join('\n');
+
+const digit = (what: string) =>
+  z
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must be a single digit, 0 to 9')
+    .max(9, 'must be a single digit, 0 to 9')
+    .describe(what);
+
+/**
+ * The provider config: how the judge rates. A reward model's `metadata` may set any of these fields
+ * for that model alone (`rubric`, `min_score`, `max_score`), checked by the same schema.
+ */
+export const LlmJudgeConfig = z
+  .object({
+    rubric: z
+      .string()
+      .min(1)
+      .default(defaultRubric)
+      .describe(
+        "The judge model's system prompt: how to rate an answer. `{min_score}` and `{max_score}` are replaced " +
+          'by the range. Default: helpfulness and correctness (see README).',
+      ),
+    min_score: digit('The lowest score, 0 to 9. Default 1.').default(1),
+    max_score: digit('The highest score, 0 to 9. Default 5.').default(5),
+  })
+  .strict()
+  .refine((settings) => settings.min_score < settings.max_score, {
+    path: ['max_score'],
+    message: 'must be above min_score',
+  });
+export type LlmJudgeConfig = z.infer<typeof LlmJudgeConfig>;
+export type LlmJudgeConfigInput = z.input<typeof LlmJudgeConfig>;
+
+/** The fields of `LlmJudgeConfig` a reward model's metadata may override. */
+export const judgeSettingNames = ['rubric', 'min_score', 'max_score'] as const;
+
+export function sampleLlmJudgeConfig(_dataDir: string): Record<string, unknown> {
+  return { min_score: 1, max_score: 5 };
+}

@@ -1,0 +1,166 @@
+import {
+  ChatCompletionRequest,
+  type KScoredPromptGenerations,
+  type Message,
+  type RewardScoring,
+  RewardScoringRequest,
+  type ScoredMessage,
+  type SyntheticDataStatistics,
+  type TextGenerationInference,
+} from '@llama-stack-ts/core';
+import { BusyTime } from './busy-time.js';
+import { filterCandidates } from './filters/filter-candidates.js';
+import { keyedRandom, keyedSeed } from './keyed-random.js';
+import { ReadyPrompts } from './ready-prompts.js';
+import type { ResolvedRun } from './resolve-run.js';
+
+export interface RunGenerationDeps {
+  inference: Pick<TextGenerationInference, 'chatCompletion'>;
+  rewardScoring: RewardScoring;
+  /** Candidates generated at once: the generation model's parallel sequences. */
+  concurrency: number;
+}
+
+export interface RunGenerationOptions {
+  signal?: AbortSignal | undefined;
+  /** Called after each batch of prompts is scored, with the candidates scored so far. */
+  onProgress?: ((candidatesScored: number) => void | Promise<void>) | undefined;
+}
+
+export interface GenerationOutcome {
+  synthetic_data: KScoredPromptGenerations[];
+  statistics: SyntheticDataStatistics;
+}
+
+/**
+ * One run: every prompt's k candidates generated with `concurrency` chat requests in flight (each
+ * candidate sampled with its own seed, derived from the run's), each prompt scored by the reward
+ * model as soon as its k candidates are in (prompts that finish together are scored in one call,
+ * while generation goes on), then filtered with its own seeded draws. The first failure aborts
+ * everything still in flight and is thrown.
+ */
+export async function runGeneration(
+  run: ResolvedRun,
+  deps: RunGenerationDeps,
+  options: RunGenerationOptions = {},
+): Promise<GenerationOutcome> {
+  const started = performance.now();
+  const failure = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, failure.signal]) : failure.signal;
+  const generating = new BusyTime();
+  const scoring = new BusyTime();
+  const ready = new ReadyPrompts();
+  const candidates = run.prompts.map(() => new Array<Message>(run.k));
+  const done = run.prompts.map(() => 0);
+  const scored: ScoredMessage[][] = run.prompts.map(() => []);
+  const kept: number[][] = run.prompts.map(() => []);
+  let tokensGenerated = 0;
+
+  const tasks = run.prompts.flatMap((_, prompt) =>
+    Array.from({ length: run.k }, (_unused, candidate) => ({ prompt, candidate })),
+  );
+  let nextTask = 0;
+  const generateWorker = async () => {
+    while (nextTask < tasks.length) {
+      const { prompt, candidate } = tasks[nextTask++]!;
+      const response = await generating.time(() =>
+        deps.inference.chatCompletion(
+          ChatCompletionRequest.parse({
+            model: run.generationModel,
+            messages: [run.prompts[prompt]],
+            sampling_params: {
+              strategy: 'top_p',
+              temperature: run.temperature,
+              seed: keyedSeed(run.seed, 'candidate', prompt, candidate),
+            },
+            max_tokens: run.maxTokens,
+            tool_choice: 'none',
+          }),
+          { signal },
+        ),
+      );
+      tokensGenerated += response.usage?.completion_tokens ?? 0;
+      candidates[prompt]![candidate] = {
+        role: 'assistant',
+        content: response.content,
+        tool_calls: [],
+        tool_responses: [],
+      };
+      if (++done[prompt]! === run.k) ready.add(prompt);
+    }
+  };
+
+  const scoreLoop = async () => {
+    let candidatesScored = 0;
+    while (candidatesScored < tasks.length) {
+      const prompts = await ready.take();
+      const response = await scoring.time(() =>
+        deps.rewardScoring.score(
+          RewardScoringRequest.parse({
+            model: run.rewardModel,
+            prompt_generations: prompts.map((prompt) => ({
+              dialog: { message: run.prompts[prompt], message_history: [] },
+              k_generations: candidates[prompt],
+            })),
+          }),
+          { signal },
+        ),
+      );
+      for (const [position, prompt] of prompts.entries()) {
+        const generations = response.scored_generations[position]?.k_scored_generations ?? [];
+        scored[prompt] = generations;
+        kept[prompt] = filterCandidates(
+          run.filteringFunction,
+          generations.map((generation) => generation.score),
+          run.filter,
+          keyedRandom(run.seed, 'filter', prompt),
+        );
+      }
+      candidatesScored += prompts.length * run.k;
+      await options.onProgress?.(candidatesScored);
+    }
+  };
+
+  const workers = Array.from(
+    { length: Math.max(1, Math.min(deps.concurrency, tasks.length)) },
+    generateWorker,
+  );
+  try {
+    await Promise.all([
+      ...workers.map((worker) =>
+        worker.catch((error: unknown) => {
+          ready.fail(error);
+          throw error;
+        }),
+      ),
+      scoreLoop(),
+    ]);
+  } catch (error) {
+    failure.abort(error);
+    throw error;
+  }
+
+  const scores = scored.flat().map((generation) => generation.score);
+  const keptCount = kept.reduce((total, indices) => total + indices.length, 0);
+  return {
+    synthetic_data: run.prompts.map((prompt, index) => ({
+      prompt,
+      k_scored_generations: kept[index]!.map((candidate) => scored[index]![candidate]!),
+    })),
+    statistics: {
+      prompts: run.prompts.length,
+      candidates: scores.length,
+      kept: keptCount,
+      kept_ratio: scores.length > 0 ? keptCount / scores.length : 0,
+      score_mean:
+        scores.length > 0 ? scores.reduce((total, score) => total + score, 0) / scores.length : null,
+      score_min: scores.length > 0 ? scores.reduce((low, score) => Math.min(low, score)) : null,
+      score_max: scores.length > 0 ? scores.reduce((high, score) => Math.max(high, score)) : null,
+      tokens_generated: tokensGenerated,
+      wall_time_ms: performance.now() - started,
+      generation_ms: generating.ms,
+      scoring_ms: scoring.ms,
+      seed: run.seed,
+    },
+  };
+}
