@@ -35,6 +35,6 @@ export {
   type ResponseHandlerOptions,
   type ResponseHandlerResult,
 } from './response-handler.js';
-export { summarizeIssues } from './summarize-issues.js';
 export { softmax } from './softmax.js';
+export { summarizeIssues } from './summarize-issues.js';
 export { parseJson, validateTypes } from './validate-types.js';
