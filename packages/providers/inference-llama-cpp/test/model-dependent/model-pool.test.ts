@@ -42,6 +42,7 @@ describeWithModels(
       ]);
       await expect(provider.inference.modelInfo?.({ model: 'random' })).resolves.toEqual({
         context_length: 1024,
+        parallel_sequences: 1,
       });
       const [a, b] = await Promise.all([
         provider.inference.chatCompletion(hello('stories')),
