@@ -16,6 +16,8 @@ export interface LocalDistributionOptions {
   timeoutMs: number;
   /** Flags for `node` itself, before the command (`--cpu-prof`, which NODE_OPTIONS refuses). */
   nodeFlags?: readonly string[];
+  /** More variables for the process (a private LLAMA_STACK_TS_JOBS_PREFIX). */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** `llama-stack-ts run local` running in its own process, its text model loaded. */
@@ -59,6 +61,7 @@ export async function startLocalDistribution(options: LocalDistributionOptions):
         LLAMA_STACK_TS_HOME: home,
         LLAMA_STACK_TS_MODEL: options.model,
         LLAMA_STACK_TS_EMBEDDING_MODEL: options.embeddingModel,
+        ...options.env,
       },
     },
   );

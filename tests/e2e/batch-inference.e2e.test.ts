@@ -2,12 +2,22 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestPrefix, type TestPrefix } from '@llama-stack-ts/jobs/test';
-import OpenAI, { toFile } from 'openai';
-import type { Batch } from 'openai/resources/batches';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killAllChildren, type RunningDistribution, stopDistribution } from '../support/cli-process.js';
 import { postJson } from '../support/http.js';
 import { startLocalDistribution } from '../support/local-distribution.js';
+import {
+  apiErrorOf,
+  chatLine,
+  jsonl,
+  model,
+  openAiClient,
+  outputLines,
+  parseJsonl,
+  pollBatch,
+  uploadRequests,
+} from '../support/openai-batches.js';
 import { describeWithModels, testModels } from '../support/test-models.js';
 
 // Batch inference end to end: `llama-stack-ts run local` (inline::jobs on real Redis, inline::localfs
@@ -28,69 +38,7 @@ interface SeedJob {
   metadata: { lines: { total: number; done: number; succeeded: number; failed: number } };
 }
 
-interface OutputLine {
-  id: string;
-  custom_id: string | null;
-  response: { status_code: number; body: { choices?: { message: { content: string } }[] } } | null;
-  error: { code: string; message: string } | null;
-}
-
-const model = 'llama3.2-1b-instruct';
 const prompt = (text: string) => JSON.stringify([{ role: 'user', content: text }]);
-const jsonl = (lines: readonly string[]) => `${lines.join('\n')}\n`;
-const chatLine = (customId: string, content: string, maxTokens = 8) =>
-  JSON.stringify({
-    custom_id: customId,
-    method: 'POST',
-    url: '/v1/chat/completions',
-    body: { model, messages: [{ role: 'user', content }], max_tokens: maxTokens, temperature: 0 },
-  });
-const parseJsonl = <T>(text: string): T[] =>
-  text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as T);
-
-function openAiClient(distribution: RunningDistribution): OpenAI {
-  return new OpenAI({ baseURL: `${distribution.url}/v1`, apiKey: 'unused', maxRetries: 0 });
-}
-
-async function apiErrorOf(call: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof OpenAI.APIError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail with an APIError');
-}
-
-/** Polls the batch until `done` holds for it; answers the batch then. */
-async function pollBatch(client: OpenAI, id: string, done: (batch: Batch) => boolean, timeout = 60_000) {
-  let batch: Batch | undefined;
-  await expect
-    .poll(
-      async () => {
-        batch = await client.batches.retrieve(id);
-        return done(batch);
-      },
-      { timeout, interval: 100 },
-    )
-    .toBe(true);
-  return batch as Batch;
-}
-
-async function outputLines(client: OpenAI, fileId: string | null | undefined): Promise<OutputLine[]> {
-  if (!fileId) return [];
-  return parseJsonl<OutputLine>(await (await client.files.content(fileId)).text());
-}
-
-async function uploadRequests(client: OpenAI, lines: readonly string[]) {
-  return client.files.create({
-    file: await toFile(Buffer.from(jsonl(lines)), 'requests.jsonl', { type: 'application/jsonl' }),
-    purpose: 'batch',
-  });
-}
 
 describeWithModels(
   'llama-stack-ts run local: batch inference (inline::jobs) on real Redis',

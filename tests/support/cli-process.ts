@@ -58,14 +58,18 @@ export function runCli(args: readonly string[], environment: CliEnvironment): Pr
   });
 }
 
-export interface RunningDistribution {
-  url: string;
-  port: number;
+/** A `llama-stack-ts` process this module started and still tracks. */
+export interface RunningCli {
   child: ChildProcess;
   /** Everything the process printed so far (stdout, then stderr). */
   output(): string;
   /** Resolves when the process exits, with its code and signal and how long after the call it took. */
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export interface RunningDistribution extends RunningCli {
+  url: string;
+  port: number;
 }
 
 export interface StartDistributionOptions extends CliEnvironment {
@@ -75,24 +79,13 @@ export interface StartDistributionOptions extends CliEnvironment {
   healthTimeoutMs?: number;
 }
 
-/**
- * Starts `llama-stack-ts run <target> --port <free port>` and resolves once `GET /health` answers
- * 200. Rejects with the process output when it exits first or the wait times out (and kills it).
- */
-export async function startDistribution(
-  target: string,
-  options: StartDistributionOptions,
-): Promise<RunningDistribution> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [cliBin, 'run', target, '--port', String(port), ...(options.args ?? [])],
-    {
-      cwd: repoRoot,
-      env: childEnv(options),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+/** Spawns `llama-stack-ts <args>` from the repository root, collecting its output. */
+function spawnCli(args: readonly string[], environment: CliEnvironment): RunningCli {
+  const child = spawn(process.execPath, [cliBin, ...args], {
+    cwd: repoRoot,
+    env: childEnv(environment),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   let stdout = '';
   let stderr = '';
@@ -108,20 +101,53 @@ export async function startDistribution(
       resolve({ code, signal });
     });
   });
-  const distribution: RunningDistribution = {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    child,
-    output: () => stdout + stderr,
-    exited: () => exit,
-  };
+  return { child, output: () => stdout + stderr, exited: () => exit };
+}
+
+/**
+ * Starts `llama-stack-ts run <target> --port <free port>` and resolves once `GET /health` answers
+ * 200. Rejects with the process output when it exits first or the wait times out (and kills it).
+ */
+export async function startDistribution(
+  target: string,
+  options: StartDistributionOptions,
+): Promise<RunningDistribution> {
+  const port = await freePort();
+  const cli = spawnCli(['run', target, '--port', String(port), ...(options.args ?? [])], options);
+  const distribution: RunningDistribution = { ...cli, url: `http://127.0.0.1:${port}`, port };
   try {
     await waitForHealth(distribution, options.healthTimeoutMs ?? 60_000);
   } catch (error) {
-    child.kill('SIGKILL');
+    cli.child.kill('SIGKILL');
     throw error;
   }
   return distribution;
+}
+
+/**
+ * Starts `llama-stack-ts worker <target> <args>` and resolves once it reports its workers started.
+ * Rejects with the process output when it exits first or `timeoutMs` passes (and kills it).
+ */
+export async function startWorker(
+  target: string,
+  options: CliEnvironment & { args?: readonly string[]; timeoutMs?: number },
+): Promise<RunningCli> {
+  const cli = spawnCli(['worker', target, ...(options.args ?? [])], options);
+  let exitedWith: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  void cli.exited().then((result) => {
+    exitedWith = result;
+  });
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  while (!/ {2}jobs: /.test(cli.output())) {
+    if (exitedWith || Date.now() > deadline) {
+      cli.child.kill('SIGKILL');
+      throw new Error(
+        `llama-stack-ts worker ${exitedWith ? `exited (code ${exitedWith.code}, signal ${exitedWith.signal})` : 'did not start its workers in time'}:\n${cli.output()}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return cli;
 }
 
 async function waitForHealth(distribution: RunningDistribution, timeoutMs: number): Promise<void> {
@@ -153,7 +179,7 @@ async function waitForHealth(distribution: RunningDistribution, timeoutMs: numbe
 
 /** Sends `signal` to a running distribution and resolves with its exit and how long it took. */
 export async function stopDistribution(
-  distribution: RunningDistribution,
+  distribution: RunningCli,
   signal: NodeJS.Signals = 'SIGINT',
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
   const started = Date.now();

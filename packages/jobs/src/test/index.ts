@@ -1,6 +1,6 @@
+export { deleteKeys } from '../delete-keys.js';
 export {
   createTestPrefix,
-  deleteKeys,
   type TestPrefix,
   TestRedisServer,
   testRedisUrl,

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { freePort } from '@llama-stack-ts/provider-utils/test';
-import { Redis } from 'ioredis';
+import { deleteKeys } from '../delete-keys.js';
 
 /** The Redis the tests use: `REDIS_URL`, else the one every development and CI machine runs. */
 export const testRedisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -22,21 +22,6 @@ export function createTestPrefix(redisUrl = testRedisUrl): TestPrefix {
       await deleteKeys(redisUrl, prefix);
     },
   };
-}
-
-/** Deletes every key that starts with `prefix` (SCAN, never KEYS). */
-export async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /**

@@ -26,6 +26,7 @@ import { scanInput } from '../input/scan-input.js';
 import type { JobsBatchContext } from '../jobs-batch-context.js';
 import { assembleParts } from '../parts/assemble-parts.js';
 import { type LineCounts, sumCounts } from '../parts/line-outcome.js';
+import { logPartStarted } from '../parts/log-part-started.js';
 import { runPart } from '../parts/run-part.js';
 import { checkBatchLine } from './check-batch-line.js';
 import { runBatchLine } from './run-batch-line.js';
@@ -73,8 +74,9 @@ export class OpenAiBatches {
     this.#queue = context.jobs.queue<OpenAiBatchData, OpenAiBatchResult, OpenAiBatchPart, LineCounts>({
       name: openAiBatchesQueueName,
       concurrency: 2,
-      processPart: (part) => {
+      processPart: async (part) => {
         const paths = batchPaths(this.#root, part.jobId);
+        await logPartStarted(context.logger, part);
         return runPart({
           inputPath: paths.input,
           partsDir: paths.parts,

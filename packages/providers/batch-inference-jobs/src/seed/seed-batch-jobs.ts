@@ -20,6 +20,7 @@ import { scanInput } from '../input/scan-input.js';
 import type { JobsBatchContext } from '../jobs-batch-context.js';
 import { assembleParts } from '../parts/assemble-parts.js';
 import type { LineCounts } from '../parts/line-outcome.js';
+import { logPartStarted } from '../parts/log-part-started.js';
 import type { PartRange } from '../parts/part-range.js';
 import { runPart } from '../parts/run-part.js';
 import { openPromptFile } from './open-prompt-file.js';
@@ -63,8 +64,9 @@ export class SeedBatchJobs {
     this.#queue = context.jobs.queue<SeedJobData, LineCounts, SeedPart, LineCounts>({
       name: seedQueueName,
       concurrency: 2,
-      processPart: (part) => {
+      processPart: async (part) => {
         const paths = batchPaths(this.#root, part.jobId);
+        await logPartStarted(context.logger, part);
         return runPart({
           inputPath: paths.input,
           partsDir: paths.parts,
