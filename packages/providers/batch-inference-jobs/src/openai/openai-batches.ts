@@ -26,8 +26,7 @@ import { scanInput } from '../input/scan-input.js';
 import type { JobsBatchContext } from '../jobs-batch-context.js';
 import { assembleParts } from '../parts/assemble-parts.js';
 import { type LineCounts, sumCounts } from '../parts/line-outcome.js';
-import { logPartStarted } from '../parts/log-part-started.js';
-import { runPart } from '../parts/run-part.js';
+import { partProcessor } from '../parts/part-processor.js';
 import { checkBatchLine } from './check-batch-line.js';
 import { runBatchLine } from './run-batch-line.js';
 import {
@@ -74,25 +73,17 @@ export class OpenAiBatches {
     this.#queue = context.jobs.queue<OpenAiBatchData, OpenAiBatchResult, OpenAiBatchPart, LineCounts>({
       name: openAiBatchesQueueName,
       concurrency: 2,
-      processPart: async (part) => {
-        const paths = batchPaths(this.#root, part.jobId);
-        await logPartStarted(context.logger, part);
-        return runPart({
-          inputPath: paths.input,
-          partsDir: paths.parts,
-          partIndex: part.partIndex ?? 0,
-          part: part.data,
-          signal: part.signal,
-          runLine: (line, signal) =>
-            runBatchLine(
-              line,
-              part.data,
-              { inference: context.inference, logger: context.logger, now: this.#now },
-              signal,
-            ),
-          setProgress: (progress) => part.setProgress(progress),
-        });
-      },
+      processPart: partProcessor<OpenAiBatchPart>({
+        root: this.#root,
+        logger: context.logger,
+        runLine: (line, part, signal) =>
+          runBatchLine(
+            line,
+            part,
+            { inference: context.inference, logger: context.logger, now: this.#now },
+            signal,
+          ),
+      }),
       process: async (job, parts) => {
         const counts = sumCounts(parts);
         const finalizingAt = Math.floor(this.#now());

@@ -20,9 +20,8 @@ import { scanInput } from '../input/scan-input.js';
 import type { JobsBatchContext } from '../jobs-batch-context.js';
 import { assembleParts } from '../parts/assemble-parts.js';
 import type { LineCounts } from '../parts/line-outcome.js';
-import { logPartStarted } from '../parts/log-part-started.js';
+import { partProcessor } from '../parts/part-processor.js';
 import type { PartRange } from '../parts/part-range.js';
-import { runPart } from '../parts/run-part.js';
 import { openPromptFile } from './open-prompt-file.js';
 import { runSeedLine, type SeedGenerationSpec } from './run-seed-line.js';
 
@@ -64,19 +63,11 @@ export class SeedBatchJobs {
     this.#queue = context.jobs.queue<SeedJobData, LineCounts, SeedPart, LineCounts>({
       name: seedQueueName,
       concurrency: 2,
-      processPart: async (part) => {
-        const paths = batchPaths(this.#root, part.jobId);
-        await logPartStarted(context.logger, part);
-        return runPart({
-          inputPath: paths.input,
-          partsDir: paths.parts,
-          partIndex: part.partIndex ?? 0,
-          part: part.data,
-          signal: part.signal,
-          runLine: (line, signal) => runSeedLine(line, part.data, context.inference, signal),
-          setProgress: (progress) => part.setProgress(progress),
-        });
-      },
+      processPart: partProcessor<SeedPart>({
+        root: this.#root,
+        logger: context.logger,
+        runLine: (line, part, signal) => runSeedLine(line, part, context.inference, signal),
+      }),
       process: async (job, parts) => {
         const paths = batchPaths(this.#root, job.jobId);
         const summary = join(paths.dir, 'summary.json');
