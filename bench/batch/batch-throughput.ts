@@ -28,54 +28,37 @@
  * LLAMA_STACK_TS_TEST_MODELS (default ../shared/models).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import { deleteKeys } from '@llama-stack-ts/jobs';
+import { integerFlags, parseBenchArgs, stackModelOptions, stackModelPaths } from '../bench-options.js';
 import { formatSettings } from '../inference/llama-cpp-settings.js';
 import { startLocalDistribution } from '../inference/local-distribution.js';
 import { RawLlamaCpp } from '../inference/raw-llama-cpp.js';
 import { llamaStackTsCli, requireBuiltCli } from '../llama-stack-ts-cli.js';
 import { median } from '../median.js';
-import { modelsDir } from '../test-models.js';
 
-const args = process.argv.slice(2);
-const { values } = parseArgs({
-  args: args[0] === '--' ? args.slice(1) : args,
-  options: {
-    model: { type: 'string', default: join(modelsDir, 'stories260K.gguf') },
-    'embedding-model': { type: 'string', default: join(modelsDir, 'synthetic/tiny-random-bert-embedder') },
-    prompts: { type: 'string', default: '256' },
-    tokens: { type: 'string', default: '128' },
-    runs: { type: 'string', default: '5' },
-    'poll-ms': { type: 'string', default: '20' },
-    'timeout-ms': { type: 'string', default: '600000' },
-    check: { type: 'boolean', default: false },
-  },
+const values = parseBenchArgs({
+  ...stackModelOptions,
+  prompts: { type: 'string', default: '256' },
+  tokens: { type: 'string', default: '128' },
+  runs: { type: 'string', default: '5' },
+  'poll-ms': { type: 'string', default: '20' },
+  'timeout-ms': { type: 'string', default: '600000' },
+  check: { type: 'boolean', default: false },
 });
-const promptCount = Number(values.prompts);
-const maxTokens = Number(values.tokens);
-const runs = Number(values.runs);
-const pollMs = Number(values['poll-ms']);
-const timeoutMs = Number(values['timeout-ms']);
-for (const [name, value] of Object.entries({
+const {
   prompts: promptCount,
   tokens: maxTokens,
   runs,
   'poll-ms': pollMs,
-})) {
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`--${name} must be a positive integer, got ${value}.`);
-}
-const modelPath = resolve(values.model);
-const embeddingModel = resolve(values['embedding-model']);
-for (const path of [modelPath, embeddingModel]) {
-  if (!existsSync(path)) {
-    console.error(`missing model ${path}; set LLAMA_STACK_TS_TEST_MODELS (see shared/models/SOURCES.md)`);
-    process.exit(1);
-  }
-}
+} = integerFlags({
+  prompts: values.prompts,
+  tokens: values.tokens,
+  runs: values.runs,
+  'poll-ms': values['poll-ms'],
+});
+const timeoutMs = Number(values['timeout-ms']);
+const { modelPath, embeddingModel } = stackModelPaths(values);
 requireBuiltCli('batch');
 
 const target = 0.9;

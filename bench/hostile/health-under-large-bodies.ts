@@ -19,55 +19,41 @@
  * synthetic/tiny-random-bert-embedder from LLAMA_STACK_TS_TEST_MODELS (default ../shared/models).
  */
 import { request } from 'node:http';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import {
+  integerFlags,
+  parseBenchArgs,
+  pickByName,
+  stackModelOptions,
+  stackModelPaths,
+} from '../bench-options.js';
 import { startLocalDistribution } from '../inference/local-distribution.js';
 import { llamaStackTsCli, requireBuiltCli } from '../llama-stack-ts-cli.js';
 import { percentile } from '../percentile.js';
-import { modelsDir, requireModelFolders } from '../test-models.js';
 import { type HostileRoute, hostileRoutes, storyText } from './hostile-bodies.js';
 
-const args = process.argv.slice(2);
-const { values } = parseArgs({
-  args: args[0] === '--' ? args.slice(1) : args,
-  options: {
-    model: { type: 'string', default: join(modelsDir, 'stories260K.gguf') },
-    'embedding-model': { type: 'string', default: join(modelsDir, 'synthetic/tiny-random-bert-embedder') },
-    bytes: { type: 'string', default: '15000000' },
-    runs: { type: 'string', default: '3' },
-    'idle-samples': { type: 'string', default: '200' },
-    'target-ms': { type: 'string', default: '100' },
-    'request-timeout-ms': { type: 'string', default: '300000' },
-    'timeout-ms': { type: 'string', default: '120000' },
-    // Comma-separated words matched against the route names: tokenize, chat, generate, insert.
-    routes: { type: 'string', default: 'tokenize,chat,generate,insert' },
-    'cpu-prof': { type: 'string' },
-    check: { type: 'boolean', default: false },
-  },
+const values = parseBenchArgs({
+  ...stackModelOptions,
+  bytes: { type: 'string', default: '15000000' },
+  runs: { type: 'string', default: '3' },
+  'idle-samples': { type: 'string', default: '200' },
+  'target-ms': { type: 'string', default: '100' },
+  'request-timeout-ms': { type: 'string', default: '300000' },
+  'timeout-ms': { type: 'string', default: '120000' },
+  // Comma-separated words matched against the route names: tokenize, chat, generate, insert.
+  routes: { type: 'string', default: 'tokenize,chat,generate,insert' },
+  'cpu-prof': { type: 'string' },
+  check: { type: 'boolean', default: false },
 });
-const bytes = Number(values.bytes);
-const runs = Number(values.runs);
-const idleSamples = Number(values['idle-samples']);
+const {
+  bytes,
+  runs,
+  'idle-samples': idleSamples,
+} = integerFlags({ bytes: values.bytes, runs: values.runs, 'idle-samples': values['idle-samples'] });
 const targetMs = Number(values['target-ms']);
 const requestTimeoutMs = Number(values['request-timeout-ms']);
-for (const [name, value] of Object.entries({ bytes, runs, 'idle-samples': idleSamples })) {
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`--${name} must be a positive integer, got ${value}.`);
-}
-const routes = values.routes
-  .split(',')
-  .map((word) => word.trim().toLowerCase())
-  .map((word) => {
-    const route = hostileRoutes.find((candidate) => candidate.name.toLowerCase().includes(word));
-    if (!route)
-      throw new Error(
-        `--routes: no route matches '${word}' (${hostileRoutes.map((r) => r.name).join(', ')})`,
-      );
-    return route;
-  });
-const modelPath = resolve(values.model);
-const embeddingModel = resolve(values['embedding-model']);
-requireModelFolders([modelPath, embeddingModel]);
+const routes = pickByName(hostileRoutes, values.routes, 'routes');
+const { modelPath, embeddingModel } = stackModelPaths(values);
 requireBuiltCli('hostile');
 
 /** What the large request got back. */

@@ -27,12 +27,16 @@
  * `--check` exits 1 when a figure misses its target. Models: stories260K.gguf and
  * synthetic/tiny-random-bert-embedder from LLAMA_STACK_TS_TEST_MODELS (default ../shared/models).
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import {
+  integerFlags,
+  parseBenchArgs,
+  pickByName,
+  stackModelOptions,
+  stackModelPaths,
+} from '../bench-options.js';
 import { llamaStackTsCli, requireBuiltCli } from '../llama-stack-ts-cli.js';
 import { median } from '../median.js';
-import { modelsDir } from '../test-models.js';
 import { formatSettings } from './llama-cpp-settings.js';
 import { startLocalDistribution } from './local-distribution.js';
 import { RawLlamaCpp } from './raw-llama-cpp.js';
@@ -40,54 +44,31 @@ import { type StackSurface, stackSurfaces, streamFromStack } from './stack-surfa
 import { type ConcurrentRun, runConcurrently, type StreamRun, tokensPerSecond } from './stream-run.js';
 import { type CpuPerToken, ThreadCpuMeter } from './thread-cpu-meter.js';
 
-const args = process.argv.slice(2);
-const { values } = parseArgs({
-  args: args[0] === '--' ? args.slice(1) : args,
-  options: {
-    model: { type: 'string', default: join(modelsDir, 'stories260K.gguf') },
-    'embedding-model': { type: 'string', default: join(modelsDir, 'synthetic/tiny-random-bert-embedder') },
-    tokens: { type: 'string', default: '256' },
-    runs: { type: 'string', default: '7' },
-    concurrency: { type: 'string', default: '8' },
-    prompt: { type: 'string', default: 'Once upon a time, there was a little girl named Lily.' },
-    // Comma-separated words matched against the surface names: native, completions, chat, tgi.
-    surfaces: { type: 'string', default: 'native,completions,chat,tgi' },
-    'first-token-samples': { type: 'string', default: '5' },
-    'timeout-ms': { type: 'string', default: '120000' },
-    'cpu-prof': { type: 'string' },
-    check: { type: 'boolean', default: false },
-  },
+const values = parseBenchArgs({
+  ...stackModelOptions,
+  tokens: { type: 'string', default: '256' },
+  runs: { type: 'string', default: '7' },
+  concurrency: { type: 'string', default: '8' },
+  prompt: { type: 'string', default: 'Once upon a time, there was a little girl named Lily.' },
+  // Comma-separated words matched against the surface names: native, completions, chat, tgi.
+  surfaces: { type: 'string', default: 'native,completions,chat,tgi' },
+  'first-token-samples': { type: 'string', default: '5' },
+  'timeout-ms': { type: 'string', default: '120000' },
+  'cpu-prof': { type: 'string' },
+  check: { type: 'boolean', default: false },
 });
-const maxTokens = Number(values.tokens);
-const runs = Number(values.runs);
-const concurrency = Number(values.concurrency);
-const firstTokenSamples = Number(values['first-token-samples']);
+const {
+  tokens: maxTokens,
+  runs,
+  concurrency,
+} = integerFlags({ tokens: values.tokens, runs: values.runs, concurrency: values.concurrency });
+const { 'first-token-samples': firstTokenSamples } = integerFlags(
+  { 'first-token-samples': values['first-token-samples'] },
+  0,
+);
 const prompt = values.prompt;
-const surfaces = values.surfaces
-  .split(',')
-  .map((word) => word.trim().toLowerCase())
-  .map((word) => {
-    const surface = stackSurfaces.find((candidate) => candidate.name.toLowerCase().includes(word));
-    if (!surface)
-      throw new Error(
-        `--surfaces: no surface matches '${word}' (${stackSurfaces.map((s) => s.name).join(', ')})`,
-      );
-    return surface;
-  });
-for (const [name, value] of Object.entries({ tokens: maxTokens, runs, concurrency })) {
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`--${name} must be a positive integer, got ${value}.`);
-}
-if (!Number.isInteger(firstTokenSamples) || firstTokenSamples < 0)
-  throw new Error(`--first-token-samples must be 0 or more, got ${values['first-token-samples']}.`);
-const modelPath = resolve(values.model);
-const embeddingModel = resolve(values['embedding-model']);
-for (const path of [modelPath, embeddingModel]) {
-  if (!existsSync(path)) {
-    console.error(`missing model ${path}; set LLAMA_STACK_TS_TEST_MODELS (see shared/models/SOURCES.md)`);
-    process.exit(1);
-  }
-}
+const surfaces = pickByName(stackSurfaces, values.surfaces, 'surfaces');
+const { modelPath, embeddingModel } = stackModelPaths(values);
 requireBuiltCli('inference');
 
 type Side = 'raw' | 'stack';

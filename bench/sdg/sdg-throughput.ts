@@ -21,47 +21,30 @@
  * `--check` exits 1 when the ratio misses its target. Models: stories260K.gguf and
  * synthetic/tiny-random-bert-embedder from LLAMA_STACK_TS_TEST_MODELS (default ../shared/models).
  */
-import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { SyntheticDataStatistics } from '@llama-stack-ts/core';
 import { SyntheticDataConfig } from '@llama-stack-ts/provider-synthetic-data-reference';
+import { integerFlags, parseBenchArgs, stackModelOptions, stackModelPaths } from '../bench-options.js';
 import { formatSettings } from '../inference/llama-cpp-settings.js';
 import { startLocalDistribution } from '../inference/local-distribution.js';
 import { RawLlamaCpp } from '../inference/raw-llama-cpp.js';
 import { llamaStackTsCli, requireBuiltCli } from '../llama-stack-ts-cli.js';
 import { median } from '../median.js';
-import { modelsDir } from '../test-models.js';
 
-const args = process.argv.slice(2);
-const { values } = parseArgs({
-  args: args[0] === '--' ? args.slice(1) : args,
-  options: {
-    model: { type: 'string', default: join(modelsDir, 'stories260K.gguf') },
-    'embedding-model': { type: 'string', default: join(modelsDir, 'synthetic/tiny-random-bert-embedder') },
-    prompts: { type: 'string', default: '64' },
-    k: { type: 'string', default: '4' },
-    runs: { type: 'string', default: '3' },
-    'timeout-ms': { type: 'string', default: '120000' },
-    check: { type: 'boolean', default: false },
-  },
+const values = parseBenchArgs({
+  ...stackModelOptions,
+  prompts: { type: 'string', default: '64' },
+  k: { type: 'string', default: '4' },
+  runs: { type: 'string', default: '3' },
+  'timeout-ms': { type: 'string', default: '120000' },
+  check: { type: 'boolean', default: false },
 });
-const promptCount = Number(values.prompts);
-const k = Number(values.k);
-const runs = Number(values.runs);
-for (const [name, value] of Object.entries({ prompts: promptCount, k, runs })) {
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`--${name} must be a positive integer, got ${value}.`);
-}
-const modelPath = resolve(values.model);
-const embeddingModel = resolve(values['embedding-model']);
-for (const path of [modelPath, embeddingModel]) {
-  if (!existsSync(path)) {
-    console.error(`missing model ${path}; set LLAMA_STACK_TS_TEST_MODELS (see shared/models/SOURCES.md)`);
-    process.exit(1);
-  }
-}
+const {
+  prompts: promptCount,
+  k,
+  runs,
+} = integerFlags({ prompts: values.prompts, k: values.k, runs: values.runs });
+const { modelPath, embeddingModel } = stackModelPaths(values);
 requireBuiltCli('sdg');
 
 const target = 0.85;

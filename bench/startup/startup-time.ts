@@ -14,28 +14,21 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { freePort } from '@llama-stack-ts/provider-utils/test';
+import { integerFlags, parseBenchArgs } from '../bench-options.js';
 import { llamaStackTsCli, requireBuiltCli } from '../llama-stack-ts-cli.js';
 import { median } from '../median.js';
 
-// `pnpm run startup -- --runs 9` may hand the `--` on.
-const args = process.argv.slice(2);
-const { values } = parseArgs({
-  args: args[0] === '--' ? args.slice(1) : args,
-  options: {
-    runs: { type: 'string', default: '5' },
-    distribution: { type: 'string', default: 'local' },
-    'target-ms': { type: 'string', default: '2000' },
-    'timeout-ms': { type: 'string', default: '60000' },
-    check: { type: 'boolean', default: false },
-  },
+const values = parseBenchArgs({
+  runs: { type: 'string', default: '5' },
+  distribution: { type: 'string', default: 'local' },
+  'target-ms': { type: 'string', default: '2000' },
+  'timeout-ms': { type: 'string', default: '60000' },
+  check: { type: 'boolean', default: false },
 });
-const runs = Number(values.runs);
+const { runs } = integerFlags({ runs: values.runs });
 const targetMs = Number(values['target-ms']);
 const timeoutMs = Number(values['timeout-ms']);
-if (!Number.isInteger(runs) || runs < 1)
-  throw new Error(`--runs must be a positive integer, got '${values.runs}'.`);
 
 requireBuiltCli('startup');
 
