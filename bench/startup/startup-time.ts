@@ -14,7 +14,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@llama-stack-ts/provider-utils/test';
+import { freePort } from '@llama-stack-ts/provider-utils';
 import { integerFlags, parseBenchArgs } from '../bench-options.js';
 import { llamaStackTsCli, requireBuiltCli } from '../llama-stack-ts-cli.js';
 import { median } from '../median.js';

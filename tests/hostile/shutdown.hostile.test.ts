@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@llama-stack-ts/provider-utils/test';
+import { freePort } from '@llama-stack-ts/provider-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { postJson } from '../support/http.js';
 import { repoRoot } from '../support/repo-paths.js';

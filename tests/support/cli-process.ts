@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { freePort } from '@llama-stack-ts/provider-utils/test';
+import { freePort } from '@llama-stack-ts/provider-utils';
 import { cliBin, repoRoot } from './repo-paths.js';
 
 /** Every child this module started and that has not exited: killed by `killAllChildren()`. */

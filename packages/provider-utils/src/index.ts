@@ -9,6 +9,7 @@ export {
 export { ErrorResponse } from './error-response.js';
 export { EventLoopSlices } from './event-loop-slices.js';
 export type { FetchFunction } from './fetch-function.js';
+export { freePort } from './free-port.js';
 export { InvalidResponseError } from './invalid-response-error.js';
 export { isAbortError } from './is-abort-error.js';
 export { type LoadApiKeyOptions, loadApiKey } from './load-api-key.js';

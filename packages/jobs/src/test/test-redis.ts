@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { freePort } from '@llama-stack-ts/provider-utils/test';
+import { freePort } from '@llama-stack-ts/provider-utils';
 import { deleteKeys } from '../delete-keys.js';
 
 /** The Redis the tests use: `REDIS_URL`, else the one every development and CI machine runs. */

@@ -16,7 +16,6 @@ export {
   type FixtureServer,
   type FixtureServerOptions,
 } from './fixture-server.js';
-export { freePort } from './free-port.js';
 export { type LoopbackHub, type LoopbackHubOptions, startLoopbackHub } from './loopback-hub.js';
 export {
   type ClassifierWeights,
