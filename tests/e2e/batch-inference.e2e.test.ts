@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { createTestPrefix, type TestPrefix } from '@llama-stack-ts/jobs/test';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAllChildren, type RunningDistribution, stopDistribution } from '../support/cli-process.js';
+import {
+  killAllChildren,
+  type RunningDistribution,
+  runCli,
+  stopDistribution,
+} from '../support/cli-process.js';
 import { postJson } from '../support/http.js';
 import { startLocalDistribution } from '../support/local-distribution.js';
 import {
@@ -146,6 +151,43 @@ describeWithModels(
         );
         expect(output.map((record) => record.generations.length)).toEqual([2, 2]);
         expect(job.error_file_path).toBeUndefined();
+      });
+
+      it('`llama-stack-ts batch submit` waits for the job with a progress bar and prints it; `batch status` finds it', async () => {
+        const path = join(home, 'local', 'cli-prompts.jsonl');
+        await writeFile(
+          path,
+          jsonl([prompt('Lily saw'), prompt('The bird'), prompt('Ben wanted'), prompt('Mom said')]),
+        );
+        const submitted = await runCli(
+          ['batch', 'submit', path, '--model', model, '--max-tokens', '4', '--url', distribution.url],
+          { home },
+        );
+        expect(submitted.code, submitted.stderr).toBe(0);
+        const job = JSON.parse(submitted.stdout) as SeedJob;
+        expect(job.status).toBe('completed');
+        expect(job.metadata.lines).toEqual({ total: 4, done: 4, succeeded: 4, failed: 0 });
+        // stderr is not a terminal here: the bar is written as lines, the last one complete.
+        expect(submitted.stderr.trim().split('\n').at(-1)).toBe(
+          `Batch ${job.job_id} [${'#'.repeat(24)}] 100% 4/4 lines`,
+        );
+        expect(parseJsonl(await readFile(job.success_file_path?.value as string, 'utf8'))).toHaveLength(4);
+
+        const status = await runCli(['batch', 'status', job.job_id, '--url', distribution.url], { home });
+        expect(status.code, status.stderr).toBe(0);
+        expect((JSON.parse(status.stdout) as SeedJob).status).toBe('completed');
+
+        const unknown = await runCli(['batch', 'status', 'no-such-job', '--url', distribution.url], { home });
+        expect(unknown.code).toBe(1);
+        expect(unknown.stderr).toContain('no-such-job');
+        const badModel = await runCli(
+          ['batch', 'submit', path, '--model', 'nope', '--url', distribution.url],
+          {
+            home,
+          },
+        );
+        expect(badModel.code).toBe(1);
+        expect(badModel.stderr).toContain('nope');
       });
 
       it('answers a seed job 404 for an unknown model, 400 for a missing file, 403 outside the roots, 413 too large', async () => {

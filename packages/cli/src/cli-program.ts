@@ -1,7 +1,13 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: help text spells ${env.NAME} literally.
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
-import { collectEnvOption, parsePortOption } from './parse-env-option.js';
+import type { BatchStatusOptions, BatchSubmitOptions } from './commands/batch-command.js';
+import {
+  collectEnvOption,
+  parseNumberOption,
+  parsePortOption,
+  parsePositiveInteger,
+} from './option-parsers.js';
 
 // Only commander is loaded up front: each command imports what it needs (core, the server, the
 // providers) when it runs, so `--help` and the list commands answer at once.
@@ -157,6 +163,61 @@ Examples:
     .action(async (api: string | undefined) => {
       const { listProvidersCommand } = await import('./commands/list-providers-command.js');
       await listProvidersCommand(api);
+    });
+
+  const batch = program
+    .command('batch')
+    .summary('submit batch inference jobs to a running server and watch them')
+    .description(
+      "Talk to a running server's batch inference API (the seed's /batch_inference/submit_job and job_status): " +
+        'submit a JSONL file of prompts (one JSON array of messages per line) and wait for the job with a ' +
+        'progress bar on stderr, or look a job up. The job is printed as JSON on stdout; the exit code is 1 when ' +
+        'it failed.',
+    )
+    .configureHelp({ sortSubcommands: false })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ llama-stack-ts batch submit prompts.jsonl --model llama3.2-1b-instruct --max-tokens 64
+  $ llama-stack-ts batch status 0b9c7d2e-... --wait`,
+    );
+  const urlHelp = 'the server (default: $LLAMA_STACK_TS_URL, else http://127.0.0.1:8321)';
+  const apiKeyHelp = "the server's auth key (default: $LLAMA_STACK_TS_AUTH_KEY)";
+  const serverUrl = process.env.LLAMA_STACK_TS_URL ?? 'http://127.0.0.1:8321';
+  const serverApiKey = process.env.LLAMA_STACK_TS_AUTH_KEY || undefined;
+
+  batch
+    .command('submit')
+    .summary('submit a JSONL file of prompts and wait for the results')
+    .description(
+      'Submit a batch job over PROMPT_FILE, a JSONL file the server reads (its path is resolved against the ' +
+        'current folder, so the server must see the same path), then wait with a progress bar unless --no-wait. ' +
+        "The printed job's success_file_path holds one { line, generations } per prompt.",
+    )
+    .argument('<prompt-file>', 'a JSONL file: each line a JSON array of messages')
+    .requiredOption('--model <id>', 'a registered model id')
+    .option('--num-generations <n>', 'generations per prompt (default 1)', parsePositiveInteger)
+    .option('--max-tokens <n>', 'tokens per generation at most', parsePositiveInteger)
+    .option('--temperature <t>', 'sampling temperature, 0 to 2', parseNumberOption)
+    .option('--no-wait', 'print the submitted job and return at once')
+    .option('--url <url>', urlHelp, serverUrl)
+    .option('--api-key <key>', apiKeyHelp, serverApiKey)
+    .action(async (promptFile: string, options: BatchSubmitOptions) => {
+      const { batchSubmitCommand } = await import('./commands/batch-command.js');
+      await batchSubmitCommand(promptFile, options);
+    });
+
+  batch
+    .command('status')
+    .summary("print a batch job's status")
+    .argument('<job-id>', 'the job_id `batch submit` printed')
+    .option('--wait', 'wait for the job to end, with a progress bar on stderr')
+    .option('--url <url>', urlHelp, serverUrl)
+    .option('--api-key <key>', apiKeyHelp, serverApiKey)
+    .action(async (jobId: string, options: BatchStatusOptions) => {
+      const { batchStatusCommand } = await import('./commands/batch-command.js');
+      await batchStatusCommand(jobId, options);
     });
 
   const models = program

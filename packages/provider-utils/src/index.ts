@@ -24,6 +24,7 @@ export {
   postToApi,
   type RequestHeaders,
 } from './post-to-api.js';
+export { ProgressBar, type ProgressBarOptions, type ProgressStream } from './progress-bar.js';
 export { redactUrl } from './redact-url.js';
 export {
   createEventSourceResponseHandler,

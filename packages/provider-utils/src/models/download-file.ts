@@ -5,7 +5,8 @@ import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { DownloadProgressBar, type ProgressStream } from './download-progress.js';
+import type { ProgressStream } from '../progress-bar.js';
+import { DownloadProgressBar } from './download-progress.js';
 import { ModelChecksumError } from './errors/model-checksum-error.js';
 import { ModelDownloadError } from './errors/model-download-error.js';
 

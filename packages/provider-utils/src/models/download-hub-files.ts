@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ProgressStream } from '../progress-bar.js';
 import { downloadFile } from './download-file.js';
-import type { ProgressStream } from './download-progress.js';
 import { hubCacheFolder } from './resolve-model-source.js';
 
 export interface DownloadHubFilesOptions {

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ProgressStream } from '../progress-bar.js';
 import { type DownloadFileResult, downloadFile } from './download-file.js';
 import { hubFileUrl } from './download-hub-files.js';
-import type { ProgressStream } from './download-progress.js';
 import { ModelDownloadError } from './errors/model-download-error.js';
 import { type HubFileReference, pickQuantFile } from './hub-file-reference.js';
 import { hubCacheFolder } from './resolve-model-source.js';

@@ -9,7 +9,7 @@ import {
   type ProviderLogger,
   type RequestOptions,
 } from '@llama-stack-ts/core';
-import type { ProgressStream } from './download-progress.js';
+import type { ProgressStream } from '../progress-bar.js';
 import { embeddingContentToText } from './embedding-content-to-text.js';
 import { ModelFilesMissingError } from './errors/model-files-missing-error.js';
 import { type HubModelConfig, resolveModelCacheDir } from './hub-model-config.js';

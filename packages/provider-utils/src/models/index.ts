@@ -1,3 +1,4 @@
+export type { ProgressStream } from '../progress-bar.js';
 export {
   defineEmbeddingProviderSpec,
   type EmbeddingInferenceClass,
@@ -17,7 +18,6 @@ export {
   DownloadProgressBar,
   type DownloadProgressBarOptions,
   formatBytes,
-  type ProgressStream,
 } from './download-progress.js';
 export { embeddingContentToText } from './embedding-content-to-text.js';
 export {

@@ -23,3 +23,21 @@ export function parsePortOption(value: string): number {
   }
   return port;
 }
+
+/** An option that counts something: an integer of at least 1. */
+export function parsePositiveInteger(value: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || count < 1) {
+    throw new InvalidArgumentError(`expected an integer of at least 1, got '${value}'.`);
+  }
+  return count;
+}
+
+/** An option that takes any number, such as a temperature (the server checks its range). */
+export function parseNumberOption(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number)) {
+    throw new InvalidArgumentError(`expected a number, got '${value}'.`);
+  }
+  return number;
+}
