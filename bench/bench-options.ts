@@ -10,6 +10,14 @@ export const stackModelOptions = {
   'embedding-model': { type: 'string', default: join(modelsDir, 'synthetic/tiny-random-bert-embedder') },
 } as const;
 
+/** `--cpu-prof <dir>`: a V8 CPU profile of the stack's process is written there. */
+export const cpuProfOption = { 'cpu-prof': { type: 'string' } } as const;
+
+/** The node flags that write the stack's CPU profile into `--cpu-prof <dir>`, if it was given. */
+export function cpuProfNodeFlags(dir: string | undefined): string[] {
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`] : [];
+}
+
 /** The benchmark's flags; `pnpm run <bench> -- --runs 9` may hand the `--` on. */
 export function parseBenchArgs<const Options extends BenchOptions>(
   options: Options,

@@ -23,14 +23,22 @@
  *   pnpm --filter @llama-stack-ts/bench run batch
  *   pnpm --filter @llama-stack-ts/bench run batch -- --prompts 256 --tokens 64 --runs 5 --check
  *
- * `--check` exits 1 when the figure misses its target. Needs Redis (REDIS_URL, default
+ * `--cpu-prof <dir>` writes a V8 CPU profile of the stack's process there. `--check` exits 1 when
+ * the figure misses its target. Needs Redis (REDIS_URL, default
  * redis://127.0.0.1:6379). Models: stories260K.gguf and synthetic/tiny-random-bert-embedder from
  * LLAMA_STACK_TS_TEST_MODELS (default ../shared/models).
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deleteKeys } from '@llama-stack-ts/jobs';
-import { integerFlags, parseBenchArgs, stackModelOptions, stackModelPaths } from '../bench-options.js';
+import {
+  cpuProfNodeFlags,
+  cpuProfOption,
+  integerFlags,
+  parseBenchArgs,
+  stackModelOptions,
+  stackModelPaths,
+} from '../bench-options.js';
 import { formatSettings } from '../inference/llama-cpp-settings.js';
 import { startLocalDistribution } from '../inference/local-distribution.js';
 import { RawLlamaCpp } from '../inference/raw-llama-cpp.js';
@@ -44,6 +52,7 @@ const values = parseBenchArgs({
   runs: { type: 'string', default: '5' },
   'poll-ms': { type: 'string', default: '20' },
   'timeout-ms': { type: 'string', default: '600000' },
+  ...cpuProfOption,
   check: { type: 'boolean', default: false },
 });
 const {
@@ -76,6 +85,7 @@ await using stack = await startLocalDistribution({
   embeddingModel,
   timeoutMs,
   env: { LLAMA_STACK_TS_JOBS_PREFIX: jobsPrefix },
+  nodeFlags: cpuProfNodeFlags(values['cpu-prof']),
 });
 await using raw = await RawLlamaCpp.open(stack.settings);
 // The batches' jobs, under the private prefix, leave with the run.

@@ -19,8 +19,9 @@
  * synthetic/tiny-random-bert-embedder from LLAMA_STACK_TS_TEST_MODELS (default ../shared/models).
  */
 import { request } from 'node:http';
-import { resolve } from 'node:path';
 import {
+  cpuProfNodeFlags,
+  cpuProfOption,
   integerFlags,
   parseBenchArgs,
   pickByName,
@@ -42,7 +43,7 @@ const values = parseBenchArgs({
   'timeout-ms': { type: 'string', default: '120000' },
   // Comma-separated words matched against the route names: tokenize, chat, generate, insert.
   routes: { type: 'string', default: 'tokenize,chat,generate,insert' },
-  'cpu-prof': { type: 'string' },
+  ...cpuProfOption,
   check: { type: 'boolean', default: false },
 });
 const {
@@ -76,7 +77,7 @@ await using stack = await startLocalDistribution({
   model: modelPath,
   embeddingModel,
   timeoutMs: Number(values['timeout-ms']),
-  nodeFlags: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : [],
+  nodeFlags: cpuProfNodeFlags(values['cpu-prof']),
 });
 console.log(
   `stack: node ${llamaStackTsCli} run local (pid ${stack.pid}, ${stack.url}, model '${stack.modelId}')\n` +

@@ -1,34 +1,6 @@
-/**
- * What serving a GGUF through the stack costs a user, next to node-llama-cpp driven directly, in
- * one run: `llama-stack-ts run local` (the built command, the distribution's defaults, a fresh
- * LLAMA_STACK_TS_HOME) in its own process, and raw node-llama-cpp in this one with the settings
- * the distribution's provider reports it loaded the model with (threads, context, batch,
- * sequences, chat wrapper). For each streaming surface (native, OpenAI completions and chat, TGI):
- *
- *   1. streamed tokens/s of one request, stack / raw. Target >= 0.95.
- *   2. time to first token, stack minus raw, in ms. Target < 5 ms.
- *   3. aggregate tokens/s of `--concurrency` requests started at once, stack / raw; both sides
- *      serve them on the distribution's parallel_sequences, the rest waiting. Target >= 0.9.
- *
- * Raw and stack alternate round by round (which side goes first flips each round), so machine
- * noise hits both alike; each figure is the median of the rounds' ratios or differences (the first
- * token also over `--first-token-samples` two-token requests a round). Greedy decoding and a fixed
- * token budget on both sides: both generate the same tokens, and the counts are printed (raw:
- * node-llama-cpp's callbacks; stack: the count each surface reports).
- *
- * Where the time goes: on Linux each surface also prints the CPU time per token of each side, split
- * by process and thread (the stack's event loop, its other threads, the HTTP client), and
- * `--cpu-prof <dir>` writes a V8 CPU profile of the stack's process there (Chrome DevTools opens it).
- *
- *   pnpm --filter @llama-stack-ts/bench run inference
- *   pnpm --filter @llama-stack-ts/bench run inference -- --tokens 512 --runs 9 --surfaces native,tgi --check
- *   LLAMA_CPP_THREADS=2 pnpm --filter @llama-stack-ts/bench run inference   # the distribution's variables apply
- *
- * `--check` exits 1 when a figure misses its target. Models: stories260K.gguf and
- * synthetic/tiny-random-bert-embedder from LLAMA_STACK_TS_TEST_MODELS (default ../shared/models).
- */
-import { resolve } from 'node:path';
 import {
+  cpuProfNodeFlags,
+  cpuProfOption,
   integerFlags,
   parseBenchArgs,
   pickByName,
@@ -54,7 +26,7 @@ const values = parseBenchArgs({
   surfaces: { type: 'string', default: 'native,completions,chat,tgi' },
   'first-token-samples': { type: 'string', default: '5' },
   'timeout-ms': { type: 'string', default: '120000' },
-  'cpu-prof': { type: 'string' },
+  ...cpuProfOption,
   check: { type: 'boolean', default: false },
 });
 const {
@@ -88,7 +60,7 @@ await using stack = await startLocalDistribution({
   model: modelPath,
   embeddingModel,
   timeoutMs: Number(values['timeout-ms']),
-  nodeFlags: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : [],
+  nodeFlags: cpuProfNodeFlags(values['cpu-prof']),
 });
 await using raw = await RawLlamaCpp.open(stack.settings);
 
