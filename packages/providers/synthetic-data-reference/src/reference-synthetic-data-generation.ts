@@ -63,6 +63,7 @@ export class ReferenceSyntheticDataGeneration implements SyntheticDataGeneration
         return this.#execute(job.data, {
           signal: job.signal,
           onProgress: (completed) => job.setProgress({ completed, total }),
+          jobId: job.jobId,
         });
       },
     });
@@ -102,7 +103,7 @@ export class ReferenceSyntheticDataGeneration implements SyntheticDataGeneration
 
   async #execute(
     run: ResolvedRun,
-    options: RunGenerationOptions,
+    options: RunGenerationOptions & { jobId?: string },
     concurrency?: number,
   ): Promise<SyntheticDataGenerationResult> {
     concurrency ??= await this.#concurrency(run.generationModel, options.signal);
@@ -112,7 +113,10 @@ export class ReferenceSyntheticDataGeneration implements SyntheticDataGeneration
       options,
     );
     if (run.datasetId && this.#options.datasets) {
-      await saveAsDataset(this.#options.datasets, run.datasetId, run, outcome.synthetic_data, options);
+      await saveAsDataset(this.#options.datasets, run.datasetId, run, outcome.synthetic_data, {
+        signal: options.signal,
+        jobId: options.jobId,
+      });
     }
     this.#options.logger?.info('generated synthetic data', { ...outcome.statistics });
     return { ...outcome, dataset_id: run.datasetId ?? null };

@@ -1,4 +1,9 @@
-import type { Datasets, KScoredPromptGenerations, RequestOptions } from '@llama-stack-ts/core';
+import {
+  type Datasets,
+  type KScoredPromptGenerations,
+  type RequestOptions,
+  StackError,
+} from '@llama-stack-ts/core';
 import type { ResolvedRun } from './resolve-run.js';
 
 /** The columns of a saved run: the conversation (prompt, then the kept answer) and its score. */
@@ -7,20 +12,23 @@ export const savedDatasetColumns = { dialog: 'dialog', score: 'number' } as cons
 /**
  * Writes the kept candidates as dataset `datasetId` through the Datasets API: one JSONL row per kept
  * candidate, `{ dialog: [prompt, answer], score }`, handed over as a `data:` URL so any datasets
- * provider stores its own copy. The run's settings go into the dataset's metadata.
+ * provider stores its own copy. The run's settings go into the dataset's metadata, with `jobId` when
+ * a job runs it: a job run again after its dataset was saved (its worker died before the job was
+ * marked done) finds its own dataset there and keeps it, where any other owner is a conflict.
  */
 export async function saveAsDataset(
   datasets: Datasets,
   datasetId: string,
   run: ResolvedRun,
   syntheticData: readonly KScoredPromptGenerations[],
-  options: RequestOptions = {},
+  options: RequestOptions & { jobId?: string | undefined } = {},
 ): Promise<void> {
   const rows = syntheticData.flatMap(({ prompt, k_scored_generations }) =>
     k_scored_generations.map(({ message, score }) => JSON.stringify({ dialog: [prompt, message], score })),
   );
   const jsonl = rows.map((row) => `${row}\n`).join('');
-  await datasets.createDataset(
+  const { jobId, ...requestOptions } = options;
+  const created = datasets.createDataset(
     {
       uuid: datasetId,
       dataset: {
@@ -33,9 +41,15 @@ export async function saveAsDataset(
           filtering_function: run.filteringFunction,
           k: run.k,
           seed: run.seed,
+          ...(jobId ? { job_id: jobId } : {}),
         },
       },
     },
-    options,
+    requestOptions,
   );
+  await created.catch(async (error: unknown) => {
+    if (!jobId || !StackError.isInstance(error) || error.status !== 409) throw error;
+    const existing = await datasets.getDataset({ dataset_id: datasetId }, requestOptions);
+    if (existing.metadata?.job_id !== jobId) throw error;
+  });
 }
