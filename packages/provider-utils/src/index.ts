@@ -40,4 +40,9 @@ export { type RetryOptions, retryDelayMs } from './retry-delay.js';
 export { softmax } from './softmax.js';
 export { summarizeIssues } from './summarize-issues.js';
 export { toGatewayError } from './to-gateway-error.js';
+export {
+  type UpstreamCallConfig,
+  upstreamCallConfigFields,
+  upstreamCallOptions,
+} from './upstream-call-config.js';
 export { parseJson, validateTypes } from './validate-types.js';

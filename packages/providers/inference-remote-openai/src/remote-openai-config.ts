@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: sample configs spell ${env.NAME} literally.
+import { upstreamCallConfigFields } from '@llama-stack-ts/provider-utils';
 import { z } from 'zod';
 
 /** A list of ids, written as YAML list or as one comma-separated string (from one env variable). */
@@ -8,8 +9,6 @@ const idList = z
   .transform((value) =>
     (typeof value === 'string' ? value.split(',') : value).map((id) => id.trim()).filter((id) => id !== ''),
   );
-
-const milliseconds = z.coerce.number().int('must be a whole number of milliseconds').positive();
 
 export const RemoteOpenAiConfig = z.object({
   base_url: z
@@ -29,25 +28,7 @@ export const RemoteOpenAiConfig = z.object({
   embedding_models: idList.describe(
     'Which of the served ids are embedding models (the /v1/models list does not say). Default none.',
   ),
-  connect_timeout_ms: milliseconds
-    .default(10_000)
-    .describe(
-      'How long the upstream may take to answer a streamed call (status and headers), and to answer /health. Default 10000.',
-    ),
-  read_timeout_ms: milliseconds
-    .default(120_000)
-    .describe(
-      'How long a stream may stall between chunks, and how long an unstreamed answer (which arrives whole) may take. Default 120000.',
-    ),
-  max_retries: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(2)
-    .describe('Retries of an upstream 429 or 503, after its Retry-After or a backoff. Default 2.'),
-  max_retry_delay_ms: milliseconds
-    .default(10_000)
-    .describe('The longest Retry-After waited out; a longer one is passed on to the client. Default 10000.'),
+  ...upstreamCallConfigFields,
 });
 export type RemoteOpenAiConfig = z.output<typeof RemoteOpenAiConfig>;
 

@@ -29,6 +29,7 @@ import {
   postJsonToApi,
   type ResponseHandler,
   redactUrl,
+  upstreamCallOptions,
 } from '@llama-stack-ts/provider-utils';
 import type { z } from 'zod';
 import { fromFinishReason } from './from-finish-reason.js';
@@ -87,7 +88,7 @@ export class RemoteOpenAiInference implements TextGenerationInference, Embedding
     let ids = this.#config.models;
     if (ids.length === 0) {
       try {
-        ids = (await this.listUpstreamModels(this.#config.connect_timeout_ms)).map((model) => model.id);
+        ids = (await this.listUpstreamModels(this.#config.read_timeout_ms)).map((model) => model.id);
       } catch (error) {
         onUnreachable(error);
         return [];
@@ -108,9 +109,9 @@ export class RemoteOpenAiInference implements TextGenerationInference, Embedding
     const { value } = await getFromApi({
       ...this.#callOptions(signal),
       url: `${this.#config.base_url}/models`,
+      gateway: true,
       connectTimeoutMs: timeoutMs,
       readTimeoutMs: timeoutMs,
-      retry: { maxRetries: 0 },
       successfulResponseHandler: createJsonResponseHandler(UpstreamModelList),
     });
     return value.data;
@@ -284,8 +285,6 @@ export class RemoteOpenAiInference implements TextGenerationInference, Embedding
       headers: { authorization: this.#apiKey ? `Bearer ${this.#apiKey}` : undefined },
       failedResponseHandler,
       provider: this.#upstream,
-      gateway: true,
-      retry: { maxRetries: this.#config.max_retries, maxDelayMs: this.#config.max_retry_delay_ms },
       ...(signal ? { signal } : {}),
     };
   }
@@ -296,8 +295,7 @@ export class RemoteOpenAiInference implements TextGenerationInference, Embedding
     schema: Schema,
     options: RequestOptions | undefined,
   ): Promise<z.output<Schema>> {
-    // An unstreamed answer arrives whole once generated: it gets the read timeout to arrive.
-    return this.#send(path, body, createJsonResponseHandler(schema), options, this.#config.read_timeout_ms);
+    return this.#send(path, body, createJsonResponseHandler(schema), options, false);
   }
 
   #postStream<Schema extends z.ZodType>(
@@ -306,13 +304,7 @@ export class RemoteOpenAiInference implements TextGenerationInference, Embedding
     schema: Schema,
     options: RequestOptions | undefined,
   ): Promise<AsyncIterable<z.output<Schema>>> {
-    return this.#send(
-      path,
-      body,
-      createEventSourceResponseHandler(schema),
-      options,
-      this.#config.connect_timeout_ms,
-    );
+    return this.#send(path, body, createEventSourceResponseHandler(schema), options, true);
   }
 
   async #send<Result>(
@@ -320,14 +312,13 @@ export class RemoteOpenAiInference implements TextGenerationInference, Embedding
     body: Record<string, unknown>,
     successfulResponseHandler: ResponseHandler<Result>,
     options: RequestOptions | undefined,
-    connectTimeoutMs: number,
+    streamed: boolean,
   ): Promise<Result> {
     const { value } = await postJsonToApi({
       ...this.#callOptions(options?.signal),
+      ...upstreamCallOptions(this.#config, { streamed }),
       url: `${this.#config.base_url}${path}`,
       body,
-      connectTimeoutMs,
-      readTimeoutMs: this.#config.read_timeout_ms,
       successfulResponseHandler,
     });
     return value;
