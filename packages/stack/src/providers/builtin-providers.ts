@@ -40,6 +40,12 @@ export const builtinProviders: readonly BuiltinProvider[] = [
       'An OpenAI-compatible server over HTTP (vLLM, Ollama, llama.cpp server, OpenAI, another llama-stack-ts).',
   },
   {
+    api: 'inference',
+    providerType: 'remote::tgi',
+    packageName: '@llama-stack-ts/provider-inference-remote-tgi',
+    description: 'A Text Generation Inference server over HTTP (/generate, /generate_stream, /tokenize, /info).',
+  },
+  {
     api: 'memory_banks',
     providerType: 'inline::lancedb',
     packageName: '@llama-stack-ts/provider-memory-lancedb',
