@@ -43,7 +43,8 @@ export const builtinProviders: readonly BuiltinProvider[] = [
     api: 'inference',
     providerType: 'remote::tgi',
     packageName: '@llama-stack-ts/provider-inference-remote-tgi',
-    description: 'A Text Generation Inference server over HTTP (/generate, /generate_stream, /tokenize, /info).',
+    description:
+      'A Text Generation Inference server over HTTP (/generate, /generate_stream, /tokenize, /info).',
   },
   {
     api: 'memory_banks',
