@@ -77,6 +77,8 @@ export interface StartDistributionOptions extends CliEnvironment {
   args?: readonly string[];
   /** How long to wait for `/health` to answer 200. Default 60 s (a busy shared machine). */
   healthTimeoutMs?: number;
+  /** The port to listen on. Default a free one; a restart on the same port keeps its clients' URLs. */
+  port?: number;
 }
 
 /** Spawns `llama-stack-ts <args>` from the repository root, collecting its output. */
@@ -112,7 +114,7 @@ export async function startDistribution(
   target: string,
   options: StartDistributionOptions,
 ): Promise<RunningDistribution> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const cli = spawnCli(['run', target, '--port', String(port), ...(options.args ?? [])], options);
   const distribution: RunningDistribution = { ...cli, url: `http://127.0.0.1:${port}`, port };
   try {

@@ -2,6 +2,7 @@ import {
   type CliEnvironment,
   type RunningCli,
   type RunningDistribution,
+  type StartDistributionOptions,
   startDistribution,
   startWorker,
 } from './cli-process.js';
@@ -13,7 +14,7 @@ import { testModels } from './test-models.js';
  * go after `run local --port <port>` (`--no-worker`).
  */
 export function startLocalDistribution(
-  environment: CliEnvironment,
+  environment: CliEnvironment & Pick<StartDistributionOptions, 'port'>,
   runArgs: readonly string[] = [],
 ): Promise<RunningDistribution> {
   return startDistribution('local', { ...environment, args: [...runArgs, ...testModelArgs()] });

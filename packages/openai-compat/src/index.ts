@@ -17,7 +17,7 @@ export {
 export { toFinishReason } from './openai-finish-reason.js';
 export { openAiId, unixSeconds } from './openai-ids.js';
 export * from './openai-response-schemas.js';
-export { type OpenAiSamplingFields, toSamplingParams } from './openai-sampling.js';
+export { type OpenAiSamplingFields, toOpenAiSamplingFields, toSamplingParams } from './openai-sampling.js';
 export { parseOpenAiRequest } from './parse-openai-request.js';
 export { type ChatCompletionCall, prepareChatCompletion } from './prepare-chat-completion.js';
 export { type CompletionCall, prepareCompletion } from './prepare-completion.js';

@@ -36,3 +36,22 @@ export function toSamplingParams(fields: OpenAiSamplingFields, choiceIndex = 0):
   }
   return params;
 }
+
+/**
+ * The stack's `SamplingParams` as OpenAI's sampling fields, the way back of `toSamplingParams`:
+ * greedy is temperature 0; `top_k` (which OpenAI itself refuses, and vLLM, llama.cpp's server and
+ * TGI take) and `repetition_penalty` are sent only when the request uses them.
+ */
+export function toOpenAiSamplingFields(params: SamplingParams): OpenAiSamplingFields {
+  const fields: OpenAiSamplingFields =
+    params.strategy === 'greedy'
+      ? { temperature: 0 }
+      : params.strategy === 'top_k'
+        ? { temperature: params.temperature, top_k: params.top_k }
+        : { temperature: params.temperature, top_p: params.top_p };
+  if (params.seed !== undefined) fields.seed = params.seed;
+  if (params.frequency_penalty !== undefined) fields.frequency_penalty = params.frequency_penalty;
+  if (params.presence_penalty !== undefined) fields.presence_penalty = params.presence_penalty;
+  if (params.repetition_penalty !== undefined) fields.repetition_penalty = params.repetition_penalty;
+  return fields;
+}

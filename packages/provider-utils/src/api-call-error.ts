@@ -1,4 +1,5 @@
 import { StackError } from '@llama-stack-ts/core';
+import { parseRetryAfterMs } from './parse-retry-after.js';
 
 export interface ApiCallErrorOptions {
   message: string;
@@ -26,7 +27,12 @@ export class ApiCallError extends StackError {
   readonly #isRetryable: boolean | undefined;
 
   constructor(options: ApiCallErrorOptions) {
-    super(options.status, 'api_call_error', options.message, { cause: options.cause });
+    // A remote's `Retry-After` travels on, so a 429 passed to our client says when to try again.
+    const retryAfterMs = parseRetryAfterMs(options.responseHeaders?.['retry-after']);
+    super(options.status, 'api_call_error', options.message, {
+      cause: options.cause,
+      ...(retryAfterMs === undefined ? {} : { retryAfterSeconds: retryAfterMs / 1000 }),
+    });
     this.name = 'ApiCallError';
     this.url = options.url;
     this.requestBodyValues = options.requestBodyValues;

@@ -15,6 +15,7 @@ export { isAbortError } from './is-abort-error.js';
 export { type LoadApiKeyOptions, loadApiKey } from './load-api-key.js';
 export { LoadApiKeyError } from './load-api-key-error.js';
 export { type ParseJsonEventStreamOptions, parseJsonEventStream } from './parse-json-event-stream.js';
+export { parseRetryAfterMs } from './parse-retry-after.js';
 export {
   type ApiCallOptions,
   callApi,
@@ -37,6 +38,13 @@ export {
   type ResponseHandlerOptions,
   type ResponseHandlerResult,
 } from './response-handler.js';
+export { type RetryOptions, retryDelayMs } from './retry-delay.js';
 export { softmax } from './softmax.js';
 export { summarizeIssues } from './summarize-issues.js';
+export { toGatewayError } from './to-gateway-error.js';
+export {
+  type UpstreamCallConfig,
+  upstreamCallConfigFields,
+  upstreamCallOptions,
+} from './upstream-call-config.js';
 export { parseJson, validateTypes } from './validate-types.js';

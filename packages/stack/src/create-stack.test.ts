@@ -163,6 +163,40 @@ describe('createStack', () => {
     await expect(stack.models.getModel({ identifier: 'nope' })).rejects.toMatchObject({ status: 404 });
   });
 
+  it('registers the models a provider discovered, under it, unless the manifest has the id', async () => {
+    const log: string[] = [];
+    const specs = [
+      scriptedSpec({
+        api: 'inference',
+        type: 'remote::scripted-upstream',
+        log,
+        discoveredModels: [
+          { identifier: 'listed', provider_resource_id: 'org/listed', model_type: 'llm' },
+          { identifier: 'pinned', provider_resource_id: 'org/pinned', model_type: 'llm' },
+        ],
+      }),
+    ];
+    await using stack = await createStack(
+      {
+        name: 'discovery',
+        providers: { inference: [{ provider_id: 'upstream', provider_type: 'remote::scripted-upstream' }] },
+        models: [{ model_id: 'pinned', provider_id: 'upstream', provider_model_id: 'org/pinned-v2' }],
+        data_dir: join(dataDir, 'discovery'),
+      },
+      { providers: specs, logger: silentLogger, routes: noRoutes },
+    );
+    const { data } = await stack.models.listModels({});
+    expect(data.map((model) => [model.identifier, model.provider_id, model.provider_resource_id])).toEqual([
+      ['pinned', 'upstream', 'org/pinned-v2'],
+      ['listed', 'upstream', 'org/listed'],
+    ]);
+    const answer = (await stack.apis.inference?.chatCompletion({
+      model: 'listed',
+      messages: [{ role: 'user', content: 'Hi', tool_calls: [], tool_responses: [] }],
+    } as never)) as unknown as { provider: string };
+    expect(answer.provider).toBe('upstream');
+  });
+
   it('moves on when a provider hangs or fails in dispose', async () => {
     const log: string[] = [];
     const logger = collectingLogger();

@@ -120,6 +120,10 @@ export async function createStack(
           instance,
         });
         container.register(providerToken(provider.entry.provider_id), { useValue: instance.implementation });
+        for (const model of instance.discoveredModels ?? []) {
+          if (models.lookup(model.identifier)) continue; // the manifest's registration wins
+          models.add({ ...model, provider_id: provider.entry.provider_id, metadata: {} });
+        }
         warnMissingOperations(provider, instance, routes, logger);
       }
       let implementation: unknown;

@@ -10,3 +10,5 @@ export { OverloadedError } from './overloaded-error.js';
 export { PayloadTooLargeError } from './payload-too-large-error.js';
 export { StackError, type StackErrorOptions } from './stack-error.js';
 export { UnauthorizedError } from './unauthorized-error.js';
+export { UpstreamError } from './upstream-error.js';
+export { UpstreamTimeoutError } from './upstream-timeout-error.js';

@@ -48,6 +48,15 @@ export interface ProviderLogger {
   error(message: string, details?: Record<string, unknown>): void;
 }
 
+/** A model a provider found on its own, as `ProviderInstance.discoveredModels` lists it. */
+export interface DiscoveredModel {
+  /** The id clients send as `model`. */
+  identifier: string;
+  /** The id the provider's backend knows it by. */
+  provider_resource_id: string;
+  model_type: Model['model_type'];
+}
+
 /**
  * A running provider: the implementation of its API's protocol, plus optional lifecycle hooks.
  * `dispose()` releases everything it holds (models, connections, workers) and is idempotent.
@@ -60,6 +69,11 @@ export interface ProviderInstance<Implementation = unknown> {
   registerShield?(shield: ShieldRegistration): Promise<void>;
   /** Called when a memory bank is registered after start-up (start-up ones: `context.memoryBanks`). */
   registerMemoryBank?(bank: MemoryBankRegistration): Promise<void>;
+  /**
+   * Models the provider found on its own (a remote provider lists its upstream's models): the stack
+   * registers each under this provider after `create()`, unless the manifest registers that id.
+   */
+  discoveredModels?: readonly DiscoveredModel[];
   health?(): Promise<{ status: 'ok' | 'error'; message?: string }>;
   dispose?(): Promise<void>;
 }

@@ -33,6 +33,20 @@ export const builtinProviders: readonly BuiltinProvider[] = [
     description: 'Static (Model2Vec) sentence embeddings in this process: a tokenizer and a table lookup.',
   },
   {
+    api: 'inference',
+    providerType: 'remote::openai',
+    packageName: '@llama-stack-ts/provider-inference-remote-openai',
+    description:
+      'An OpenAI-compatible server over HTTP (vLLM, Ollama, llama.cpp server, OpenAI, another llama-stack-ts).',
+  },
+  {
+    api: 'inference',
+    providerType: 'remote::tgi',
+    packageName: '@llama-stack-ts/provider-inference-remote-tgi',
+    description:
+      'A Text Generation Inference server over HTTP (/generate, /generate_stream, /tokenize, /info).',
+  },
+  {
     api: 'memory_banks',
     providerType: 'inline::lancedb',
     packageName: '@llama-stack-ts/provider-memory-lancedb',

@@ -1,0 +1,5 @@
+export { RemoteOpenAiConfig, sampleRemoteOpenAiConfig } from './remote-openai-config.js';
+export {
+  remoteOpenAiProviderSpec,
+  remoteOpenAiProviderSpec as default,
+} from './remote-openai-provider-spec.js';
