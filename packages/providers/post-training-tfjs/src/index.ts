@@ -1,9 +1,25 @@
 export { dequantize, supportedGgmlTypeNames, UnsupportedGgmlTypeError } from './gguf/dequantize.js';
 export { type GgufTensor, GgufTensorReader } from './gguf/gguf-tensor-reader.js';
+export { llamaLogits } from './llama-forward.js';
 export {
   type LlamaHyperparameters,
   llamaHyperparameters,
   trainableArchitectures,
   UnsupportedArchitectureError,
 } from './llama-hyperparameters.js';
+export {
+  blockTensorName,
+  disposeLlamaWeights,
+  type LlamaBlockProjection,
+  type LlamaWeights,
+  llamaBlockProjections,
+  loadLlamaWeights,
+} from './llama-weights.js';
+export {
+  LoraAdapter,
+  type LoraAttentionModule,
+  type LoraConfig,
+  type LoraPair,
+  loraAttentionModules,
+} from './lora.js';
 export { defaultTfjsBackend, type TfjsBackendName, tf, useTfjsBackend } from './tfjs-engine.js';

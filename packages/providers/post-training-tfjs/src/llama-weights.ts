@@ -1,0 +1,81 @@
+import { GgufTensorReader } from './gguf/gguf-tensor-reader.js';
+import { type LlamaHyperparameters, llamaHyperparameters } from './llama-hyperparameters.js';
+import { tf } from './tfjs-engine.js';
+
+/** One transformer block's weights; matrices are `[out, in]`, as ggml stores them row by row. */
+export interface LlamaBlockWeights {
+  attnNorm: tf.Tensor1D;
+  ffnNorm: tf.Tensor1D;
+  /** By GGUF tensor name (`blk.N.attn_q.weight`...): the projections LoRA can adapt. */
+  projections: Record<LlamaBlockProjection, tf.Tensor2D>;
+}
+
+export const llamaBlockProjections = [
+  'attn_q',
+  'attn_k',
+  'attn_v',
+  'attn_output',
+  'ffn_gate',
+  'ffn_up',
+  'ffn_down',
+] as const;
+export type LlamaBlockProjection = (typeof llamaBlockProjections)[number];
+
+export interface LlamaWeights {
+  hyperparameters: LlamaHyperparameters;
+  /** `[vocabulary, embedding]`. */
+  tokenEmbedding: tf.Tensor2D;
+  blocks: LlamaBlockWeights[];
+  outputNorm: tf.Tensor1D;
+  /** `[vocabulary, embedding]`; the token embedding itself when the model ties them. */
+  output: tf.Tensor2D;
+}
+
+/** The GGUF tensor name of block `block`'s projection. */
+export function blockTensorName(block: number, projection: LlamaBlockProjection): string {
+  return `blk.${block}.${projection}.weight`;
+}
+
+/** Loads a llama-architecture GGUF's weights, dequantized to f32 tensors. */
+export async function loadLlamaWeights(path: string): Promise<LlamaWeights> {
+  const reader = await GgufTensorReader.open(path);
+  const hyperparameters = llamaHyperparameters(reader.info);
+  const vector = async (name: string) => tf.tensor1d((await reader.readFloat32(name)).values);
+  const matrix = async (name: string) => {
+    const { shape, values } = await reader.readFloat32(name);
+    if (shape.length !== 2) throw new Error(`${path}: ${name} has ${shape.length} dimensions, expected 2`);
+    return tf.tensor2d(values, [shape[1] as number, shape[0] as number]);
+  };
+  const blocks: LlamaBlockWeights[] = [];
+  for (let block = 0; block < hyperparameters.blockCount; block++) {
+    const projections = {} as Record<LlamaBlockProjection, tf.Tensor2D>;
+    for (const projection of llamaBlockProjections)
+      projections[projection] = await matrix(blockTensorName(block, projection));
+    blocks.push({
+      attnNorm: await vector(`blk.${block}.attn_norm.weight`),
+      ffnNorm: await vector(`blk.${block}.ffn_norm.weight`),
+      projections,
+    });
+  }
+  const tokenEmbedding = await matrix('token_embd.weight');
+  return {
+    hyperparameters: { ...hyperparameters, vocabularySize: tokenEmbedding.shape[0] },
+    tokenEmbedding,
+    blocks,
+    outputNorm: await vector('output_norm.weight'),
+    output: reader.has('output.weight') ? await matrix('output.weight') : tokenEmbedding,
+  };
+}
+
+export function disposeLlamaWeights(weights: LlamaWeights): void {
+  tf.dispose([
+    weights.tokenEmbedding,
+    weights.outputNorm,
+    weights.output,
+    ...weights.blocks.flatMap((block) => [
+      block.attnNorm,
+      block.ffnNorm,
+      ...Object.values(block.projections),
+    ]),
+  ]);
+}
