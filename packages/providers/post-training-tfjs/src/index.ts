@@ -1,5 +1,6 @@
 export { dequantize, supportedGgmlTypeNames, UnsupportedGgmlTypeError } from './gguf/dequantize.js';
 export { type GgufTensor, GgufTensorReader } from './gguf/gguf-tensor-reader.js';
+export { causalLmLoss } from './causal-lm-loss.js';
 export { llamaLogits } from './llama-forward.js';
 export {
   type LlamaHyperparameters,
