@@ -1,6 +1,7 @@
+export { causalLmLoss } from './causal-lm-loss.js';
 export { dequantize, supportedGgmlTypeNames, UnsupportedGgmlTypeError } from './gguf/dequantize.js';
 export { type GgufTensor, GgufTensorReader } from './gguf/gguf-tensor-reader.js';
-export { causalLmLoss } from './causal-lm-loss.js';
+export { cosineLearningRate } from './learning-rate-schedule.js';
 export { llamaLogits } from './llama-forward.js';
 export {
   type LlamaHyperparameters,
@@ -23,4 +24,6 @@ export {
   type LoraPair,
   loraAttentionModules,
 } from './lora.js';
+export { Optimizer, type OptimizerKind, type OptimizerSettings } from './optimizer.js';
+export { seededShuffle } from './seeded-shuffle.js';
 export { defaultTfjsBackend, type TfjsBackendName, tf, useTfjsBackend } from './tfjs-engine.js';

@@ -1,6 +1,13 @@
 import { blockTensorName, type LlamaBlockProjection, type LlamaWeights } from './llama-weights.js';
 import { tf } from './tfjs-engine.js';
 
+/** A trainable variable holding `initial`'s values; `initial` itself is released. */
+function variableFrom(initial: tf.Tensor2D, name: string): tf.Variable<tf.Rank.R2> {
+  const variable = tf.variable(initial, true, name);
+  initial.dispose();
+  return variable;
+}
+
 /** Which projections get low-rank adapters, and their size; names follow Llama Stack's LoraFinetuningConfig. */
 export interface LoraConfig {
   rank: number;
@@ -66,12 +73,11 @@ export class LoraAdapter {
       const [out, input] = weight.shape;
       const bound = 1 / Math.sqrt(input);
       pairs.set(name, {
-        a: tf.variable(
+        a: variableFrom(
           tf.randomUniform([config.rank, input], -bound, bound, 'float32', seed + index),
-          true,
           `${name}.lora_a`,
         ),
-        b: tf.variable(tf.zeros([out, config.rank]), true, `${name}.lora_b`),
+        b: variableFrom(tf.zeros([out, config.rank]), `${name}.lora_b`),
       });
     });
     return new LoraAdapter(config, pairs);
