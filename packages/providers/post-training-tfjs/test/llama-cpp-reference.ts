@@ -56,3 +56,29 @@ export async function referenceLogprobs(
     await context.dispose();
   }
 }
+
+/** llama.cpp's greedy continuation of `prompt` (BOS first), up to `maxTokens` or end of text. */
+export async function greedyCompletion(
+  model: LlamaModel,
+  prompt: string,
+  maxTokens: number,
+  lora?: string,
+): Promise<string> {
+  const context = await model.createContext({
+    contextSize: 256,
+    threads: 1,
+    ...(lora ? { lora: { adapters: [{ filePath: lora }] } } : {}),
+  });
+  try {
+    const generated: Token[] = [];
+    for await (const token of context
+      .getSequence()
+      .evaluate(promptTokens(model, prompt) as Token[], { temperature: 0 })) {
+      if (token === model.tokens.eos || generated.length === maxTokens) break;
+      generated.push(token);
+    }
+    return model.detokenize(generated);
+  } finally {
+    await context.dispose();
+  }
+}
