@@ -25,6 +25,14 @@ export {
   type LoraPair,
   loraAttentionModules,
 } from './lora.js';
+export { writeLoraAdapterGguf } from './lora-adapter-gguf-writer.js';
+export {
+  type LoraTrainingSettings,
+  meanLoss,
+  type TrainingExample,
+  type TrainingStep,
+  trainLora,
+} from './lora-trainer.js';
 export { Optimizer, type OptimizerKind, type OptimizerSettings } from './optimizer.js';
 export { seededShuffle } from './seeded-shuffle.js';
 export { defaultTfjsBackend, type TfjsBackendName, tf, useTfjsBackend } from './tfjs-engine.js';

@@ -38,6 +38,8 @@ export function blockTensorName(block: number, projection: LlamaBlockProjection)
 
 /** Loads a llama-architecture GGUF's weights, dequantized to f32 tensors. */
 export async function loadLlamaWeights(path: string): Promise<LlamaWeights> {
+  // Tensors are created on the active backend, which must have finished initializing.
+  await tf.ready();
   const reader = await GgufTensorReader.open(path);
   const hyperparameters = llamaHyperparameters(reader.info);
   const vector = async (name: string) => tf.tensor1d((await reader.readFloat32(name)).values);
