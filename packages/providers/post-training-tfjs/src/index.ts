@@ -1,7 +1,14 @@
 export { causalLmLoss } from './causal-lm-loss.js';
 export { dequantize, supportedGgmlTypeNames, UnsupportedGgmlTypeError } from './gguf/dequantize.js';
 export { type GgufTensor, GgufTensorReader } from './gguf/gguf-tensor-reader.js';
-export { type GgufF32Tensor, type GgufValue, writeGguf } from './gguf/gguf-writer.js';
+export {
+  encodeGgufMetadata,
+  f32Tensor,
+  type GgufMetadataSection,
+  type GgufTensorData,
+  type GgufValue,
+  writeGguf,
+} from './gguf/gguf-writer.js';
 export { cosineLearningRate } from './learning-rate-schedule.js';
 export { llamaLogits } from './llama-forward.js';
 export {

@@ -1,4 +1,4 @@
-import { writeGguf } from './gguf/gguf-writer.js';
+import { f32Tensor, writeGguf } from './gguf/gguf-writer.js';
 import type { LoraAdapter } from './lora.js';
 
 /**
@@ -16,8 +16,8 @@ export async function writeLoraAdapterGguf(
     const [rank, input] = pair.a.shape;
     const [output] = pair.b.shape;
     return [
-      { name: `${weight}.lora_a`, shape: [input, rank], data: pair.a.dataSync() as Float32Array },
-      { name: `${weight}.lora_b`, shape: [rank, output], data: pair.b.dataSync() as Float32Array },
+      f32Tensor(`${weight}.lora_a`, [input, rank], pair.a.dataSync() as Float32Array),
+      f32Tensor(`${weight}.lora_b`, [rank, output], pair.b.dataSync() as Float32Array),
     ];
   });
   await writeGguf(

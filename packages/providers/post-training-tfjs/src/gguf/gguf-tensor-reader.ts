@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { GgmlType, type GgufFileInfo, type GgufTensorInfo, readGgufFileInfo } from 'node-llama-cpp';
 import { dequantize, ggmlByteLength } from './dequantize.js';
+import type { GgufMetadataSection } from './gguf-writer.js';
 
 /** A tensor as ggml lays it out: `shape` is ggml's `ne`, fastest-varying dimension first. */
 export interface GgufTensor {
@@ -35,6 +36,20 @@ export class GgufTensorReader {
 
   get tensorNames(): string[] {
     return [...this.#tensors.keys()];
+  }
+
+  /** The file's key/value section as it is, to write a model GGUF with the same metadata. */
+  async metadataSection(): Promise<GgufMetadataSection> {
+    const headerBytes = 24;
+    const bytes = new Uint8Array(this.info.metadataSize);
+    const file = await open(this.#path, 'r');
+    try {
+      await file.read(bytes, 0, bytes.byteLength, 0);
+    } finally {
+      await file.close();
+    }
+    const count = Number(new DataView(bytes.buffer).getBigUint64(16, true));
+    return { count, bytes: bytes.subarray(headerBytes) };
   }
 
   async read(name: string): Promise<GgufTensor> {

@@ -1,4 +1,6 @@
 import { writeFile } from 'node:fs/promises';
+import { GgmlType } from 'node-llama-cpp';
+import { ggmlByteLength } from './dequantize.js';
 
 /** GGUF metadata values the writer emits, tagged with their GGUF type. */
 export type GgufValue =
@@ -6,16 +8,31 @@ export type GgufValue =
   | { type: 'f32'; value: number }
   | { type: 'u32'; value: number };
 
-/** An f32 tensor; `shape` is ggml's `ne` (fastest-varying first), so row-major `[rows, cols]` data has shape `[cols, rows]`. */
-export interface GgufF32Tensor {
+/** A tensor's bytes as ggml lays them out; `shape` is ggml's `ne` (fastest-varying first), so row-major `[rows, cols]` data has shape `[cols, rows]`. */
+export interface GgufTensorData {
   name: string;
   shape: number[];
-  data: Float32Array;
+  ggmlType: GgmlType;
+  bytes: Uint8Array;
+}
+
+export function f32Tensor(name: string, shape: number[], data: Float32Array): GgufTensorData {
+  return {
+    name,
+    shape,
+    ggmlType: GgmlType.F32,
+    bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  };
+}
+
+/** A GGUF key/value section as it sits in a file: `count` entries encoded in `bytes`. */
+export interface GgufMetadataSection {
+  count: number;
+  bytes: Uint8Array;
 }
 
 const alignment = 32;
 const valueTypes = { u32: 4, f32: 6, string: 8 } as const;
-const ggmlF32 = 0;
 
 /** Little-endian bytes appended to a growing buffer. */
 class ByteSink {
@@ -65,17 +82,9 @@ class ByteSink {
   }
 }
 
-/** Writes a GGUF v3 file: the metadata in order, then f32 tensors, each aligned to 32 bytes. */
-export async function writeGguf(
-  path: string,
-  metadata: Record<string, GgufValue>,
-  tensors: readonly GgufF32Tensor[],
-): Promise<void> {
+/** Encodes `metadata` as a GGUF key/value section. */
+export function encodeGgufMetadata(metadata: Record<string, GgufValue>): GgufMetadataSection {
   const sink = new ByteSink();
-  sink.raw(new TextEncoder().encode('GGUF'));
-  sink.u32(3);
-  sink.u64(tensors.length);
-  sink.u64(Object.keys(metadata).length);
   for (const [key, entry] of Object.entries(metadata)) {
     sink.string(key);
     sink.u32(valueTypes[entry.type]);
@@ -83,23 +92,46 @@ export async function writeGguf(
     else if (entry.type === 'f32') sink.f32(entry.value);
     else sink.u32(entry.value);
   }
+  return { count: Object.keys(metadata).length, bytes: sink.bytes() };
+}
+
+/**
+ * Writes a GGUF v3 file: the metadata section, then the tensors, each aligned to 32 bytes. A
+ * section read from another file (GgufTensorReader.metadataSection) writes a model with that
+ * model's metadata, tokenizer included, and new tensors.
+ */
+export async function writeGguf(
+  path: string,
+  metadata: Record<string, GgufValue> | GgufMetadataSection,
+  tensors: readonly GgufTensorData[],
+): Promise<void> {
+  const section =
+    'bytes' in metadata && metadata.bytes instanceof Uint8Array
+      ? (metadata as GgufMetadataSection)
+      : encodeGgufMetadata(metadata as Record<string, GgufValue>);
+  const sink = new ByteSink();
+  sink.raw(new TextEncoder().encode('GGUF'));
+  sink.u32(3);
+  sink.u64(tensors.length);
+  sink.u64(section.count);
+  sink.raw(section.bytes);
   let offset = 0;
   for (const tensor of tensors) {
     const count = tensor.shape.reduce((product, dimension) => product * dimension, 1);
-    if (count !== tensor.data.length)
+    if (ggmlByteLength(tensor.ggmlType, count) !== tensor.bytes.byteLength)
       throw new Error(
-        `${tensor.name}: shape ${tensor.shape.join('x')} does not hold ${tensor.data.length} values`,
+        `${tensor.name}: shape ${tensor.shape.join('x')} does not match its ${tensor.bytes.byteLength} bytes`,
       );
     sink.string(tensor.name);
     sink.u32(tensor.shape.length);
     for (const dimension of tensor.shape) sink.u64(dimension);
-    sink.u32(ggmlF32);
+    sink.u32(tensor.ggmlType);
     sink.u64(offset);
-    offset += Math.ceil(tensor.data.byteLength / alignment) * alignment;
+    offset += Math.ceil(tensor.bytes.byteLength / alignment) * alignment;
   }
   sink.padTo(alignment);
   for (const tensor of tensors) {
-    sink.raw(new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength));
+    sink.raw(tensor.bytes);
     sink.padTo(alignment);
   }
   await writeFile(path, sink.bytes());
