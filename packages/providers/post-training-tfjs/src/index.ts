@@ -43,3 +43,4 @@ export {
 export { Optimizer, type OptimizerKind, type OptimizerSettings } from './optimizer.js';
 export { seededShuffle } from './seeded-shuffle.js';
 export { defaultTfjsBackend, type TfjsBackendName, tf, useTfjsBackend } from './tfjs-engine.js';
+export { type DialogMessage, dialogExample, textExample } from './training-examples.js';
