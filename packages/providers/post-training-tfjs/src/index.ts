@@ -41,6 +41,7 @@ export {
   trainLora,
 } from './lora-trainer.js';
 export { Optimizer, type OptimizerKind, type OptimizerSettings } from './optimizer.js';
+export { materialize, type ProjectionWeight, QuantizedMatrix } from './quantized-matrix.js';
 export { seededShuffle } from './seeded-shuffle.js';
 export { defaultTfjsBackend, type TfjsBackendName, tf, useTfjsBackend } from './tfjs-engine.js';
 export { type DialogMessage, dialogExample, textExample } from './training-examples.js';

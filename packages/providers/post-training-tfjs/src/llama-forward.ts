@@ -1,5 +1,6 @@
 import { blockTensorName, type LlamaBlockProjection, type LlamaWeights } from './llama-weights.js';
 import type { LoraAdapter } from './lora.js';
+import { materialize, type ProjectionWeight } from './quantized-matrix.js';
 import { applyRope, ropeTables } from './rope.js';
 import { tf } from './tfjs-engine.js';
 
@@ -21,7 +22,8 @@ function causalMask(length: number): tf.Tensor2D {
 
 /**
  * Next-token logits `[tokens, vocabulary]` of a llama model (RMSNorm, RoPE mode 0, grouped-query
- * attention, SwiGLU), with `adapter`'s low-rank deltas when given. Call inside `tf.tidy`.
+ * attention, SwiGLU), with `adapter`'s low-rank deltas when given. Call inside `tf.tidy` (it also
+ * releases quantized weights dequantized for this pass).
  */
 export function llamaLogits(
   weights: LlamaWeights,
@@ -30,8 +32,10 @@ export function llamaLogits(
 ): tf.Tensor2D {
   const hp = weights.hyperparameters;
   const length = tokens.length;
-  const project = (x: tf.Tensor2D, name: string, weight: tf.Tensor2D): tf.Tensor2D =>
-    adapter ? adapter.project(x, name, weight) : (tf.matMul(x, weight, false, true) as tf.Tensor2D);
+  const project = (x: tf.Tensor2D, name: string, weight: ProjectionWeight): tf.Tensor2D => {
+    const matrix = materialize(weight);
+    return adapter ? adapter.project(x, name, matrix) : (tf.matMul(x, matrix, false, true) as tf.Tensor2D);
+  };
   const rope = ropeTables(hp, length);
   const mask = causalMask(length);
   const group = hp.headCount / hp.headCountKv;

@@ -1,5 +1,6 @@
 import { GgufTensorReader } from './gguf/gguf-tensor-reader.js';
 import { type LlamaHyperparameters, llamaHyperparameters } from './llama-hyperparameters.js';
+import { type ProjectionWeight, QuantizedMatrix } from './quantized-matrix.js';
 import { tf } from './tfjs-engine.js';
 
 /** One transformer block's weights; matrices are `[out, in]`, as ggml stores them row by row. */
@@ -7,7 +8,7 @@ export interface LlamaBlockWeights {
   attnNorm: tf.Tensor1D;
   ffnNorm: tf.Tensor1D;
   /** By GGUF tensor name (`blk.N.attn_q.weight`...): the projections LoRA can adapt. */
-  projections: Record<LlamaBlockProjection, tf.Tensor2D>;
+  projections: Record<LlamaBlockProjection, ProjectionWeight>;
 }
 
 export const llamaBlockProjections = [
@@ -28,7 +29,7 @@ export interface LlamaWeights {
   blocks: LlamaBlockWeights[];
   outputNorm: tf.Tensor1D;
   /** `[vocabulary, embedding]`; the token embedding itself when the model ties them. */
-  output: tf.Tensor2D;
+  output: ProjectionWeight;
 }
 
 /** The GGUF tensor name of block `block`'s projection. */
@@ -36,8 +37,14 @@ export function blockTensorName(block: number, projection: LlamaBlockProjection)
   return `blk.${block}.${projection}.weight`;
 }
 
-/** Loads a llama-architecture GGUF's weights, dequantized to f32 tensors. */
-export async function loadLlamaWeights(path: string): Promise<LlamaWeights> {
+/**
+ * Loads a llama-architecture GGUF's weights as f32 tensors; with `keepQuantized` (QLoRA) the
+ * projection matrices and an untied output head stay as their file bytes, dequantized per use.
+ */
+export async function loadLlamaWeights(
+  path: string,
+  { keepQuantized = false }: { keepQuantized?: boolean } = {},
+): Promise<LlamaWeights> {
   // Tensors are created on the active backend, which must have finished initializing.
   await tf.ready();
   const reader = await GgufTensorReader.open(path);
@@ -48,11 +55,13 @@ export async function loadLlamaWeights(path: string): Promise<LlamaWeights> {
     if (shape.length !== 2) throw new Error(`${path}: ${name} has ${shape.length} dimensions, expected 2`);
     return tf.tensor2d(values, [shape[1] as number, shape[0] as number]);
   };
+  const projection = async (name: string): Promise<ProjectionWeight> =>
+    keepQuantized ? new QuantizedMatrix(await reader.read(name)) : matrix(name);
   const blocks: LlamaBlockWeights[] = [];
   for (let block = 0; block < hyperparameters.blockCount; block++) {
-    const projections = {} as Record<LlamaBlockProjection, tf.Tensor2D>;
-    for (const projection of llamaBlockProjections)
-      projections[projection] = await matrix(blockTensorName(block, projection));
+    const projections = {} as Record<LlamaBlockProjection, ProjectionWeight>;
+    for (const name of llamaBlockProjections)
+      projections[name] = await projection(blockTensorName(block, name));
     blocks.push({
       attnNorm: await vector(`blk.${block}.attn_norm.weight`),
       ffnNorm: await vector(`blk.${block}.ffn_norm.weight`),
@@ -65,19 +74,18 @@ export async function loadLlamaWeights(path: string): Promise<LlamaWeights> {
     tokenEmbedding,
     blocks,
     outputNorm: await vector('output_norm.weight'),
-    output: reader.has('output.weight') ? await matrix('output.weight') : tokenEmbedding,
+    output: reader.has('output.weight') ? await projection('output.weight') : tokenEmbedding,
   };
 }
 
 export function disposeLlamaWeights(weights: LlamaWeights): void {
+  const projections = weights.blocks
+    .flatMap((block) => Object.values(block.projections))
+    .concat(weights.output);
   tf.dispose([
     weights.tokenEmbedding,
     weights.outputNorm,
-    weights.output,
-    ...weights.blocks.flatMap((block) => [
-      block.attnNorm,
-      block.ffnNorm,
-      ...Object.values(block.projections),
-    ]),
+    ...weights.blocks.flatMap((block) => [block.attnNorm, block.ffnNorm]),
+    ...projections.filter((weight): weight is tf.Tensor2D => !(weight instanceof QuantizedMatrix)),
   ]);
 }

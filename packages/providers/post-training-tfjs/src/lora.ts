@@ -58,7 +58,7 @@ export class LoraAdapter {
    * bound), B zero, so the adapted model starts as the base.
    */
   static create(weights: LlamaWeights, config: LoraConfig, seed: number): LoraAdapter {
-    const targets: [string, tf.Tensor2D][] = [];
+    const targets: [string, { shape: [number, number] }][] = [];
     const projections: LlamaBlockProjection[] = [
       ...config.attnModules.map((module) => loraAttentionModules[module]),
       ...(config.applyToMlp ? mlpProjections : []),

@@ -57,3 +57,27 @@ describeWithModels('quantized GGUF weights', [modelPath], () => {
       }
     });
 });
+
+describeWithModels('QLoRA base kept quantized', [modelPath], () => {
+  it('gives the same logits as the base dequantized at load, holding its matrices as 4-bit bytes', async () => {
+    await useTfjsBackend();
+    const folder = await mkdtemp(join(tmpdir(), 'qlora-'));
+    try {
+      const quantizedPath = join(folder, 'stories260K-Q4_0.gguf');
+      await writeQuantizedCopy(modelPath, quantizedPath, GgmlType.Q4_0);
+      const tokens = [1, 403, 407, 261, 378, 432, 261, 376];
+      const kept = await loadLlamaWeights(quantizedPath, { keepQuantized: true });
+      const keptBytes = tf.memory().numBytes;
+      const loaded = await loadLlamaWeights(quantizedPath);
+      expect(tf.memory().numBytes - keptBytes).toBeGreaterThan(keptBytes);
+      const logits = (weights: typeof kept) => tf.tidy(() => llamaLogits(weights, tokens).dataSync());
+      const before = tf.memory().numTensors;
+      expect([...logits(kept)]).toEqual([...logits(loaded)]);
+      expect(tf.memory().numTensors).toBe(before);
+      disposeLlamaWeights(kept);
+      disposeLlamaWeights(loaded);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
