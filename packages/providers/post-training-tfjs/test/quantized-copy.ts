@@ -23,7 +23,8 @@ function quantizeQ8_0(values: Float32Array): Uint8Array {
     const chunk = values.subarray(block * 32, block * 32 + 32);
     const d = Math.max(...chunk.map(Math.abs)) / 127;
     view.setUint16(block * 34, floatToHalf(d), true);
-    chunk.forEach((value, j) => view.setInt8(block * 34 + 2 + j, d ? Math.round(value / d) : 0));
+    for (let j = 0; j < 32; j++)
+      view.setInt8(block * 34 + 2 + j, d ? Math.round((chunk[j] as number) / d) : 0);
   }
   return out;
 }
