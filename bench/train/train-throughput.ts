@@ -23,7 +23,7 @@ import {
   tf,
   trainLora,
   useTfjsBackend,
-} from '@llama-stack-ts/provider-post-training-tfjs';
+} from '@llama-stack-ts/trainer-tfjs';
 import { getLlama } from 'node-llama-cpp';
 import { modelsDir, requireModelFolders } from '../test-models.js';
 
