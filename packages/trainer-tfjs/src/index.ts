@@ -1,0 +1,47 @@
+export { causalLmLoss } from './causal-lm-loss.js';
+export { dequantize, supportedGgmlTypeNames, UnsupportedGgmlTypeError } from './gguf/dequantize.js';
+export { type GgufTensor, GgufTensorReader } from './gguf/gguf-tensor-reader.js';
+export {
+  encodeGgufMetadata,
+  f32Tensor,
+  type GgufMetadataSection,
+  type GgufTensorData,
+  type GgufValue,
+  writeGguf,
+} from './gguf/gguf-writer.js';
+export { cosineLearningRate } from './learning-rate-schedule.js';
+export { llamaLogits } from './llama-forward.js';
+export {
+  type LlamaHyperparameters,
+  llamaHyperparameters,
+  trainableArchitectures,
+  UnsupportedArchitectureError,
+} from './llama-hyperparameters.js';
+export {
+  blockTensorName,
+  disposeLlamaWeights,
+  type LlamaBlockProjection,
+  type LlamaWeights,
+  llamaBlockProjections,
+  loadLlamaWeights,
+} from './llama-weights.js';
+export {
+  LoraAdapter,
+  type LoraAttentionModule,
+  type LoraConfig,
+  type LoraPair,
+  loraAttentionModules,
+} from './lora.js';
+export { writeLoraAdapterGguf } from './lora-adapter-gguf-writer.js';
+export {
+  type LoraTrainingSettings,
+  meanLoss,
+  type TrainingExample,
+  type TrainingStep,
+  trainLora,
+} from './lora-trainer.js';
+export { Optimizer, type OptimizerKind, type OptimizerSettings } from './optimizer.js';
+export { materialize, type ProjectionWeight, QuantizedMatrix } from './quantized-matrix.js';
+export { seededShuffle } from './seeded-shuffle.js';
+export { defaultTfjsBackend, type TfjsBackendName, tf, useTfjsBackend } from './tfjs-engine.js';
+export { type DialogMessage, dialogExample, textExample } from './training-examples.js';

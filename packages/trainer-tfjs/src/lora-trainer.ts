@@ -1,0 +1,125 @@
+import { setImmediate } from 'node:timers/promises';
+import { causalLmLoss } from './causal-lm-loss.js';
+import { cosineLearningRate } from './learning-rate-schedule.js';
+import { llamaLogits } from './llama-forward.js';
+import type { LlamaWeights } from './llama-weights.js';
+import type { LoraAdapter } from './lora.js';
+import { Optimizer, type OptimizerSettings } from './optimizer.js';
+import { seededShuffle } from './seeded-shuffle.js';
+import { tf } from './tfjs-engine.js';
+
+/** One training sequence: BOS and tokens; `lossMask` marks the targets that count (all when absent). */
+export interface TrainingExample {
+  tokens: readonly number[];
+  lossMask?: readonly number[];
+}
+
+export interface LoraTrainingSettings {
+  optimizer: OptimizerSettings & { lr: number; lrMin: number; warmupSteps?: number };
+  nEpochs: number;
+  /** Examples per optimizer step; each is run on its own and its gradient accumulated, so any size fits. */
+  batchSize: number;
+  shuffle: boolean;
+  seed: number;
+  /** Caps optimizer steps per epoch (Llama Stack's max_steps_per_epoch). */
+  maxStepsPerEpoch?: number;
+}
+
+export interface TrainingStep {
+  step: number;
+  epoch: number;
+  /** Mean loss of the step's examples, before the update. */
+  loss: number;
+  lr: number;
+  /** Tokens the step ran through the model. */
+  tokens: number;
+  seconds: number;
+}
+
+function exampleLoss(weights: LlamaWeights, adapter: LoraAdapter, example: TrainingExample): tf.Scalar {
+  return causalLmLoss(
+    llamaLogits(weights, example.tokens.slice(0, -1), adapter),
+    example.tokens,
+    example.lossMask,
+  );
+}
+
+/** Mean loss over `examples` with the adapter as it stands (validation). */
+export function meanLoss(
+  weights: LlamaWeights,
+  adapter: LoraAdapter,
+  examples: readonly TrainingExample[],
+): number {
+  let total = 0;
+  for (const example of examples)
+    total += tf.tidy(() => exampleLoss(weights, adapter, example).dataSync()[0] as number);
+  return total / examples.length;
+}
+
+/**
+ * Trains `adapter`'s variables on causal-LM loss: seeded shuffling per epoch, batches by gradient
+ * accumulation, cosine learning rate from lr to lr_min over all steps. Yields to the event loop
+ * between steps so a caller can stop it through `signal`.
+ */
+export async function trainLora(
+  weights: LlamaWeights,
+  adapter: LoraAdapter,
+  examples: readonly TrainingExample[],
+  settings: LoraTrainingSettings,
+  { onStep, signal }: { onStep?: (step: TrainingStep) => void | Promise<void>; signal?: AbortSignal } = {},
+): Promise<TrainingStep[]> {
+  if (examples.length === 0) throw new Error('no training examples');
+  const stepsPerEpoch = Math.min(
+    Math.ceil(examples.length / settings.batchSize),
+    settings.maxStepsPerEpoch ?? Number.POSITIVE_INFINITY,
+  );
+  const totalSteps = stepsPerEpoch * settings.nEpochs;
+  const optimizer = new Optimizer(adapter.variables, settings.optimizer);
+  const steps: TrainingStep[] = [];
+  try {
+    for (let epoch = 0; epoch < settings.nEpochs; epoch++) {
+      const order = settings.shuffle ? seededShuffle(examples, settings.seed + epoch) : [...examples];
+      for (let index = 0; index < stepsPerEpoch; index++) {
+        signal?.throwIfAborted();
+        const started = performance.now();
+        const batch = order.slice(index * settings.batchSize, (index + 1) * settings.batchSize);
+        const accumulated: Record<string, tf.Tensor> = {};
+        let loss = 0;
+        for (const example of batch) {
+          const { value, grads } = tf.variableGrads(
+            () => exampleLoss(weights, adapter, example),
+            adapter.variables,
+          );
+          loss += (value.dataSync()[0] as number) / batch.length;
+          value.dispose();
+          for (const [name, gradient] of Object.entries(grads)) {
+            const previous = accumulated[name];
+            accumulated[name] = tf.tidy(() => {
+              const share = tf.div(gradient, batch.length);
+              return previous ? tf.add(previous, share) : share;
+            });
+            previous?.dispose();
+            gradient.dispose();
+          }
+        }
+        const lr = cosineLearningRate(steps.length, { ...settings.optimizer, totalSteps });
+        optimizer.apply(accumulated, lr);
+        tf.dispose(Object.values(accumulated));
+        const step: TrainingStep = {
+          step: steps.length + 1,
+          epoch,
+          loss,
+          lr,
+          tokens: batch.reduce((sum, example) => sum + example.tokens.length - 1, 0),
+          seconds: (performance.now() - started) / 1000,
+        };
+        steps.push(step);
+        await onStep?.(step);
+        await setImmediate();
+      }
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return steps;
+}
