@@ -17,8 +17,8 @@ export function unknownBankError(uuid: string): NotFoundError {
 export interface OpenBanksOptions {
   /**
    * Other processes write the same uri (`read_consistency_interval_s` is set): a bank kept open is
-   * checked against the registry on each use, since another process may have dropped it, or dropped
-   * it and created it again. One registry lookup per request; without it, none.
+   * checked on each use, since another process may have written it, dropped it, or dropped it and
+   * created it again. A registry lookup and a table version check per request; without it, none.
    */
   shared: boolean;
 }
@@ -35,7 +35,7 @@ export class OpenBanks {
 
   /** The open bank, or `NotFoundError`. */
   async require(uuid: string): Promise<OpenBank> {
-    if (this.options.shared) await this.forgetIfReplaced(uuid);
+    if (this.options.shared) await this.checkShared(uuid);
     let pending = this.banks.get(uuid);
     if (!pending) {
       pending = this.open(uuid);
@@ -86,15 +86,24 @@ export class OpenBanks {
   }
 
   /**
-   * Forgets the bank kept open under `uuid` when the registry no longer holds it as it was opened
-   * (dropped, or dropped and created again by another process); the next `require` opens it anew.
+   * Checks the bank kept open under `uuid` against what other processes did. Dropped (or dropped
+   * and created again): it is forgotten, and the next `require` opens it anew. Written: its chunk
+   * count and vector index are read again, since they decide how a query searches.
    */
-  private async forgetIfReplaced(uuid: string): Promise<void> {
+  private async checkShared(uuid: string): Promise<void> {
     const pending = this.banks.get(uuid);
     const bank = await pending?.catch(() => undefined);
     if (!bank) return;
     const record = await this.store.findBank(uuid);
-    if (record?.createdAt === bank.record.createdAt || this.banks.get(uuid) !== pending) return;
+    if (this.banks.get(uuid) !== pending) return;
+    if (record?.createdAt === bank.record.createdAt) {
+      const version = await bank.tables.chunks.version();
+      if (version !== bank.chunksVersion) {
+        Object.assign(bank.vectorIndex, await readVectorIndexState(bank.tables.chunks));
+        bank.chunksVersion = version;
+      }
+      return;
+    }
     this.banks.delete(uuid);
     bank.closed = true;
     clearTimeout(bank.reindexTimer);
