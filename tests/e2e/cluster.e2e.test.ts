@@ -177,6 +177,35 @@ describeWithModels(
       expect(gone.status).toBe(404);
     });
 
+    it('a dataset and a file created through server A are read and deleted through server B', {
+      timeout: 60_000,
+    }, async () => {
+      const rows = [{ text: 'first' }, { text: 'second' }, { text: 'third' }];
+      await call(serverA, 'POST', '/datasets/create', {
+        uuid: 'shared-rows',
+        dataset: {
+          columns: { text: 'text' },
+          content_url: `data:application/json,${encodeURIComponent(JSON.stringify(rows))}`,
+        },
+      });
+      const page = await call<{ data: unknown[]; next_start_index: number | null }>(
+        serverB,
+        'GET',
+        '/datasets/iterrows?dataset_id=shared-rows&start_index=1&limit=1',
+      );
+      expect(page).toEqual({ data: [{ text: 'second' }], next_start_index: 2 });
+      await call(serverB, 'DELETE', '/datasets/delete?dataset_id=shared-rows');
+      expect((await fetch(`${serverA.url}/datasets/get?dataset_id=shared-rows`)).status).toBe(404);
+
+      const clientA = openAiClient(serverA);
+      const clientB = openAiClient(serverB);
+      const uploaded = await uploadRequests(clientA, [chatLine('f-0', 'Hello')]);
+      expect((await clientB.files.list()).data.map((file) => file.id)).toContain(uploaded.id);
+      expect(await (await clientB.files.content(uploaded.id)).text()).toContain('"custom_id":"f-0"');
+      await clientB.files.delete(uploaded.id);
+      expect((await fetch(`${serverA.url}/v1/files/${uploaded.id}`)).status).toBe(404);
+    });
+
     it('a batch submitted through server A runs its parts on both workers, none on the servers; B reads its output', {
       timeout: 300_000,
     }, async () => {
