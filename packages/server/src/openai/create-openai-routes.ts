@@ -3,8 +3,8 @@ import { type Logger, pino } from 'pino';
 import { createErrorReporter } from '../errors/create-error-reporter.js';
 import { createOnError } from '../errors/create-on-error.js';
 import type { InferenceAccess } from '../inference-access/inference-access.js';
+import { openAiRouteContext } from '../openai-answers/openai-route-context.js';
 import { openAiErrorShape } from './openai-error-shape.js';
-import { openAiRouteContext } from './openai-route-context.js';
 import { openAiRoutes } from './openai-routes.js';
 
 export interface OpenAiRoutesOptions {

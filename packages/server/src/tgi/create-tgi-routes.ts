@@ -5,7 +5,7 @@ import { createErrorReporter } from '../errors/create-error-reporter.js';
 import { createOnError } from '../errors/create-on-error.js';
 import type { InferenceAccess } from '../inference-access/inference-access.js';
 import { resolveModel } from '../inference-access/resolve-model.js';
-import { openAiRouteContext } from '../openai/openai-route-context.js';
+import { openAiRouteContext } from '../openai-answers/openai-route-context.js';
 import { healthRoute } from './info-routes.js';
 import { tgiErrorShape } from './tgi-error-shape.js';
 import type { TgiRouteContext } from './tgi-route-context.js';

@@ -4,8 +4,8 @@ import {
   parseOpenAiRequest,
 } from '@llama-stack-ts/openai-compat';
 import type { Handler } from 'hono';
-import { answerChatCompletion } from '../openai/chat-completions-route.js';
-import { answerCompletion } from '../openai/completions-route.js';
+import { answerChatCompletion } from '../openai-answers/answer-chat-completion.js';
+import { answerCompletion } from '../openai-answers/answer-completion.js';
 import { answerCompatGenerate } from './generate-routes.js';
 import { readTgiJson, validateTgiBody } from './parse-tgi-body.js';
 import type { TgiRouteContext } from './tgi-route-context.js';

@@ -1,6 +1,6 @@
 import type { ErrorReporter } from '../errors/create-error-reporter.js';
 import type { InferenceAccess } from '../inference-access/inference-access.js';
-import type { OpenAiRouteContext } from '../openai/openai-route-context.js';
+import type { OpenAiRouteContext } from '../openai-answers/openai-route-context.js';
 import type { TgiErrorResponse } from './tgi-error-shape.js';
 
 /** What every TGI route handler needs, built once by `createTgiRoutes`. */
