@@ -297,6 +297,40 @@ describeWithModels(
       expect(await info.json()).toMatchObject({ model_id: 'stories', max_total_tokens: 2048 });
     });
 
+    it("TGI: /invocations answers SageMaker's three forms as their own routes do", async () => {
+      const parameters = { max_new_tokens: 4 };
+      const invoked = await post('/invocations', { inputs: 'Once upon a time', parameters });
+      expect(invoked.status).toBe(200);
+      // Greedy by default, so the same text as POST /, in the same one-element list.
+      const compat = await (await post('/', { inputs: 'Once upon a time', parameters })).json();
+      expect(await invoked.json()).toEqual(compat);
+
+      const chat = await post('/invocations', {
+        messages: [{ role: 'user', content: 'Tell me a story.' }],
+        max_tokens: 4,
+      });
+      expect(chat.status).toBe(200);
+      expect(await chat.json()).toMatchObject({
+        object: 'chat.completion',
+        model: 'stories',
+        usage: { completion_tokens: 4 },
+      });
+
+      const completion = await post('/invocations', { prompt: 'Once upon a time', max_tokens: 4 });
+      expect(completion.status).toBe(200);
+      expect(await completion.json()).toMatchObject({
+        object: 'text_completion',
+        usage: { completion_tokens: 4 },
+      });
+
+      const invalid = await post('/invocations', { prompt: 'Once', max_tokens: -1 });
+      expect(invalid.status).toBe(422);
+      expect(await invalid.json()).toMatchObject({
+        error: expect.stringContaining('max_tokens'),
+        error_type: 'validation',
+      });
+    });
+
     it('@huggingface/inference v3 (TGI native): textGeneration and textGenerationStream', async () => {
       const output = await textGenerationV3({
         endpointUrl: distribution.url,

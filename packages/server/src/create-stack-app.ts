@@ -93,7 +93,7 @@ export interface StackAppOptions {
  * `/metrics` counts the inference calls of all three): the Llama Stack routes of `routes` (each
  * validated against its schemas, then handed to `stack.models` or `stack.apis[route.api]`, streamed
  * as Server-Sent Events where the route says so), the OpenAI-compatible `/v1/*` routes and TGI's
- * routes (`/generate`, `/generate_stream`, `/`, `/tokenize`, `/info`); plus `/health`, `/metrics`,
+ * routes (`/generate`, `/generate_stream`, `/`, `/invocations`, `/tokenize`, `/info`); plus `/health`, `/metrics`,
  * `/version`, `/openapi.json` (documenting all three surfaces) and `/docs`. Each surface answers
  * errors in its own shape; the app's own (`ErrorResponse`) carries the request id.
  *

@@ -20,7 +20,7 @@ const id = (value: string) => encodeURIComponent(value);
 
 /**
  * Agents, sessions and turns over a `KeyValueStore`: `agent:<agent>`, `session:<agent>:<session>`,
- * `turn:<agent>:<session>:<time>-<random>` (ids URI-encoded so `:` cannot split them). Turn keys
+ * `turn:<agent>:<session>:<time>-<random>`, and `turn-lease:<agent>:<session>` while a turn runs (ids URI-encoded so `:` cannot split them). Turn keys
  * start with the ISO time they were stored, so listing them sorted gives the session's order.
  */
 export class AgentStore {
@@ -66,6 +66,11 @@ export class AgentStore {
     const keys = await this.store.list(this.#turnPrefix(agentUuid, sessionId));
     const turns = await Promise.all(keys.map((key) => this.store.get<AgenticSystemTurn>(key)));
     return turns.filter((turn): turn is AgenticSystemTurn => turn !== undefined);
+  }
+
+  /** The key of the lease that lets one process at a time run a turn of the session. */
+  turnLeaseKey(agentUuid: string, sessionId: string): string {
+    return `turn-lease:${id(agentUuid)}:${id(sessionId)}`;
   }
 
   #turnPrefix(agentUuid: string, sessionId: string): string {

@@ -30,6 +30,7 @@ import { AgentStore, type StoredAgent } from './agent-store.js';
 import type { AgentsReferenceConfig } from './agents-reference-config.js';
 import { holdUntilModelOutput } from './loop/hold-until-model-output.js';
 import { runTurn } from './loop/run-turn.js';
+import { takeSessionTurnLease } from './session-turn-lease.js';
 import { SessionTurnQueue } from './session-turn-queue.js';
 import type { KeyValueStore } from './store/key-value-store.js';
 import { executableToolsOf } from './tools/agent-tools.js';
@@ -182,12 +183,22 @@ export class ReferenceAgenticSystem implements AgenticSystem, AgenticSystemSessi
       options?.signal,
     );
     try {
-      const agent = await this.#agent(parsed.agent_uuid);
-      await this.#session(parsed.agent_uuid, parsed.session_id);
-      const history = await this.#agents.listTurns(parsed.agent_uuid, parsed.session_id);
-      const turn = yield* this.#run(agent, history, parsed.messages, options);
-      await this.#agents.appendTurn(parsed.agent_uuid, parsed.session_id, turn);
-      return turn;
+      // Other server processes on the store run this session's turns too: one at a time.
+      const release = await takeSessionTurnLease(
+        this.#agents.store,
+        this.#agents.turnLeaseKey(parsed.agent_uuid, parsed.session_id),
+        options?.signal,
+      );
+      try {
+        const agent = await this.#agent(parsed.agent_uuid);
+        await this.#session(parsed.agent_uuid, parsed.session_id);
+        const history = await this.#agents.listTurns(parsed.agent_uuid, parsed.session_id);
+        const turn = yield* this.#run(agent, history, parsed.messages, options);
+        await this.#agents.appendTurn(parsed.agent_uuid, parsed.session_id, turn);
+        return turn;
+      } finally {
+        await release();
+      }
     } finally {
       leave();
     }

@@ -1,8 +1,8 @@
 /**
  * Runs the turns of one session one after another, in the order they arrive. A turn reads the
  * session's history and appends to it, so two turns at once would both answer the same history and
- * fork it. Turns of different sessions still run in parallel. The order holds within one server
- * process: behind a load balancer, route a session's turns to one process (see the API docs).
+ * fork it. Turns of different sessions still run in parallel. This orders the turns within one
+ * server process; `takeSessionTurnLease` orders them across the processes sharing the store.
  */
 export class SessionTurnQueue {
   readonly #tails = new Map<string, Promise<void>>();

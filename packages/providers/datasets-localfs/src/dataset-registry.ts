@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConflictError, Dataset } from '@llama-stack-ts/core';
 import { z } from 'zod';
+import { withRegistryLock } from './registry-lock.js';
 
 const StoredDataset = z.object({
   uuid: z.string(),
@@ -19,87 +21,89 @@ const RegistryFile = z.object({ version: z.literal(1), datasets: z.array(StoredD
 
 /**
  * The datasets created so far, kept in one JSON file (`datasets.json` in the provider's data
- * directory). Every change rewrites it to a temporary file renamed over the old one, so a crash
- * leaves the previous registry or the new one, never half of it; changes are written one at a time.
+ * directory), which other processes on the same data directory (API servers behind a load
+ * balancer, workers) change too. Every read first checks the file (one `stat`) and reads it again
+ * when another process has replaced it, so a dataset created or deleted anywhere is seen at once.
+ * Every change takes the registry's lock (`withRegistryLock`), reads the file again, applies the
+ * change and writes it to a temporary file renamed over the old one, so a crash leaves the previous
+ * registry or the new one, never half of it, and no process's change is lost.
  */
 export class DatasetRegistry {
   readonly #path: string;
-  readonly #datasets: Map<string, StoredDataset>;
+  #datasets = new Map<string, StoredDataset>();
+  /** Identity of the file last read or written: inode, change time and size (`absent` when none). */
+  #seen = '';
   /** Uuids being created: taken, though not registered yet. */
   readonly #pending = new Set<string>();
   #writes: Promise<void> = Promise.resolve();
 
-  private constructor(path: string, datasets: Map<string, StoredDataset>) {
+  private constructor(path: string) {
     this.#path = path;
-    this.#datasets = datasets;
   }
 
   static async open(path: string): Promise<DatasetRegistry> {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new DatasetRegistry(path, new Map());
-      throw error;
-    }
-    const parsed = RegistryFile.safeParse(safeJson(text));
-    if (!parsed.success) {
-      throw new Error(
-        `The dataset registry ${path} is not one this provider wrote (${parsed.error.issues[0]?.message}); ` +
-          'restore it from a backup, or move it away to start with no datasets.',
-      );
-    }
-    return new DatasetRegistry(path, new Map(parsed.data.datasets.map((entry) => [entry.uuid, entry])));
+    const registry = new DatasetRegistry(path);
+    registry.#refresh();
+    return registry;
   }
 
   get(uuid: string): StoredDataset | undefined {
+    this.#refresh();
     return this.#datasets.get(uuid);
   }
 
   get size(): number {
+    this.#refresh();
     return this.#datasets.size;
   }
 
   /**
    * Takes `uuid` for a dataset being created, or throws `ConflictError` when a dataset has it or
    * is being created under it. The returned function gives it back (after `add`, or on failure).
+   * Two processes creating one uuid at once both get here; `add` refuses the second.
    */
   reserve(uuid: string): () => void {
-    if (this.#datasets.has(uuid) || this.#pending.has(uuid)) {
-      throw new ConflictError(
-        `Dataset '${uuid}' already exists; delete it first (DELETE /datasets/delete?dataset_id=${encodeURIComponent(uuid)}) or pick another uuid.`,
-        { field: 'uuid' },
-      );
-    }
+    if (this.get(uuid) || this.#pending.has(uuid)) throw datasetExists(uuid);
     this.#pending.add(uuid);
     return () => this.#pending.delete(uuid);
   }
 
   async add(entry: StoredDataset): Promise<void> {
-    await this.#change(() => this.#datasets.set(entry.uuid, entry));
+    await this.#change(() => {
+      if (this.#datasets.has(entry.uuid)) throw datasetExists(entry.uuid);
+      this.#datasets.set(entry.uuid, entry);
+      return true;
+    });
   }
 
   /** Removes a dataset and answers what it was; `undefined` when there was none. */
   async remove(uuid: string): Promise<StoredDataset | undefined> {
-    const entry = this.#datasets.get(uuid);
-    if (!entry) return undefined;
-    await this.#change(() => this.#datasets.delete(uuid));
-    return entry;
+    let removed: StoredDataset | undefined;
+    await this.#change(() => {
+      removed = this.#datasets.get(uuid);
+      return this.#datasets.delete(uuid);
+    });
+    return removed;
   }
 
-  /** Applies a change in memory and writes the registry; a failed write undoes the change. */
-  #change(apply: () => void): Promise<void> {
-    const write = this.#writes.then(async () => {
-      const before = new Map(this.#datasets);
-      apply();
-      try {
-        await this.#write();
-      } catch (error) {
-        this.#datasets.clear();
-        for (const [uuid, entry] of before) this.#datasets.set(uuid, entry);
-        throw error;
-      }
-    });
+  /**
+   * Under the lock, on the registry as the file now holds it: applies a change in memory (`apply`
+   * answers whether it changed anything) and writes the registry; a failed write undoes the change.
+   */
+  #change(apply: () => boolean): Promise<void> {
+    const write = this.#writes.then(() =>
+      withRegistryLock(this.#path, async () => {
+        this.#refresh();
+        const before = new Map(this.#datasets);
+        if (!apply()) return;
+        try {
+          await this.#write();
+        } catch (error) {
+          this.#datasets = before;
+          throw error;
+        }
+      }),
+    );
     this.#writes = write.catch(() => undefined);
     return write;
   }
@@ -114,7 +118,48 @@ export class DatasetRegistry {
       await rm(temporary, { force: true });
       throw error;
     }
+    this.#seen = identityOf(this.#path);
   }
+
+  /** Reads the file again when it is not the one last read or written here. */
+  #refresh(): void {
+    const identity = identityOf(this.#path);
+    if (identity === this.#seen) return;
+    let text: string;
+    try {
+      text = readFileSync(this.#path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.#datasets = new Map();
+      this.#seen = 'absent';
+      return;
+    }
+    const parsed = RegistryFile.safeParse(safeJson(text));
+    if (!parsed.success) {
+      throw new Error(
+        `The dataset registry ${this.#path} is not one this provider wrote (${parsed.error.issues[0]?.message}); ` +
+          'restore it from a backup, or move it away to start with no datasets.',
+      );
+    }
+    this.#datasets = new Map(parsed.data.datasets.map((entry) => [entry.uuid, entry]));
+    this.#seen = identity;
+  }
+}
+
+/**
+ * Which file is at `path` now: a change renames a new file over the old one, so the inode and the
+ * change time (nanoseconds) differ even for a registry of the same size.
+ */
+function identityOf(path: string): string {
+  const info = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return info ? `${info.ino}:${info.ctimeNs}:${info.size}` : 'absent';
+}
+
+function datasetExists(uuid: string): ConflictError {
+  return new ConflictError(
+    `Dataset '${uuid}' already exists; delete it first (DELETE /datasets/delete?dataset_id=${encodeURIComponent(uuid)}) or pick another uuid.`,
+    { field: 'uuid' },
+  );
 }
 
 function safeJson(text: string): unknown {

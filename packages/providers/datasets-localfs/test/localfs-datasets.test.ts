@@ -364,6 +364,45 @@ describe('inline::localfs: persistence', () => {
     ).toBeInstanceOf(ConflictError);
   });
 
+  it('shares the registry with another process on the data directory: creates and deletes are seen at once, none lost', async () => {
+    const other = await open();
+    try {
+      const file = (name: string) => pathToFileURL(join(files, name)).href;
+      await create('from-a', { columns: dialogColumns, content_url: file('support.jsonl') });
+      expect(await other.getDataset({ dataset_id: 'from-a' })).toMatchObject({
+        content_url: file('support.jsonl'),
+      });
+      expect(await page('from-a', 0, 1, other)).toMatchObject({ next_start_index: 1 });
+
+      // Both write at once: every dataset is kept, and one uuid goes to one of them only.
+      const names = Array.from({ length: 6 }, (_, index) => `both-${index}`);
+      await Promise.all(
+        names.map((name, index) =>
+          create(
+            name,
+            { columns: dialogColumns, content_url: file('support.csv') },
+            index % 2 ? other : datasets,
+          ),
+        ),
+      );
+      const twice = await Promise.allSettled(
+        [datasets, other].map((target) =>
+          create('contested', { columns: dialogColumns, content_url: file('support.csv') }, target),
+        ),
+      );
+      expect(twice.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+      for (const name of [...names, 'contested']) {
+        expect(await datasets.getDataset({ dataset_id: name })).toBeDefined();
+        expect(await other.getDataset({ dataset_id: name })).toBeDefined();
+      }
+
+      await other.deleteDataset({ dataset_id: 'from-a' });
+      expect(await stackErrorOf(datasets.getDataset({ dataset_id: 'from-a' }))).toBeInstanceOf(NotFoundError);
+    } finally {
+      await other.dispose();
+    }
+  });
+
   it('refuses calls after dispose', async () => {
     await datasets.dispose();
     expect((await stackErrorOf(datasets.getDataset({ dataset_id: 'x' }))).status).toBe(503);

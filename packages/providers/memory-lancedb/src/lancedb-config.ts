@@ -95,6 +95,16 @@ export const LanceDbMemoryConfig = z
           'take secrets from $' +
           '{env.…}. Default: none.',
       ),
+    read_consistency_interval_s: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe(
+        'For several processes on one uri (API servers behind a load balancer): how old, in seconds, what another process ' +
+          'wrote may look. 0 checks on every read (a stat on a shared directory; a request to object storage), so a bank ' +
+          'created, written or dropped through one server is seen through the next at once. Default: absent, this process ' +
+          'alone writes the uri and never checks.',
+      ),
     embedding_model: z
       .string()
       .min(1)

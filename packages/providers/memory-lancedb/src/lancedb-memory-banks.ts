@@ -80,7 +80,9 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
       vectorIndex: config.vector_index,
       logger,
     });
-    this.banks = new OpenBanks(store, this.maintenance);
+    this.banks = new OpenBanks(store, this.maintenance, {
+      shared: config.read_consistency_interval_s !== undefined,
+    });
     this.documents = new BankDocuments({
       config,
       urlPolicy,
@@ -95,6 +97,7 @@ export class LanceDbMemoryBanks implements MemoryBanks, AsyncDisposable {
     const store = await LanceDbBankStore.open({
       uri: options.uri,
       storageOptions: options.config.storage_options,
+      readConsistencyIntervalS: options.config.read_consistency_interval_s,
     });
     return new LanceDbMemoryBanks(store, options);
   }

@@ -283,6 +283,41 @@ describeWithModels('inline::lancedb memory banks', model2vecFiles, () => {
       );
     });
 
+    it('with read_consistency_interval_s 0, a second provider on the directory sees every create, write and drop at once', async () => {
+      const shared = { read_consistency_interval_s: 0 };
+      const [first, second] = [await start(shared), await start(shared)];
+      await first.createMemoryBank(createRequest({ documents: documents().slice(0, 1) }));
+      expect((await second.listMemoryBanks({})).map((bank) => bank.uuid)).toEqual(['store']);
+      const refund = queryRequest('refund', { mode: 'keyword' });
+      expect((await second.queryDocuments(refund)).chunks.length).toBeGreaterThan(0);
+
+      // Written through one, read through the other (which has the bank open) at once.
+      await first.insertDocuments({
+        bank_uuid: 'store',
+        documents: [document({ uuid: 'late', content: 'Penguins waddle on ice.', mime_type: 'text/plain' })],
+      });
+      const penguins = await second.queryDocuments(queryRequest('penguins', { mode: 'keyword' }));
+      expect(penguins.chunks.map((chunk) => chunk.document_id)).toContain('late');
+      await second.insertDocuments({
+        bank_uuid: 'store',
+        documents: [document({ uuid: 'later', content: 'Walruses nap on rocks.', mime_type: 'text/plain' })],
+      });
+      expect((await first.getDocuments({ bank_uuid: 'store', document_uuids: ['later'] }))[0]?.uuid).toBe(
+        'later',
+      );
+
+      // Dropped through one: gone through the other; created again with other documents: those are found.
+      await first.dropMemoryBank({ bank_uuid: 'store' });
+      expect(await stackErrorOf(second.queryDocuments(refund))).toBeInstanceOf(NotFoundError);
+      await first.createMemoryBank(
+        createRequest({
+          documents: [document({ uuid: 'again', content: 'Otters hold hands.', mime_type: 'text/plain' })],
+        }),
+      );
+      const otters = await second.queryDocuments(queryRequest('otters', { mode: 'keyword' }));
+      expect(otters.chunks.map((chunk) => chunk.document_id)).toEqual(['again']);
+    });
+
     it('creates the banks the manifest registers, once', async () => {
       const entry = {
         memory_bank_id: 'manifest-bank',

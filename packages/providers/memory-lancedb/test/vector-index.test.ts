@@ -112,6 +112,36 @@ describeWithModels('inline::lancedb vector index', model2vecFiles, () => {
     expect(large.trained_rows).toBe(large.chunk_count);
   });
 
+  it('with read_consistency_interval_s 0, a provider that has the bank open searches with the index another one built', async () => {
+    const sharedDir = await mkdtemp(join(tmpdir(), 'lancedb-vector-index-shared-'));
+    const sharedConfig = { ...config, read_consistency_interval_s: 0 };
+    const writer = await startMemoryBanks({ dataDir: sharedDir, embedder, config: sharedConfig });
+    const reader = await startMemoryBanks({ dataDir: sharedDir, embedder, config: sharedConfig });
+    try {
+      await writer.createMemoryBank(
+        CreateMemoryBankRequest.parse({
+          bank_uuid: 'shared',
+          bank_name: 'Written by another server',
+          embedding_model: Model2vecTestEmbedder.modelId,
+          chunk_size_in_tokens: 16,
+          overlap_size_in_tokens: 2,
+          documents: documents(4),
+        }),
+      );
+      expect(await reader.vectorIndexStatus('shared')).toMatchObject({ search: 'exact', indexed: false });
+
+      await writer.insertDocuments({ bank_uuid: 'shared', documents: documents(40).slice(4) });
+      await writer.idle();
+      const built = await writer.vectorIndexStatus('shared');
+      expect(built).toMatchObject({ search: 'ivf_pq', indexed: true });
+      expect(await reader.vectorIndexStatus('shared')).toEqual(built);
+    } finally {
+      await reader.dispose();
+      await writer.dispose();
+      await rm(sharedDir, { recursive: true, force: true });
+    }
+  });
+
   it('finds what an exact search finds, with exact cosine scores', async () => {
     const chunks = await allChunks();
     let found = 0;

@@ -1,17 +1,12 @@
-import { ChatCompletionCreateRequest, prepareChatCompletion } from '@llama-stack-ts/openai-compat';
+import { ChatCompletionCreateRequest } from '@llama-stack-ts/openai-compat';
 import type { Handler } from 'hono';
-import { resolveModel } from '../inference-access/resolve-model.js';
-import { callOptionsOf, type OpenAiRouteContext } from './openai-route-context.js';
-import { respondWithOpenAiStream } from './openai-sse.js';
+import { answerChatCompletion } from '../openai-answers/answer-chat-completion.js';
+import type { OpenAiRouteContext } from '../openai-answers/openai-route-context.js';
 import { parseOpenAiBody } from './parse-openai-body.js';
 
 /** `POST /v1/chat/completions`: one stack chat completion per choice, answered as OpenAI does. */
 export function chatCompletionsRoute(context: OpenAiRouteContext): Handler {
   return async function chatCompletions(c) {
-    const body = await parseOpenAiBody(c, ChatCompletionCreateRequest);
-    const model = await resolveModel(context.inference.stack.models, body.model, 'llm', context.defaultModel);
-    const call = prepareChatCompletion(body, model, callOptionsOf(context));
-    if (body.stream) return respondWithOpenAiStream(c, context, (signal) => call.stream(signal));
-    return c.json(await call.run(c.req.raw.signal));
+    return answerChatCompletion(context, c, await parseOpenAiBody(c, ChatCompletionCreateRequest));
   };
 }

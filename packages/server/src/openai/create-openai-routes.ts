@@ -1,12 +1,10 @@
-import { defaultMaxChoices, unixSeconds } from '@llama-stack-ts/openai-compat';
 import { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
 import { createErrorReporter } from '../errors/create-error-reporter.js';
 import { createOnError } from '../errors/create-on-error.js';
 import type { InferenceAccess } from '../inference-access/inference-access.js';
-import { serverVersion } from '../version.js';
+import { openAiRouteContext } from '../openai-answers/openai-route-context.js';
 import { openAiErrorShape } from './openai-error-shape.js';
-import type { OpenAiRouteContext } from './openai-route-context.js';
 import { openAiRoutes } from './openai-routes.js';
 
 export interface OpenAiRoutesOptions {
@@ -40,15 +38,7 @@ export interface OpenAiRoutesOptions {
  */
 export function createOpenAiRoutes(inference: InferenceAccess, options: OpenAiRoutesOptions = {}): Hono {
   const report = createErrorReporter(openAiErrorShape, options.logger ?? pino({ name: 'llama-stack-ts' }));
-  const context: OpenAiRouteContext = {
-    inference,
-    defaultModel: options.defaultModel,
-    maxChoices: options.maxChoices ?? defaultMaxChoices,
-    parallelChoices: options.parallelChoices ?? true,
-    report,
-    systemFingerprint: options.systemFingerprint ?? `llama-stack-ts-${serverVersion}`,
-    modelsCreated: unixSeconds(),
-  };
+  const context = openAiRouteContext(inference, report, options);
   const app = new Hono();
   app.onError(createOnError(report));
   for (const route of openAiRoutes) app.on(route.method, route.path, route.handler(context));

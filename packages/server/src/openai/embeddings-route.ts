@@ -1,7 +1,7 @@
 import { createEmbeddings, EmbeddingCreateRequest } from '@llama-stack-ts/openai-compat';
 import type { Handler } from 'hono';
 import { resolveModel } from '../inference-access/resolve-model.js';
-import type { OpenAiRouteContext } from './openai-route-context.js';
+import type { OpenAiRouteContext } from '../openai-answers/openai-route-context.js';
 import { parseOpenAiBody } from './parse-openai-body.js';
 
 /** `POST /v1/embeddings` through the stack's `inference.embeddings`, as floats or base64. */

@@ -1,7 +1,7 @@
 import { type Model, NotFoundError } from '@llama-stack-ts/core';
 import type { OpenAiModel, OpenAiModelList } from '@llama-stack-ts/openai-compat';
 import type { Handler } from 'hono';
-import type { OpenAiRouteContext } from './openai-route-context.js';
+import type { OpenAiRouteContext } from '../openai-answers/openai-route-context.js';
 
 function toOpenAiModel(model: Model, created: number): OpenAiModel {
   return { id: model.identifier, object: 'model', created, owned_by: model.provider_id };

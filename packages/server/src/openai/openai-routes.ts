@@ -12,13 +12,13 @@ import {
 } from '@llama-stack-ts/openai-compat';
 import type { Handler } from 'hono';
 import { z } from 'zod';
+import type { OpenAiRouteContext } from '../openai-answers/openai-route-context.js';
+import { openAiEvents } from '../openai-answers/openai-sse.js';
 import type { DocumentedRoute } from '../openapi/documented-route.js';
 import { chatCompletionsRoute } from './chat-completions-route.js';
 import { completionsRoute } from './completions-route.js';
 import { embeddingsRoute } from './embeddings-route.js';
 import { listModelsRoute, retrieveModelRoute } from './models-route.js';
-import type { OpenAiRouteContext } from './openai-route-context.js';
-import { openAiEvents } from './openai-sse.js';
 
 /** A route of the OpenAI surface: how it is documented, and its handler. */
 export interface OpenAiRoute extends DocumentedRoute {

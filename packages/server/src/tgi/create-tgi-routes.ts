@@ -5,6 +5,7 @@ import { createErrorReporter } from '../errors/create-error-reporter.js';
 import { createOnError } from '../errors/create-on-error.js';
 import type { InferenceAccess } from '../inference-access/inference-access.js';
 import { resolveModel } from '../inference-access/resolve-model.js';
+import { openAiRouteContext } from '../openai-answers/openai-route-context.js';
 import { healthRoute } from './info-routes.js';
 import { tgiErrorShape } from './tgi-error-shape.js';
 import type { TgiRouteContext } from './tgi-route-context.js';
@@ -30,8 +31,8 @@ export interface TgiRoutesOptions {
 
 /**
  * Text Generation Inference's native API over a stack's inference: `POST /generate`,
- * `POST /generate_stream`, `POST /` (streamed or not per `stream`), `POST /tokenize`, `GET /info`
- * and `GET /health`, with TGI's parameters, SSE events and error shapes (`{ error, error_type }`:
+ * `POST /generate_stream`, `POST /` (streamed or not per `stream`), `POST /invocations` (SageMaker's
+ * entry point: a `POST /`, chat or completion body), `POST /tokenize`, `GET /info` and `GET /health`, with TGI's parameters, SSE events and error shapes (`{ error, error_type }`:
  * 422 validation, 424 generation, 429 overloaded, 499 a closed client). Generation is a raw-prompt
  * completion through `inference`, the access the app's surfaces share. `GET /metrics` is served by
  * `createMetricsRoutes`.
@@ -57,6 +58,7 @@ export function createTgiRoutes(inference: InferenceAccess, options: TgiRoutesOp
     maxConcurrentRequests: options.maxConcurrentRequests ?? 128,
     defaultContextLength: options.defaultContextLength ?? 4096,
     randomSeed: () => randomInt(1, 2 ** 32),
+    openAi: openAiRouteContext(inference, report, { defaultModel: options.tgiModel }),
   };
   const app = new Hono();
   app.onError(createOnError(report));

@@ -7,6 +7,7 @@ import type { TgiGenerateResponse, TgiStreamResponse } from './tgi-response-sche
 import type { TgiRouteContext } from './tgi-route-context.js';
 import {
   TgiCompatGenerateRequest,
+  type TgiCompatGenerateRequest as TgiCompatGenerateRequestBody,
   type TgiGenerateRequest,
   TgiGenerateRequest as TgiGenerateRequestSchema,
 } from './tgi-schemas.js';
@@ -47,16 +48,24 @@ export function generateStreamRoute(context: TgiRouteContext): Handler {
  */
 export function compatGenerateRoute(context: TgiRouteContext): Handler {
   return async function compatGenerate(c) {
-    const body = await parseTgiBody(c, TgiCompatGenerateRequest);
-    if (body.stream) return streamGeneration(context, c, body, context.compatReturnFullText);
-    const { response, headers } = await runGeneration(
-      context,
-      body,
-      context.compatReturnFullText,
-      c.req.raw.signal,
-    );
-    return c.json([response], 200, headers);
+    return answerCompatGenerate(context, c, await parseTgiBody(c, TgiCompatGenerateRequest));
   };
+}
+
+/** The answer of `POST /` to a validated body: what `/invocations` answers an `inputs` body too. */
+export async function answerCompatGenerate(
+  context: TgiRouteContext,
+  c: Parameters<Handler>[0],
+  body: TgiCompatGenerateRequestBody,
+): Promise<Response> {
+  if (body.stream) return streamGeneration(context, c, body, context.compatReturnFullText);
+  const { response, headers } = await runGeneration(
+    context,
+    body,
+    context.compatReturnFullText,
+    c.req.raw.signal,
+  );
+  return c.json([response], 200, headers);
 }
 
 async function runGeneration(

@@ -12,12 +12,22 @@ export async function parseTgiBody<Schema extends z.ZodType>(
   c: Context,
   schema: Schema,
 ): Promise<z.output<Schema>> {
+  return validateTgiBody(schema, await readTgiJson(c));
+}
+
+/** The request body as JSON; a body that is empty or not JSON is a 422 in TGI's words. */
+export async function readTgiJson(c: Context): Promise<unknown> {
   const raw = await readJsonBody(c, {
     malformed: (reason) => tgiValidationError('', `the request body is not valid JSON (${reason})`),
   });
   if (raw === undefined) {
     throw tgiValidationError('', 'the request body is empty: send a JSON object with `inputs`');
   }
+  return raw;
+}
+
+/** Validates a body already read with `schema`, as `parseTgiBody` does. */
+export function validateTgiBody<Schema extends z.ZodType>(schema: Schema, raw: unknown): z.output<Schema> {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const { first, more } = summarizeIssues(result.error);

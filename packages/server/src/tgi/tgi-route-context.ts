@@ -1,5 +1,6 @@
 import type { ErrorReporter } from '../errors/create-error-reporter.js';
 import type { InferenceAccess } from '../inference-access/inference-access.js';
+import type { OpenAiRouteContext } from '../openai-answers/openai-route-context.js';
 import type { TgiErrorResponse } from './tgi-error-shape.js';
 
 /** What every TGI route handler needs, built once by `createTgiRoutes`. */
@@ -15,6 +16,8 @@ export interface TgiRouteContext {
   maxConcurrentRequests: number;
   /** Context length `/info` reports when neither the provider nor the model's metadata knows it. */
   defaultContextLength: number;
+  /** OpenAI's chat and completion handlers as `/invocations` runs them: errors in TGI's shape. */
+  openAi: OpenAiRouteContext;
   /** The seed of a sampled request that sets none, reported back in `details.seed`. */
   randomSeed: () => number;
 }

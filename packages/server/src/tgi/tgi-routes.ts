@@ -1,8 +1,16 @@
+import {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateRequest,
+  CompletionCreateRequest,
+  TextCompletion,
+} from '@llama-stack-ts/openai-compat';
 import type { Handler } from 'hono';
 import { z } from 'zod';
 import type { DocumentedRoute } from '../openapi/documented-route.js';
 import { compatGenerateRoute, generateRoute, generateStreamRoute, tgiEvents } from './generate-routes.js';
 import { infoRoute, tokenizeRoute } from './info-routes.js';
+import { invocationsRoute } from './invocations-route.js';
 import { TgiErrorResponse } from './tgi-error-shape.js';
 import { TgiGenerateResponse, TgiInfo, TgiSimpleToken, TgiStreamResponse } from './tgi-response-schemas.js';
 import type { TgiRouteContext } from './tgi-route-context.js';
@@ -53,6 +61,24 @@ export const tgiRoutes: readonly TgiRoute[] = [
     stream: 'optional',
     streamChunk: TgiStreamResponse,
     handler: compatGenerateRoute,
+  },
+  {
+    ...documented,
+    method: 'POST',
+    path: '/invocations',
+    operation: 'tgiSagemakerCompatibility',
+    summary:
+      "SageMaker's entry point, as TGI serves it: an `inputs` body is answered as `POST /` (a one-element list, as " +
+      "TGI's handler answers it, where TGI's document names a bare GenerateResponse), a `messages` body as " +
+      "`/v1/chat/completions`, a `prompt` body as `/v1/completions`; errors in TGI's shape.",
+    body: z.union([TgiCompatGenerateRequest, ChatCompletionCreateRequest, CompletionCreateRequest]),
+    response: z.union([z.array(TgiGenerateResponse), ChatCompletion, TextCompletion]),
+    stream: 'optional',
+    streamChunk: z.union([TgiStreamResponse, ChatCompletionChunk, TextCompletion]),
+    events:
+      `for an \`inputs\` body, ${tgiEvents} For a \`messages\` or \`prompt\` body, OpenAI's chunks, one per ` +
+      '`data:` line, ending with `data: [DONE]`; a failure after the start arrives as a `data:` line holding a TgiErrorResponse.',
+    handler: invocationsRoute,
   },
   {
     ...documented,

@@ -9,6 +9,8 @@ export interface OpenBank {
   /** Reindexes since the documents table was last compacted; it is every `documentsCompactionEvery`. */
   reindexesSinceDocumentsCompaction: number;
   vectorIndex: VectorIndexState;
+  /** The chunks table's version `vectorIndex` was last read at, where other processes write the bank too. */
+  chunksVersion?: number | undefined;
   /** The vector index build in progress (status: `building`), if any; a drop or dispose waits for it. */
   vectorIndexBuild?: Promise<void> | undefined;
   /** Set once the bank is dropped or the provider disposed: a build in progress stops at its next step. */

@@ -14,6 +14,15 @@ export function unknownBankError(uuid: string): NotFoundError {
   );
 }
 
+export interface OpenBanksOptions {
+  /**
+   * Other processes write the same uri (`read_consistency_interval_s` is set): a bank kept open is
+   * checked on each use, since another process may have written it, dropped it, or dropped it and
+   * created it again. A registry lookup and a table version check per request; without it, none.
+   */
+  shared: boolean;
+}
+
 /** The banks this process has open, by uuid: each one's tables are opened once and kept. */
 export class OpenBanks {
   private readonly banks = new Map<string, Promise<OpenBank | undefined>>();
@@ -21,10 +30,12 @@ export class OpenBanks {
   constructor(
     private readonly store: LanceDbBankStore,
     private readonly maintenance: BankMaintenance,
+    private readonly options: OpenBanksOptions = { shared: false },
   ) {}
 
   /** The open bank, or `NotFoundError`. */
   async require(uuid: string): Promise<OpenBank> {
+    if (this.options.shared) await this.checkShared(uuid);
     let pending = this.banks.get(uuid);
     if (!pending) {
       pending = this.open(uuid);
@@ -72,6 +83,35 @@ export class OpenBanks {
       [...this.banks.values()].map((pending) => pending.catch(() => undefined)),
     );
     return banks.filter((bank) => bank !== undefined);
+  }
+
+  /**
+   * Checks the bank kept open under `uuid` against what other processes did. Dropped (or dropped
+   * and created again): it is forgotten, and the next `require` opens it anew. Written: its chunk
+   * count and vector index are read again, since they decide how a query searches.
+   */
+  private async checkShared(uuid: string): Promise<void> {
+    const pending = this.banks.get(uuid);
+    const bank = await pending?.catch(() => undefined);
+    if (!bank) return;
+    const record = await this.store.findBank(uuid);
+    if (this.banks.get(uuid) !== pending) return;
+    if (record?.createdAt === bank.record.createdAt) {
+      const version = await bank.tables.chunks.version();
+      if (version !== bank.chunksVersion) {
+        Object.assign(bank.vectorIndex, await readVectorIndexState(bank.tables.chunks));
+        bank.chunksVersion = version;
+      }
+      return;
+    }
+    this.banks.delete(uuid);
+    bank.closed = true;
+    clearTimeout(bank.reindexTimer);
+    // A build in progress stops at its next step; its tables close once it has.
+    void Promise.resolve(bank.vectorIndexBuild).finally(() => {
+      bank.tables.documents.close();
+      bank.tables.chunks.close();
+    });
   }
 
   clear(): void {

@@ -24,6 +24,8 @@ export interface BankTables {
 export interface LanceDbBankStoreOptions {
   uri: string;
   storageOptions?: Record<string, string>;
+  /** LanceDB's `readConsistencyInterval`: how stale another process's writes may look, in seconds. */
+  readConsistencyIntervalS?: number | undefined;
 }
 
 /**
@@ -40,7 +42,12 @@ export class LanceDbBankStore {
   ) {}
 
   static async open(options: LanceDbBankStoreOptions): Promise<LanceDbBankStore> {
-    const connection = await connect(options.uri, { storageOptions: options.storageOptions ?? {} });
+    const connection = await connect(options.uri, {
+      storageOptions: options.storageOptions ?? {},
+      ...(options.readConsistencyIntervalS === undefined
+        ? {}
+        : { readConsistencyInterval: options.readConsistencyIntervalS }),
+    });
     const names = await connection.tableNames();
     const registry = names.includes(registryTableName)
       ? await connection.openTable(registryTableName)
