@@ -110,7 +110,13 @@ describeWithModels(
       const random = { prompts, filtering_function: 'random', options: { k: 3, seed: 11, max_tokens: 16 } };
       const [first, again] = [await ok(await generate(random)), await ok(await generate(random))];
       expect(first.synthetic_data.map((entry) => entry.k_scored_generations.length)).toEqual([1, 1]);
-      expect(again.synthetic_data).toEqual(first.synthetic_data);
+      // The same candidates are kept; a judge's expected score may move in its last float digits, since
+      // llama.cpp's sums depend on which sequences share a batch and what its KV cache reuses.
+      const rounded = (data: typeof first.synthetic_data) =>
+        data.map((entry) =>
+          entry.k_scored_generations.map(({ message, score }) => ({ message, score: score.toFixed(4) })),
+        );
+      expect(rounded(again.synthetic_data)).toEqual(rounded(first.synthetic_data));
     });
 
     it('saves the kept data as a dataset that the Datasets API reads back', async () => {
