@@ -112,7 +112,9 @@ describe('llama-stack-ts', () => {
   it('names the distributions it knows when a name is unknown', async () => {
     const result = await cli(['run', 'nowhere']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("Unknown distribution 'nowhere'. Known here: cluster, local, remote-openai, remote-tgi.");
+    expect(result.stderr).toContain(
+      "Unknown distribution 'nowhere'. Known here: cluster, local, remote-openai, remote-tgi.",
+    );
   });
 
   it('rejects a malformed --env and --port', async () => {
