@@ -112,12 +112,13 @@ describe('LocalFsFiles', () => {
     const { id } = await files.uploadFile({ file: uploadedFile('a.txt', 'a'), purpose: 'user_data' });
     expect(await files.deleteFile({ file_id: id })).toEqual({ id, object: 'file', deleted: true });
     expect(await onDisk()).toEqual({ content: [], metadata: [], tmp: [] });
+    // Each call starts only when awaited: a rejection made early would be reported as unhandled.
     for (const call of [
-      files.retrieveFile({ file_id: id }),
-      files.retrieveFileContent({ file_id: id }),
-      files.deleteFile({ file_id: id }),
+      () => files.retrieveFile({ file_id: id }),
+      () => files.retrieveFileContent({ file_id: id }),
+      () => files.deleteFile({ file_id: id }),
     ]) {
-      const error = await stackErrorOf(call);
+      const error = await stackErrorOf(call());
       expect(error).toBeInstanceOf(NotFoundError);
       expect(error.message).toContain(id);
     }
