@@ -40,6 +40,22 @@ export interface ProviderContext {
   jobs?: Jobs;
   /** Which URLs a provider may fetch for a user; pass it to provider-utils' `openUserUrl`. */
   urlPolicy?: UrlPolicy;
+  /** Registers models while the stack runs (post-training serves the model it trained). */
+  modelRegistrations?: ModelRegistrations;
+}
+
+/**
+ * Models registered at run time, kept in the distribution's data directory: the model's provider
+ * serves it at once in this process, every other process of the distribution finds it when a
+ * request names it or lists models, and it is registered again after a restart.
+ */
+export interface ModelRegistrations {
+  /**
+   * Registers `model` with the provider its `provider_id` names and persists it. An identifier in
+   * use throws `ConflictError`; registering the same model again (equal fields) returns it, so a
+   * retried job can register its result twice.
+   */
+  register(model: Model): Promise<Model>;
 }
 
 export interface ProviderLogger {
