@@ -83,6 +83,8 @@ export interface ResolvedStack extends Stack {
    * manifest has no `jobs:` section.
    */
   startWorkers(): QueueWorkerInfo[];
+  /** Run-time registrations, persisted for every process of the distribution: providers get it as `context.modelRegistrations`. */
+  readonly modelRegistrations: ModelRegistrations;
   /**
    * Registers a model after start-up, in this process only (as the manifest's `models:` do): the
    * provider's `registerModel` hook runs, then the registry has it. Providers register models that
@@ -186,6 +188,7 @@ export async function createStack(
     plan,
     apis: apis as Partial<ApiProtocols>,
     models,
+    modelRegistrations: registrations,
     container,
     providers: created,
     routers,
@@ -341,6 +344,7 @@ interface StackInstanceParts {
   plan: StackPlan;
   apis: Partial<ApiProtocols>;
   models: ModelRegistry;
+  modelRegistrations: ModelRegistrations;
   container: DependencyContainer;
   providers: StackProvider[];
   routers: ModelRouter[];
@@ -353,6 +357,7 @@ class StackInstance implements ResolvedStack {
   readonly manifest: DistributionManifest;
   readonly apis: Partial<ApiProtocols>;
   readonly models: ModelRegistry;
+  readonly modelRegistrations: ModelRegistrations;
   readonly container: DependencyContainer;
   readonly providers: readonly StackProvider[];
   readonly plan: StackPlan;
@@ -369,6 +374,7 @@ class StackInstance implements ResolvedStack {
     this.dataDir = parts.plan.dataDir;
     this.apis = parts.apis;
     this.models = parts.models;
+    this.modelRegistrations = parts.modelRegistrations;
     this.container = parts.container;
     this.providers = parts.providers;
     this.#routers = parts.routers;
