@@ -32,15 +32,18 @@ export {
   type LoraPair,
   loraAttentionModules,
 } from './lora.js';
+export { readLoraAdapterGguf } from './lora-adapter-gguf-reader.js';
 export { writeLoraAdapterGguf } from './lora-adapter-gguf-writer.js';
 export {
   type LoraTrainingSettings,
   meanLoss,
   type TrainingExample,
+  type TrainingResume,
   type TrainingStep,
+  trainingStepCount,
   trainLora,
 } from './lora-trainer.js';
-export { Optimizer, type OptimizerKind, type OptimizerSettings } from './optimizer.js';
+export { Optimizer, type OptimizerKind, type OptimizerSettings, type OptimizerState } from './optimizer.js';
 export { materialize, type ProjectionWeight, QuantizedMatrix } from './quantized-matrix.js';
 export { seededShuffle } from './seeded-shuffle.js';
 export { defaultTfjsBackend, type TfjsBackendName, tf, useTfjsBackend } from './tfjs-engine.js';

@@ -4,7 +4,7 @@ import { cosineLearningRate } from './learning-rate-schedule.js';
 import { llamaLogits } from './llama-forward.js';
 import type { LlamaWeights } from './llama-weights.js';
 import type { LoraAdapter } from './lora.js';
-import { Optimizer, type OptimizerSettings } from './optimizer.js';
+import { Optimizer, type OptimizerSettings, type OptimizerState } from './optimizer.js';
 import { seededShuffle } from './seeded-shuffle.js';
 import { tf } from './tfjs-engine.js';
 
@@ -36,6 +36,21 @@ export interface TrainingStep {
   seconds: number;
 }
 
+/** Where a resumed run starts: the optimizer steps a checkpoint holds and its optimizer's state. */
+export interface TrainingResume {
+  steps: number;
+  optimizer: OptimizerState;
+}
+
+/** Optimizer steps a run of `exampleCount` examples takes. */
+export function trainingStepCount(exampleCount: number, settings: LoraTrainingSettings): number {
+  const stepsPerEpoch = Math.min(
+    Math.ceil(exampleCount / settings.batchSize),
+    settings.maxStepsPerEpoch ?? Number.POSITIVE_INFINITY,
+  );
+  return stepsPerEpoch * settings.nEpochs;
+}
+
 function exampleLoss(weights: LlamaWeights, adapter: LoraAdapter, example: TrainingExample): tf.Scalar {
   return causalLmLoss(
     llamaLogits(weights, example.tokens.slice(0, -1), adapter),
@@ -59,27 +74,37 @@ export function meanLoss(
 /**
  * Trains `adapter`'s variables on causal-LM loss: seeded shuffling per epoch, batches by gradient
  * accumulation, cosine learning rate from lr to lr_min over all steps. Yields to the event loop
- * between steps so a caller can stop it through `signal`.
+ * between steps so a caller can stop it through `signal`. With `resume` (the adapter already holds
+ * the checkpoint's values) the steps it holds are skipped: the seeded order makes the rest the
+ * same as in an uninterrupted run. `onStep` gets the optimizer, whose `state()` a checkpoint saves.
  */
 export async function trainLora(
   weights: LlamaWeights,
   adapter: LoraAdapter,
   examples: readonly TrainingExample[],
   settings: LoraTrainingSettings,
-  { onStep, signal }: { onStep?: (step: TrainingStep) => void | Promise<void>; signal?: AbortSignal } = {},
+  {
+    onStep,
+    signal,
+    resume,
+  }: {
+    onStep?: (step: TrainingStep, optimizer: Optimizer) => void | Promise<void>;
+    signal?: AbortSignal;
+    resume?: TrainingResume;
+  } = {},
 ): Promise<TrainingStep[]> {
   if (examples.length === 0) throw new Error('no training examples');
-  const stepsPerEpoch = Math.min(
-    Math.ceil(examples.length / settings.batchSize),
-    settings.maxStepsPerEpoch ?? Number.POSITIVE_INFINITY,
-  );
-  const totalSteps = stepsPerEpoch * settings.nEpochs;
+  const totalSteps = trainingStepCount(examples.length, settings);
+  const stepsPerEpoch = totalSteps / settings.nEpochs;
   const optimizer = new Optimizer(adapter.variables, settings.optimizer);
+  if (resume) optimizer.restore(resume.optimizer);
   const steps: TrainingStep[] = [];
   try {
     for (let epoch = 0; epoch < settings.nEpochs; epoch++) {
       const order = settings.shuffle ? seededShuffle(examples, settings.seed + epoch) : [...examples];
       for (let index = 0; index < stepsPerEpoch; index++) {
+        const stepIndex = epoch * stepsPerEpoch + index;
+        if (stepIndex < (resume?.steps ?? 0)) continue;
         signal?.throwIfAborted();
         const started = performance.now();
         const batch = order.slice(index * settings.batchSize, (index + 1) * settings.batchSize);
@@ -102,11 +127,11 @@ export async function trainLora(
             gradient.dispose();
           }
         }
-        const lr = cosineLearningRate(steps.length, { ...settings.optimizer, totalSteps });
+        const lr = cosineLearningRate(stepIndex, { ...settings.optimizer, totalSteps });
         optimizer.apply(accumulated, lr);
         tf.dispose(Object.values(accumulated));
         const step: TrainingStep = {
-          step: steps.length + 1,
+          step: stepIndex + 1,
           epoch,
           loss,
           lr,
@@ -114,7 +139,7 @@ export async function trainLora(
           seconds: (performance.now() - started) / 1000,
         };
         steps.push(step);
-        await onStep?.(step);
+        await onStep?.(step, optimizer);
         await setImmediate();
       }
     }
