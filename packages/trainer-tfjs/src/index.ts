@@ -1,4 +1,5 @@
 export { causalLmLoss } from './causal-lm-loss.js';
+export { DoraAdapter } from './dora.js';
 export { embeddingLookup } from './embedding-lookup.js';
 export { FullFineTune } from './full-fine-tune.js';
 export { dequantize, supportedGgmlTypeNames, UnsupportedGgmlTypeError } from './gguf/dequantize.js';
