@@ -1,5 +1,14 @@
-export { causalLmLoss } from './causal-lm-loss.js';
+export { causalLmLoss, targetLogProbabilities } from './causal-lm-loss.js';
 export { DoraAdapter } from './dora.js';
+export {
+  type DpoLossType,
+  type DpoTrainingSettings,
+  type PreferencePair,
+  preferenceMargins,
+  preferencePair,
+  sequenceLogProbability,
+  trainDpo,
+} from './dpo.js';
 export { embeddingLookup } from './embedding-lookup.js';
 export { FullFineTune } from './full-fine-tune.js';
 export { dequantize, supportedGgmlTypeNames, UnsupportedGgmlTypeError } from './gguf/dequantize.js';
