@@ -1,5 +1,6 @@
 export { causalLmLoss, targetLogProbabilities } from './causal-lm-loss.js';
 export { DoraAdapter } from './dora.js';
+export { readDoraCheckpointGguf, writeDoraCheckpointGguf } from './dora-checkpoint.js';
 export {
   type DpoLossType,
   type DpoTrainingSettings,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describeWithModels, testModelsDir } from '@llama-stack-ts/provider-utils/test';
 import { expect, it } from 'vitest';
 import { DoraAdapter } from '../../src/dora.js';
+import { readDoraCheckpointGguf, writeDoraCheckpointGguf } from '../../src/dora-checkpoint.js';
 import { llamaLogits } from '../../src/llama-forward.js';
 import { disposeLlamaWeights, loadLlamaWeights } from '../../src/llama-weights.js';
 import { meanLoss, trainLora } from '../../src/lora-trainer.js';
@@ -30,7 +31,7 @@ function maxDifference(a: readonly (readonly number[])[], b: readonly ArrayLike<
 }
 
 describeWithModels('DoRA', [modelPath], () => {
-  it('starts as the base, trains, and its merged GGUF runs in llama.cpp as the trainer computes it', async () => {
+  it('starts as the base, trains, its merged GGUF runs in llama.cpp as the trainer computes it, and a checkpoint restores it', async () => {
     await useTfjsBackend();
     const tensorsBefore = tf.memory().numTensors;
     const folder = await mkdtemp(join(tmpdir(), 'dora-'));
@@ -87,7 +88,21 @@ describeWithModels('DoRA', [modelPath], () => {
         expect(completed.trimStart().startsWith(rest.trim()), `${prompt}|${completed}`).toBe(true);
       }
       await merged.dispose();
+
+      // A checkpoint (A, B and m) restores the trained adapter into a fresh one.
+      const checkpoint = join(folder, 'dora-checkpoint.gguf');
+      await writeDoraCheckpointGguf(checkpoint, dora, 'llama');
+      const trained = logprobs(dora);
       dora.dispose();
+      const restored = DoraAdapter.create(weights, dora.lora.config, 99);
+      await readDoraCheckpointGguf(checkpoint, restored);
+      expect(
+        maxDifference(
+          logprobs(restored),
+          trained.map((row) => Float64Array.from(row)),
+        ),
+      ).toBe(0);
+      restored.dispose();
     } finally {
       disposeLlamaWeights(weights);
       await model.dispose();

@@ -36,7 +36,7 @@ async function llamaCppLoss(path: string, tokens: readonly number[]): Promise<nu
 }
 
 describeWithModels('full fine-tuning', [modelPath], () => {
-  it('trains every weight; the exported GGUF loads in llama.cpp, matches our forward pass and learned the sentence', async () => {
+  it('trains every weight; the exported GGUF loads in llama.cpp, matches our forward pass, learned the sentence and resumes', async () => {
     await useTfjsBackend();
     const tensorsBefore = tf.memory().numTensors;
     const folder = await mkdtemp(join(tmpdir(), 'full-fine-tune-'));
@@ -95,6 +95,16 @@ describeWithModels('full fine-tuning', [modelPath], () => {
       expect(await greedyCompletion(story, 'Once upon a time', 12)).toMatch(/^[\s\w,.'"!]+$/);
       await story.dispose();
       fine.dispose();
+
+      // The exported GGUF is also the checkpoint a resumed full fine-tune starts from.
+      const saved = await loadLlamaWeights(path);
+      const resumed = FullFineTune.create(saved);
+      disposeLlamaWeights(saved);
+      const restored = tf.tidy(
+        () => tf.logSoftmax(llamaLogits(resumed.weights, tokens, resumed)).arraySync() as number[][],
+      );
+      expect(restored).toEqual(ours);
+      resumed.dispose();
     } finally {
       disposeLlamaWeights(weights);
       await base.dispose();
