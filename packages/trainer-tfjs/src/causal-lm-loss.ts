@@ -16,10 +16,14 @@ export function causalLmLoss(
   const mask = lossMask ? lossMask.slice(1) : targets.map(() => 1);
   const counted = mask.reduce((sum, value) => sum + value, 0);
   if (counted === 0) throw new Error('no token of the sequence is marked for the loss');
-  const logProbabilities = tf.logSoftmax(logits);
-  const picked = tf.sum(
-    tf.mul(logProbabilities, tf.oneHot(tf.tensor1d(targets, 'int32'), logits.shape[1])),
-    -1,
-  );
+  const picked = targetLogProbabilities(logits, tokens);
   return tf.div(tf.neg(tf.sum(tf.mul(picked, tf.tensor1d(mask)))), counted) as tf.Scalar;
+}
+
+/** log p(tokens[i + 1]) at each position i, from `logits` `[tokens.length - 1, vocabulary]`. */
+export function targetLogProbabilities(logits: tf.Tensor2D, tokens: readonly number[]): tf.Tensor1D {
+  return tf.sum(
+    tf.mul(tf.logSoftmax(logits), tf.oneHot(tf.tensor1d(tokens.slice(1), 'int32'), logits.shape[1])),
+    -1,
+  ) as tf.Tensor1D;
 }

@@ -1,4 +1,17 @@
-export { causalLmLoss } from './causal-lm-loss.js';
+export { causalLmLoss, targetLogProbabilities } from './causal-lm-loss.js';
+export { DoraAdapter } from './dora.js';
+export { readDoraCheckpointGguf, writeDoraCheckpointGguf } from './dora-checkpoint.js';
+export {
+  type DpoLossType,
+  type DpoTrainingSettings,
+  type PreferencePair,
+  preferenceMargins,
+  preferencePair,
+  sequenceLogProbability,
+  trainDpo,
+} from './dpo.js';
+export { embeddingLookup } from './embedding-lookup.js';
+export { FullFineTune } from './full-fine-tune.js';
 export { dequantize, supportedGgmlTypeNames, UnsupportedGgmlTypeError } from './gguf/dequantize.js';
 export { type GgufTensor, GgufTensorReader } from './gguf/gguf-tensor-reader.js';
 export {
@@ -17,6 +30,8 @@ export {
   trainableArchitectures,
   UnsupportedArchitectureError,
 } from './llama-hyperparameters.js';
+export { writeLlamaModelGguf } from './llama-model-gguf-writer.js';
+export { llamaNamedWeights } from './llama-weight-names.js';
 export {
   blockTensorName,
   disposeLlamaWeights,
@@ -32,15 +47,21 @@ export {
   type LoraPair,
   loraAttentionModules,
 } from './lora.js';
+export { readLoraAdapterGguf } from './lora-adapter-gguf-reader.js';
 export { writeLoraAdapterGguf } from './lora-adapter-gguf-writer.js';
 export {
   type LoraTrainingSettings,
   meanLoss,
   type TrainingExample,
+  type TrainingHooks,
+  type TrainingResume,
   type TrainingStep,
+  trainingStepCount,
   trainLora,
+  trainVariables,
 } from './lora-trainer.js';
-export { Optimizer, type OptimizerKind, type OptimizerSettings } from './optimizer.js';
+export { Optimizer, type OptimizerKind, type OptimizerSettings, type OptimizerState } from './optimizer.js';
+export type { ProjectionAdapter } from './projection-adapter.js';
 export { materialize, type ProjectionWeight, QuantizedMatrix } from './quantized-matrix.js';
 export { seededShuffle } from './seeded-shuffle.js';
 export { defaultTfjsBackend, type TfjsBackendName, tf, useTfjsBackend } from './tfjs-engine.js';

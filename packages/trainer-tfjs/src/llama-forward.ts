@@ -1,5 +1,6 @@
+import { embeddingLookup } from './embedding-lookup.js';
 import { blockTensorName, type LlamaBlockProjection, type LlamaWeights } from './llama-weights.js';
-import type { LoraAdapter } from './lora.js';
+import type { ProjectionAdapter } from './projection-adapter.js';
 import { materialize, type ProjectionWeight } from './quantized-matrix.js';
 import { applyRope, ropeTables } from './rope.js';
 import { tf } from './tfjs-engine.js';
@@ -22,13 +23,13 @@ function causalMask(length: number): tf.Tensor2D {
 
 /**
  * Next-token logits `[tokens, vocabulary]` of a llama model (RMSNorm, RoPE mode 0, grouped-query
- * attention, SwiGLU), with `adapter`'s low-rank deltas when given. Call inside `tf.tidy` (it also
+ * attention, SwiGLU), with each projection through `adapter` when given. Call inside `tf.tidy` (it also
  * releases quantized weights dequantized for this pass).
  */
 export function llamaLogits(
   weights: LlamaWeights,
   tokens: readonly number[],
-  adapter?: LoraAdapter,
+  adapter?: ProjectionAdapter,
 ): tf.Tensor2D {
   const hp = weights.hyperparameters;
   const length = tokens.length;
@@ -40,7 +41,7 @@ export function llamaLogits(
   const mask = causalMask(length);
   const group = hp.headCount / hp.headCountKv;
   const attentionScale = 1 / Math.sqrt(hp.headDimension);
-  let x = tf.gather(weights.tokenEmbedding, tf.tensor1d([...tokens], 'int32')) as tf.Tensor2D;
+  let x = embeddingLookup(weights.tokenEmbedding, tokens);
   weights.blocks.forEach((block, index) => {
     const projection = (input: tf.Tensor2D, name: LlamaBlockProjection) =>
       project(input, blockTensorName(index, name), block.projections[name]);

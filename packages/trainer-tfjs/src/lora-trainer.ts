@@ -3,8 +3,8 @@ import { causalLmLoss } from './causal-lm-loss.js';
 import { cosineLearningRate } from './learning-rate-schedule.js';
 import { llamaLogits } from './llama-forward.js';
 import type { LlamaWeights } from './llama-weights.js';
-import type { LoraAdapter } from './lora.js';
-import { Optimizer, type OptimizerSettings } from './optimizer.js';
+import { Optimizer, type OptimizerSettings, type OptimizerState } from './optimizer.js';
+import type { ProjectionAdapter } from './projection-adapter.js';
 import { seededShuffle } from './seeded-shuffle.js';
 import { tf } from './tfjs-engine.js';
 
@@ -36,7 +36,22 @@ export interface TrainingStep {
   seconds: number;
 }
 
-function exampleLoss(weights: LlamaWeights, adapter: LoraAdapter, example: TrainingExample): tf.Scalar {
+/** Where a resumed run starts: the optimizer steps a checkpoint holds and its optimizer's state. */
+export interface TrainingResume {
+  steps: number;
+  optimizer: OptimizerState;
+}
+
+/** Optimizer steps a run of `exampleCount` examples takes. */
+export function trainingStepCount(exampleCount: number, settings: LoraTrainingSettings): number {
+  const stepsPerEpoch = Math.min(
+    Math.ceil(exampleCount / settings.batchSize),
+    settings.maxStepsPerEpoch ?? Number.POSITIVE_INFINITY,
+  );
+  return stepsPerEpoch * settings.nEpochs;
+}
+
+function exampleLoss(weights: LlamaWeights, adapter: ProjectionAdapter, example: TrainingExample): tf.Scalar {
   return causalLmLoss(
     llamaLogits(weights, example.tokens.slice(0, -1), adapter),
     example.tokens,
@@ -47,7 +62,7 @@ function exampleLoss(weights: LlamaWeights, adapter: LoraAdapter, example: Train
 /** Mean loss over `examples` with the adapter as it stands (validation). */
 export function meanLoss(
   weights: LlamaWeights,
-  adapter: LoraAdapter,
+  adapter: ProjectionAdapter,
   examples: readonly TrainingExample[],
 ): number {
   let total = 0;
@@ -56,40 +71,70 @@ export function meanLoss(
   return total / examples.length;
 }
 
+/** Hooks of a training run: progress, cancellation, and where a resumed run starts. */
+export interface TrainingHooks {
+  onStep?: (step: TrainingStep, optimizer: Optimizer) => void | Promise<void>;
+  signal?: AbortSignal;
+  resume?: TrainingResume;
+}
+
 /**
- * Trains `adapter`'s variables on causal-LM loss: seeded shuffling per epoch, batches by gradient
- * accumulation, cosine learning rate from lr to lr_min over all steps. Yields to the event loop
- * between steps so a caller can stop it through `signal`.
+ * Trains `adapter`'s variables on causal-LM loss (see `trainVariables`). `adapter` may be any
+ * projection adapter: LoRA, DoRA, or a full fine-tune's plain projections over trainable weights.
  */
 export async function trainLora(
   weights: LlamaWeights,
-  adapter: LoraAdapter,
+  adapter: ProjectionAdapter,
   examples: readonly TrainingExample[],
   settings: LoraTrainingSettings,
-  { onStep, signal }: { onStep?: (step: TrainingStep) => void | Promise<void>; signal?: AbortSignal } = {},
+  hooks: TrainingHooks = {},
 ): Promise<TrainingStep[]> {
-  if (examples.length === 0) throw new Error('no training examples');
-  const stepsPerEpoch = Math.min(
-    Math.ceil(examples.length / settings.batchSize),
-    settings.maxStepsPerEpoch ?? Number.POSITIVE_INFINITY,
+  return trainVariables(
+    adapter.variables,
+    examples,
+    {
+      loss: (example) => exampleLoss(weights, adapter, example),
+      tokens: (example) => example.tokens.length - 1,
+    },
+    settings,
+    hooks,
   );
-  const totalSteps = stepsPerEpoch * settings.nEpochs;
-  const optimizer = new Optimizer(adapter.variables, settings.optimizer);
+}
+
+/**
+ * Trains `variables` on the mean of `objective.loss` over `items`: seeded shuffling per epoch,
+ * batches by gradient accumulation, cosine learning rate from lr to lr_min over all steps. Yields
+ * to the event loop between steps so a caller can stop it through `signal`. With `resume` (the
+ * variables already hold the checkpoint's values) the steps it holds are skipped: the seeded order
+ * makes the rest the same as in an uninterrupted run. `onStep` gets the optimizer, whose `state()`
+ * a checkpoint saves.
+ */
+export async function trainVariables<Item>(
+  variables: tf.Variable[],
+  items: readonly Item[],
+  objective: { loss: (item: Item) => tf.Scalar; tokens: (item: Item) => number },
+  settings: LoraTrainingSettings,
+  { onStep, signal, resume }: TrainingHooks = {},
+): Promise<TrainingStep[]> {
+  if (items.length === 0) throw new Error('no training examples');
+  const totalSteps = trainingStepCount(items.length, settings);
+  const stepsPerEpoch = totalSteps / settings.nEpochs;
+  const optimizer = new Optimizer(variables, settings.optimizer);
+  if (resume) optimizer.restore(resume.optimizer);
   const steps: TrainingStep[] = [];
   try {
     for (let epoch = 0; epoch < settings.nEpochs; epoch++) {
-      const order = settings.shuffle ? seededShuffle(examples, settings.seed + epoch) : [...examples];
+      const order = settings.shuffle ? seededShuffle(items, settings.seed + epoch) : [...items];
       for (let index = 0; index < stepsPerEpoch; index++) {
+        const stepIndex = epoch * stepsPerEpoch + index;
+        if (stepIndex < (resume?.steps ?? 0)) continue;
         signal?.throwIfAborted();
         const started = performance.now();
         const batch = order.slice(index * settings.batchSize, (index + 1) * settings.batchSize);
         const accumulated: Record<string, tf.Tensor> = {};
         let loss = 0;
-        for (const example of batch) {
-          const { value, grads } = tf.variableGrads(
-            () => exampleLoss(weights, adapter, example),
-            adapter.variables,
-          );
+        for (const item of batch) {
+          const { value, grads } = tf.variableGrads(() => objective.loss(item), variables);
           loss += (value.dataSync()[0] as number) / batch.length;
           value.dispose();
           for (const [name, gradient] of Object.entries(grads)) {
@@ -102,19 +147,19 @@ export async function trainLora(
             gradient.dispose();
           }
         }
-        const lr = cosineLearningRate(steps.length, { ...settings.optimizer, totalSteps });
+        const lr = cosineLearningRate(stepIndex, { ...settings.optimizer, totalSteps });
         optimizer.apply(accumulated, lr);
         tf.dispose(Object.values(accumulated));
         const step: TrainingStep = {
-          step: steps.length + 1,
+          step: stepIndex + 1,
           epoch,
           loss,
           lr,
-          tokens: batch.reduce((sum, example) => sum + example.tokens.length - 1, 0),
+          tokens: batch.reduce((sum, item) => sum + objective.tokens(item), 0),
           seconds: (performance.now() - started) / 1000,
         };
         steps.push(step);
-        await onStep?.(step);
+        await onStep?.(step, optimizer);
         await setImmediate();
       }
     }

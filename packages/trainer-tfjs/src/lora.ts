@@ -1,4 +1,5 @@
 import { blockTensorName, type LlamaBlockProjection, type LlamaWeights } from './llama-weights.js';
+import type { ProjectionAdapter } from './projection-adapter.js';
 import { tf } from './tfjs-engine.js';
 
 /** A trainable variable holding `initial`'s values; `initial` itself is released. */
@@ -38,7 +39,7 @@ export interface LoraPair {
  * Low-rank adapters keyed by the GGUF name of the weight they adapt. `scale` is alpha / rank,
  * as llama.cpp applies an adapter loaded at scale 1 (llm_build_lora_mm).
  */
-export class LoraAdapter {
+export class LoraAdapter implements ProjectionAdapter {
   readonly pairs: Map<string, LoraPair>;
   readonly scale: number;
 

@@ -1,5 +1,12 @@
 import { tf } from './tfjs-engine.js';
 
+/** What a checkpoint keeps of an optimizer: its step count and moments, in its variables' order. */
+export interface OptimizerState {
+  step: number;
+  firstMoments: Float32Array[];
+  secondMoments: Float32Array[];
+}
+
 /** Llama Stack's OptimizerType. */
 export type OptimizerKind = 'adam' | 'adamw' | 'sgd';
 
@@ -32,6 +39,34 @@ export class Optimizer {
 
   get stepCount(): number {
     return this.#step;
+  }
+
+  /** A copy of the step count and moments, for a checkpoint. */
+  state(): OptimizerState {
+    const values = (moments: tf.Tensor[]) => moments.map((moment) => moment.dataSync() as Float32Array);
+    return {
+      step: this.#step,
+      firstMoments: values(this.#firstMoments),
+      secondMoments: values(this.#secondMoments),
+    };
+  }
+
+  /** Continues from a checkpoint's `state()` of an optimizer of the same variables and kind. */
+  restore(state: OptimizerState): void {
+    if (
+      state.firstMoments.length !== this.#firstMoments.length ||
+      state.secondMoments.length !== this.#secondMoments.length
+    )
+      throw new Error('the optimizer state is of other variables or another optimizer kind');
+    const load = (moments: tf.Tensor[], saved: Float32Array[]) =>
+      saved.forEach((values, index) => {
+        const moment = moments[index] as tf.Tensor;
+        moments[index] = tf.tensor(values, moment.shape);
+        moment.dispose();
+      });
+    load(this.#firstMoments, state.firstMoments);
+    load(this.#secondMoments, state.secondMoments);
+    this.#step = state.step;
   }
 
   /** Applies one update from `gradients` (by variable name; a missing one counts as zero). */
