@@ -60,6 +60,7 @@ import {
 import { type LlamaCppStopReason, mapLlamaCppStopReason } from './map-llama-cpp-stop-reason.js';
 import { type LlamaCppSamplingOptions, mapSamplingParams } from './map-sampling-params.js';
 import { checkPromptCharacters, plainTextLength } from './prompt-character-bound.js';
+import { answeredAffinityKey, messagesAffinityKey } from './sequence-affinity.js';
 import { toGbnfJsonSchema } from './to-gbnf-json-schema.js';
 import { forcedToolCallSchema, toolsToLlamaCppFunctions } from './tools-to-llama-cpp-functions.js';
 
@@ -338,7 +339,10 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     }
     checkLogprobsWithGrammar(request.logprobs, sampling, request.response_format !== undefined, toolsOffered);
 
-    using lease = (await this.#pool.lease(request.model, signal)) as ModelLease<LoadedLlm>;
+    // Tools change the prompt the template renders (their documentation, forced-call instructions)
+    // where the messages do not show it: such a chat continues no sequence and leaves none to continue.
+    const affinityKey = toolsOffered ? undefined : messagesAffinityKey(request.messages);
+    using lease = (await this.#pool.lease(request.model, signal, affinityKey)) as ModelLease<LoadedLlm>;
     const { model, context, chatWrapper } = lease.loaded;
     // Llama 3.1 calls web_search, math and code_interpreter in its own builtin syntax; other tools (and
     // every tool on other templates) go through node-llama-cpp's JSON function calling.
@@ -429,6 +433,7 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     } else {
       response = await chat.generateResponse(history, { ...common, ...(grammar ? { grammar } : {}) });
     }
+    if (affinityKey !== undefined) lease.holds(answeredAffinityKey(affinityKey, response.response));
 
     let text = response.response;
     let toolCalls: ToolCall[] = (response.functionCalls ?? []).map((call) => ({

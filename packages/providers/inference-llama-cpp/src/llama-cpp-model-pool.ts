@@ -33,6 +33,7 @@ import {
   type ResolvedLlamaCppModel,
   resolveLlamaCppModel,
 } from './resolve-llama-cpp-model.js';
+import { FreeSequences } from './sequence-affinity.js';
 import { SequenceLeaseQueue } from './sequence-lease-queue.js';
 
 /** A text-generation model in memory: its context, whose sequences requests lease. */
@@ -47,8 +48,8 @@ export interface LoadedLlm {
   threads: number;
   /** The most characters one token reads (see `longestTokenChars`): bounds prompts before tokenizing. */
   longestTokenChars: number;
-  /** Sequences no request holds; a sequence keeps its KV cache, so a follow-up turn reuses its prefix. */
-  freeSequences: LlamaContextSequence[];
+  /** Sequences no request holds; a sequence keeps its KV cache, so a request continuing it reuses its prefix. */
+  freeSequences: FreeSequences;
 }
 
 /** An embedding model in memory. */
@@ -71,6 +72,11 @@ export interface ModelLease<Loaded extends LoadedModel = LoadedModel> extends Di
   loaded: Loaded;
   /** The sequence this request generates on (text models). */
   sequence: Loaded extends LoadedLlm ? LlamaContextSequence : undefined;
+  /**
+   * Records what the sequence holds once this request ends (`answeredAffinityKey`), so that a
+   * request continuing it gets it back; unrecorded, the sequence counts as holding nothing.
+   */
+  holds(affinityKey: string): void;
   /** Gives the sequence back and frees the slot for the next request. Idempotent. */
   release(): void;
 }
@@ -245,9 +251,11 @@ export class LlamaCppModelPool implements AsyncDisposable {
   /**
    * Waits for a free slot of the model (or fails at once with `OverloadedError` when its queue is
    * full), loads the model if it is not in memory, and hands out a sequence. Abort `signal` to leave
-   * the queue. The lease must be released (`release()` or `using`) when the request ends.
+   * the queue. `affinityKey` (`messagesAffinityKey`) picks the free sequence whose cache holds the
+   * longest start of the prompt. The lease must be released (`release()` or `using`) when the
+   * request ends.
    */
-  async lease(id: string, signal?: AbortSignal): Promise<ModelLease> {
+  async lease(id: string, signal?: AbortSignal, affinityKey?: string): Promise<ModelLease> {
     this.#ensureNotDisposed();
     const entry = this.#entry(id);
     this.#ensureDownloaded(entry);
@@ -265,16 +273,29 @@ export class LlamaCppModelPool implements AsyncDisposable {
       throw error;
     }
     const sequence =
-      loaded.kind === 'llm' ? (loaded.freeSequences.pop() ?? loaded.context.getSequence()) : undefined;
+      loaded.kind === 'llm'
+        ? (loaded.freeSequences.take(affinityKey) ?? loaded.context.getSequence())
+        : undefined;
     let released = false;
+    let holds: string | undefined;
     const release = () => {
       if (released) return;
       released = true;
       if (sequence && loaded.kind === 'llm' && !sequence.disposed && !loaded.context.disposed)
-        loaded.freeSequences.push(sequence);
+        loaded.freeSequences.give(sequence, holds);
       releaseSlot();
     };
-    return { model: entry.model, loaded, sequence, release, [Symbol.dispose]: release } as ModelLease;
+    const recordHolds = (key: string) => {
+      holds = key;
+    };
+    return {
+      model: entry.model,
+      loaded,
+      sequence,
+      holds: recordHolds,
+      release,
+      [Symbol.dispose]: release,
+    } as ModelLease;
   }
 
   /** Unloads every model and frees the llama.cpp bindings. Idempotent. */
@@ -481,7 +502,7 @@ export class LlamaCppModelPool implements AsyncDisposable {
         chatWrapper,
         threads,
         longestTokenChars: longestTokenChars(model),
-        freeSequences: [],
+        freeSequences: new FreeSequences(),
       };
     } catch (error) {
       await this.#releaseModel(modelKey).catch(() => undefined);

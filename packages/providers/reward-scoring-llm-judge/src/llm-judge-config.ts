@@ -1,18 +1,16 @@
 import { z } from 'zod';
 
 /**
- * The rubric the judge model reads (its system prompt) when neither the config nor the reward
- * model's metadata sets one. `{min_score}` and `{max_score}` are replaced by the range.
+ * The rubric the judge model reads (the user's turn after the answer) when neither the config nor
+ * the reward model's metadata sets one. `{min_score}` and `{max_score}` are replaced by the range.
+ * Short on purpose: it is all the judge reads when it continues the sequence that generated the
+ * answer.
  */
 export const defaultRubric = [
-  'You are a strict, impartial judge of answers written by an AI assistant.',
-  'Read the conversation and the answer to its last message, then rate the answer on two things:',
-  '- helpfulness: does it do what the last message asks, directly and completely?',
-  '- correctness: is every statement in it true, and is its reasoning sound?',
-  'An answer that is unhelpful or wrong in any important way gets a low score, whatever its style.',
-  'Give one whole number from {min_score} (useless or wrong) to {max_score} (fully helpful and correct).',
-  'Answer with that number only.',
-].join('\n');
+  'Rate your last answer strictly, on helpfulness (does it do what was asked, directly and completely?)',
+  'and correctness (is every statement true and the reasoning sound?).',
+  'Give one whole number from {min_score} (useless or wrong) to {max_score} (fully helpful and correct), the number only.',
+].join(' ');
 
 const digit = (what: string) =>
   z
@@ -33,8 +31,8 @@ export const LlmJudgeConfig = z
       .min(1)
       .default(defaultRubric)
       .describe(
-        "The judge model's system prompt: how to rate an answer. `{min_score}` and `{max_score}` are replaced " +
-          'by the range. Default: helpfulness and correctness (see README).',
+        "The judge model's instructions, read as the user's turn after the answer: how to rate it. `{min_score}` " +
+          'and `{max_score}` are replaced by the range. Default: helpfulness and correctness (see README).',
       ),
     min_score: digit('The lowest score, 0 to 9. Default 1.').default(1),
     max_score: digit('The highest score, 0 to 9. Default 5.').default(5),

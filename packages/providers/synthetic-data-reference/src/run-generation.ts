@@ -11,7 +11,6 @@ import {
 import { BusyTime } from './busy-time.js';
 import { filterCandidates } from './filters/filter-candidates.js';
 import { keyedRandom, keyedSeed } from './keyed-random.js';
-import { ReadyPrompts } from './ready-prompts.js';
 import type { ResolvedRun } from './resolve-run.js';
 
 export interface RunGenerationDeps {
@@ -23,7 +22,7 @@ export interface RunGenerationDeps {
 
 export interface RunGenerationOptions {
   signal?: AbortSignal | undefined;
-  /** Called after each batch of prompts is scored, with the candidates scored so far. */
+  /** Called after each candidate is scored, with the candidates scored so far. */
   onProgress?: ((candidatesScored: number) => void | Promise<void>) | undefined;
 }
 
@@ -34,10 +33,12 @@ export interface GenerationOutcome {
 
 /**
  * One run: every prompt's k candidates generated with `concurrency` chat requests in flight (each
- * candidate sampled with its own seed, derived from the run's), each prompt scored by the reward
- * model as soon as its k candidates are in (prompts that finish together are scored in one call,
- * while generation goes on), then filtered with its own seeded draws. The first failure aborts
- * everything still in flight and is thrown.
+ * candidate sampled with its own seed, derived from the run's), each candidate scored by the reward
+ * model as soon as it is generated, and each prompt filtered with its own seeded draws once its k
+ * scores are in. Scoring a candidate at once lets an llm judge on the same model continue the
+ * sequence that generated it: the judge's conversation starts with the candidate's, so llama.cpp
+ * reads only the rating request (see inline::llm-judge). The first failure aborts everything still
+ * in flight and is thrown.
  */
 export async function runGeneration(
   run: ResolvedRun,
@@ -49,18 +50,17 @@ export async function runGeneration(
   const signal = options.signal ? AbortSignal.any([options.signal, failure.signal]) : failure.signal;
   const generating = new BusyTime();
   const scoring = new BusyTime();
-  const ready = new ReadyPrompts();
-  const candidates = run.prompts.map(() => new Array<Message>(run.k));
-  const done = run.prompts.map(() => 0);
-  const scored: ScoredMessage[][] = run.prompts.map(() => []);
+  const scored = run.prompts.map(() => new Array<ScoredMessage>(run.k));
+  const scoredCount = run.prompts.map(() => 0);
   const kept: number[][] = run.prompts.map(() => []);
   let tokensGenerated = 0;
+  let candidatesScored = 0;
 
   const tasks = run.prompts.flatMap((_, prompt) =>
     Array.from({ length: run.k }, (_unused, candidate) => ({ prompt, candidate })),
   );
   let nextTask = 0;
-  const generateWorker = async () => {
+  const worker = async () => {
     while (nextTask < tasks.length) {
       const { prompt, candidate } = tasks[nextTask++]!;
       const response = await generating.time(() =>
@@ -80,61 +80,41 @@ export async function runGeneration(
         ),
       );
       tokensGenerated += response.usage?.completion_tokens ?? 0;
-      candidates[prompt]![candidate] = {
+      const message: Message = {
         role: 'assistant',
         content: response.content,
         tool_calls: [],
         tool_responses: [],
       };
-      if (++done[prompt]! === run.k) ready.add(prompt);
-    }
-  };
-
-  const scoreLoop = async () => {
-    let candidatesScored = 0;
-    while (candidatesScored < tasks.length) {
-      const prompts = await ready.take();
-      const response = await scoring.time(() =>
+      const judged = await scoring.time(() =>
         deps.rewardScoring.score(
           RewardScoringRequest.parse({
             model: run.rewardModel,
-            prompt_generations: prompts.map((prompt) => ({
-              dialog: { message: run.prompts[prompt], message_history: [] },
-              k_generations: candidates[prompt],
-            })),
+            prompt_generations: [
+              { dialog: { message: run.prompts[prompt], message_history: [] }, k_generations: [message] },
+            ],
           }),
           { signal },
         ),
       );
-      for (const [position, prompt] of prompts.entries()) {
-        const generations = response.scored_generations[position]?.k_scored_generations ?? [];
-        scored[prompt] = generations;
+      const generation = judged.scored_generations[0]?.k_scored_generations[0];
+      if (!generation) throw new Error(`reward model '${run.rewardModel}' answered no score`);
+      scored[prompt]![candidate] = generation;
+      if (++scoredCount[prompt]! === run.k) {
         kept[prompt] = filterCandidates(
           run.filteringFunction,
-          generations.map((generation) => generation.score),
+          scored[prompt]!.map((one) => one.score),
           run.filter,
           keyedRandom(run.seed, 'filter', prompt),
         );
       }
-      candidatesScored += prompts.length * run.k;
-      await options.onProgress?.(candidatesScored);
+      await options.onProgress?.(++candidatesScored);
     }
   };
 
-  const workers = Array.from(
-    { length: Math.max(1, Math.min(deps.concurrency, tasks.length)) },
-    generateWorker,
-  );
+  const workers = Array.from({ length: Math.max(1, Math.min(deps.concurrency, tasks.length)) }, worker);
   try {
-    await Promise.all([
-      ...workers.map((worker) =>
-        worker.catch((error: unknown) => {
-          ready.fail(error);
-          throw error;
-        }),
-      ),
-      scoreLoop(),
-    ]);
+    await Promise.all(workers);
   } catch (error) {
     failure.abort(error);
     throw error;
