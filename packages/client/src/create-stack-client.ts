@@ -163,7 +163,13 @@ const stackErrorResponseHandler: ResponseHandler<Error> = async ({ response, url
     data: parsed,
   });
   const value = parsed
-    ? rebuildStackError(parsed, { status: response.status, cause: apiCallError })
+    ? rebuildStackError(parsed, {
+        status: response.status,
+        cause: apiCallError,
+        ...(apiCallError.retryAfterSeconds === undefined
+          ? {}
+          : { retryAfterSeconds: apiCallError.retryAfterSeconds }),
+      })
     : apiCallError;
   return { value, responseHeaders };
 };

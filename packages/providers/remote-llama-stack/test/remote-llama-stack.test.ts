@@ -73,6 +73,9 @@ async function startUpstream(): Promise<FixtureServer> {
           json: errorBody('invalid_request', "Invalid 'messages': too long for picky", 'messages'),
         };
       }
+      if (name === 'rate-limited') {
+        return { status: 429, headers: { 'retry-after': '7' }, json: errorBody('overloaded', 'slow down') };
+      }
       if (name === 'broken') return { status: 500, json: errorBody('internal_error', 'it broke') };
       if (name === 'slow') return { hang: true };
       return { json: answer };
@@ -153,6 +156,7 @@ describe('remote::llama-stack', () => {
     const upstream = await startUpstream();
     const { implementation } = (await create('inference', upstream.url, {
       read_timeout_ms: 300,
+      max_retry_delay_ms: 1000,
     })) as ProviderInstance<Inference>;
     const chat = (name: string) =>
       implementation.chatCompletion(
@@ -166,6 +170,10 @@ describe('remote::llama-stack', () => {
       field: 'messages',
       message: "Invalid 'messages': too long for picky",
     });
+
+    // 7 s is past max_retry_delay_ms: passed on at once, with the upstream's Retry-After.
+    const limited = await chat('rate-limited').catch((error: unknown) => error);
+    expect(limited).toMatchObject({ status: 429, message: 'slow down', retryAfterSeconds: 7 });
 
     const broken = await chat('broken').catch((error: unknown) => error);
     expect(broken).toBeInstanceOf(UpstreamError);
