@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createStackClient, type StackClient } from '@llama-stack-ts/client';
-import { NotFoundError } from '@llama-stack-ts/core';
+import { NotFoundError, uploadedFile } from '@llama-stack-ts/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   killAllChildren,
@@ -137,6 +137,20 @@ describeWithModels(
       expect(answer.chunks[0]?.document_id).toBe('bread');
       const direct = createStackClient({ baseUrl: upstream.url, apiKey: upstreamKey });
       expect((await direct.memoryBanks.listMemoryBanks()).map((bank) => bank.uuid)).toContain('forwarded');
+    });
+
+    it("a file uploaded through the downstream (multipart) is the upstream's, and downloads through it", async () => {
+      const text = '{"custom_id":"1"}\n';
+      const created = await client.files.uploadFile({
+        file: uploadedFile('lines.jsonl', text, 'application/jsonl'),
+        purpose: 'batch',
+      });
+      expect(created).toMatchObject({ filename: 'lines.jsonl', bytes: text.length });
+      const direct = createStackClient({ baseUrl: upstream.url, apiKey: upstreamKey });
+      expect(await direct.files.retrieveFile({ file_id: created.id })).toEqual(created);
+      const content = await client.files.retrieveFileContent({ file_id: created.id });
+      expect([content.filename, content.content_type]).toEqual(['lines.jsonl', 'application/jsonl']);
+      expect(await new Response(content.stream).text()).toBe(text);
     });
 
     it("an upstream 4xx keeps its status, code and the upstream's message", async () => {
