@@ -153,6 +153,29 @@ describeWithModels(
       expect(await new Response(content.stream).text()).toBe(text);
     });
 
+    it("an agent turn streams through the downstream, and the session is the upstream's", async () => {
+      const { agent_uuid } = await client.agenticSystem.createAgenticSystem({
+        instructions: 'You are a helpful assistant.',
+        model: chatModel,
+        sampling_params: { max_tokens: 6 },
+      });
+      const { session_id } = await client.agenticSystem.createSession({ agent_uuid });
+      const events = [];
+      for await (const event of client.agenticSystem.streamExecuteSessionTurn({
+        agent_uuid,
+        session_id,
+        messages: [user('Tell me a story.')],
+      })) {
+        events.push(event);
+      }
+      const inference = events.filter((event) => event.step_type === 'model_inference');
+      expect(inference.at(0)?.event_type).toBe('step_start');
+      expect(inference.at(-1)?.event_type).toBe('step_end');
+      const direct = createStackClient({ baseUrl: upstream.url, apiKey: upstreamKey });
+      const session = await direct.agenticSystem.getSession({ agent_uuid, session_id });
+      expect(session.turns).toHaveLength(1);
+    });
+
     it("an upstream 4xx keeps its status, code and the upstream's message", async () => {
       const response = await postJson(`${downstream.url}/memory_bank/query`, {
         bank_uuid: 'nowhere',
