@@ -1,8 +1,8 @@
-import { camelCase, type UntypedMethod } from '@llama-stack-ts/client';
 import {
   type ApiName,
   allRoutes,
   apiNames,
+  type DiscoveredModel,
   defineProviderSpec,
   type Model,
   type ModelType,
@@ -45,7 +45,7 @@ function remoteLlamaStackSpec(api: ApiName): ProviderSpec<RemoteLlamaStackConfig
       for (const model of context.models) addModel(model);
 
       const types = servedModelTypes[api] ?? [];
-      let discoveredModels: Awaited<ReturnType<UpstreamStack['discoverModels']>> = [];
+      let discoveredModels: DiscoveredModel[] = [];
       if (types.length > 0) {
         const served = new Set(
           context.models.flatMap((model) => [model.identifier, model.provider_resource_id]),
@@ -61,13 +61,9 @@ function remoteLlamaStackSpec(api: ApiName): ProviderSpec<RemoteLlamaStackConfig
         for (const model of discoveredModels) addModel(model);
       }
 
-      const methods = upstream.client[camelCase(api) as keyof typeof upstream.client] as unknown as Record<
-        string,
-        UntypedMethod
-      >;
       const implementation = forwardApi(
         allRoutes.filter((route) => route.api === api),
-        methods,
+        upstream.methodsOf(api),
         (model) => upstreamIds.get(model) ?? model,
       );
       return {

@@ -1,5 +1,5 @@
-import { createStackClient, type StackClient } from '@llama-stack-ts/client';
-import type { DiscoveredModel, ModelType } from '@llama-stack-ts/core';
+import { camelCase, createStackClient, type StackClient, type UntypedMethod } from '@llama-stack-ts/client';
+import type { ApiName, DiscoveredModel, ModelType } from '@llama-stack-ts/core';
 import {
   createJsonResponseHandler,
   createStatusCodeErrorResponseHandler,
@@ -26,6 +26,11 @@ export class UpstreamStack {
       name: this.#name,
       gateway: (call) => upstreamCallOptions(this.#config, call),
     });
+  }
+
+  /** The client's methods for `api`, by operation name (the table's types are widened per API here). */
+  methodsOf(api: ApiName): Record<string, UntypedMethod> {
+    return (this.client as unknown as Record<string, Record<string, UntypedMethod>>)[camelCase(api)] ?? {};
   }
 
   /**
