@@ -113,7 +113,7 @@ describe('llama-stack-ts', () => {
     const result = await cli(['run', 'nowhere']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      "Unknown distribution 'nowhere'. Known here: cluster, local, remote-openai, remote-tgi.",
+      "Unknown distribution 'nowhere'. Known here: cluster, local, remote-llama-stack, remote-openai, remote-tgi.",
     );
   });
 

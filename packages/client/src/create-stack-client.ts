@@ -1,6 +1,7 @@
 import { allRoutes } from '@llama-stack-ts/core';
 import {
   ApiCallError,
+  type ApiCallOptions,
   callApi,
   createEventSourceResponseHandler,
   createJsonResponseHandler,
@@ -28,7 +29,22 @@ export interface StackClientOptions<Routes extends readonly ClientRoute[] = type
   headers?: Record<string, string | undefined>;
   /** The route table to build methods from. Default: every API of `@llama-stack-ts/core`. */
   routes?: Routes;
+  /** How errors name the server (an unreachable host, a 502). Default `llama-stack-ts server`. */
+  name?: string;
+  /**
+   * The client relays requests of its own caller (`remote::llama-stack`): each call gets these
+   * `callApi` options, such as provider-utils' `upstreamCallOptions(config, call)`, for its
+   * timeouts (504), its retries of 429 and 503, and gateway errors (an upstream 4xx as the server
+   * raised it, a 5xx or an unreachable server a 502 naming `name`). Default: none of them.
+   */
+  gateway?: (call: { streamed: boolean }) => GatewayCallOptions;
 }
+
+/** The `callApi` options a gateway sets per call. */
+export type GatewayCallOptions = Pick<
+  ApiCallOptions<unknown>,
+  'connectTimeoutMs' | 'readTimeoutMs' | 'retry' | 'gateway'
+>;
 
 /** A client for every API a llama-stack-ts server serves. */
 export type StackClient = StackClientFor<typeof allRoutes>;
@@ -98,7 +114,8 @@ export function createStackClient<const Routes extends readonly ClientRoute[] = 
         failedResponseHandler: stackErrorResponseHandler,
         ...(call?.signal ? { signal: call.signal } : {}),
         ...(options.fetch ? { fetch: options.fetch } : {}),
-        provider: 'llama-stack-ts server',
+        ...options.gateway?.({ streamed: stream }),
+        provider: options.name ?? 'llama-stack-ts server',
       });
     };
 
@@ -146,7 +163,13 @@ const stackErrorResponseHandler: ResponseHandler<Error> = async ({ response, url
     data: parsed,
   });
   const value = parsed
-    ? rebuildStackError(parsed, { status: response.status, cause: apiCallError })
+    ? rebuildStackError(parsed, {
+        status: response.status,
+        cause: apiCallError,
+        ...(apiCallError.retryAfterSeconds === undefined
+          ? {}
+          : { retryAfterSeconds: apiCallError.retryAfterSeconds }),
+      })
     : apiCallError;
   return { value, responseHeaders };
 };

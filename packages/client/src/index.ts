@@ -12,6 +12,11 @@ export type {
   StreamMethod,
   UntypedMethod,
 } from './client-route.js';
-export { createStackClient, type StackClient, type StackClientOptions } from './create-stack-client.js';
+export {
+  createStackClient,
+  type GatewayCallOptions,
+  type StackClient,
+  type StackClientOptions,
+} from './create-stack-client.js';
 export { rebuildStackError, requestIdOf, type ServerErrorFields } from './rebuild-stack-error.js';
 export { type SplitRequest, splitRequest } from './split-request.js';

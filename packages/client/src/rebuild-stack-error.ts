@@ -45,7 +45,7 @@ const requestIdKey = Symbol.for('llama-stack-ts.client.request-id');
  */
 export function rebuildStackError(
   body: ServerErrorFields,
-  options: { status?: number; cause?: unknown } = {},
+  options: { status?: number; cause?: unknown; retryAfterSeconds?: number } = {},
 ): StackError {
   const status = options.status ?? statusOfCode[body.code] ?? 500;
   const error = construct(body, status);
@@ -53,6 +53,10 @@ export function rebuildStackError(
   // A fallback class (a newer code mapped by status) still reports the server's code and status.
   if (error.code !== body.code) Object.defineProperty(error, 'code', { value: body.code });
   if (error.status !== status) Object.defineProperty(error, 'status', { value: status });
+  // The server's `Retry-After` travels on, so a gateway passing a 429 on says when to try again.
+  if (options.retryAfterSeconds !== undefined) {
+    Object.defineProperty(error, 'retryAfterSeconds', { value: options.retryAfterSeconds });
+  }
   if (options.cause !== undefined) {
     Object.defineProperty(error, 'cause', { value: options.cause, configurable: true, writable: true });
   }

@@ -42,6 +42,7 @@ export { type RetryOptions, retryDelayMs } from './retry-delay.js';
 export { softmax } from './softmax.js';
 export { summarizeIssues } from './summarize-issues.js';
 export { toGatewayError } from './to-gateway-error.js';
+export { upstreamAnswerOf } from './upstream-answer-of.js';
 export {
   type UpstreamCallConfig,
   upstreamCallConfigFields,

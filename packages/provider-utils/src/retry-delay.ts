@@ -1,5 +1,5 @@
-import { ApiCallError } from './api-call-error.js';
 import { parseRetryAfterMs } from './parse-retry-after.js';
+import { upstreamAnswerOf } from './upstream-answer-of.js';
 
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2. */
@@ -17,15 +17,14 @@ export interface RetryOptions {
 
 /**
  * How long to wait before retrying after `error` on attempt `attempt` (0 for the first), or
- * `undefined` when the call is not retried. Only a non-2xx answer (`ApiCallError`) is ever retried:
+ * `undefined` when the call is not retried. Only a non-2xx answer (`upstreamAnswerOf`) is ever retried:
  * a 2xx stream has been handed to the caller by then, so a stream that began is never sent twice.
  */
 export function retryDelayMs(error: unknown, attempt: number, options: RetryOptions): number | undefined {
   const { maxRetries = 2, statuses = [429, 503], initialDelayMs = 500, maxDelayMs = 10_000 } = options;
-  if (!(error instanceof ApiCallError) || attempt >= maxRetries || !statuses.includes(error.status)) {
-    return undefined;
-  }
-  const asked = parseRetryAfterMs(error.responseHeaders?.['retry-after']);
+  const answer = upstreamAnswerOf(error);
+  if (!answer || attempt >= maxRetries || !statuses.includes(answer.status)) return undefined;
+  const asked = parseRetryAfterMs(answer.responseHeaders?.['retry-after']);
   if (asked !== undefined) return asked <= maxDelayMs ? asked : undefined;
   return Math.min(maxDelayMs, initialDelayMs * 2 ** attempt);
 }

@@ -1,4 +1,4 @@
-import type { ApiName } from '@llama-stack-ts/core';
+import { type ApiName, apiNames } from '@llama-stack-ts/core';
 
 /** A provider this repository publishes: where a manifest's `provider_type` is found without `module:`. */
 export interface BuiltinProvider {
@@ -108,4 +108,13 @@ export const builtinProviders: readonly BuiltinProvider[] = [
     description:
       "Batch inference as jobs on the stack's job engine (BullMQ on Redis): lines through the inference API with continuous batching, resumable parts.",
   },
+  // One package forwards every API, so it is the `remote::llama-stack` of each.
+  ...apiNames.map(
+    (api): BuiltinProvider => ({
+      api,
+      providerType: 'remote::llama-stack',
+      packageName: '@llama-stack-ts/provider-remote-llama-stack',
+      description: `The ${api} API of another llama-stack-ts server, forwarded through the typed client.`,
+    }),
+  ),
 ];

@@ -1,0 +1,3 @@
+import { defineStackTestConfig } from '../../../vitest.shared.js';
+
+export default defineStackTestConfig();
