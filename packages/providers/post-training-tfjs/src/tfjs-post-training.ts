@@ -11,6 +11,7 @@ import {
   NotFoundError,
   type PostTraining,
   type PostTrainingJobArtifactsResponse,
+  type PostTrainingJobLogLine,
   type PostTrainingJobLogStream,
   type PostTrainingJobRequest,
   type PostTrainingJobStatus,
@@ -120,6 +121,15 @@ export class TfjsPostTraining implements PostTraining {
     const log_lines: string[] = [];
     for await (const line of this.#queue.logs(job_uuid)) log_lines.push(line);
     return { job_uuid, log_lines };
+  }
+
+  async *streamTrainingJobLogs(
+    { job_uuid }: PostTrainingJobRequest,
+    options: RequestOptions = {},
+  ): AsyncIterable<PostTrainingJobLogLine> {
+    await this.#record(job_uuid);
+    const follow = { follow: true, ...(options.signal ? { signal: options.signal } : {}) };
+    for await (const line of this.#queue.logs(job_uuid, follow)) yield { job_uuid, line };
   }
 
   async getTrainingJobStatus({ job_uuid }: PostTrainingJobRequest): Promise<PostTrainingJobStatusResponse> {

@@ -158,6 +158,12 @@ describeWithModels('inline::tfjs (post_training) on stories260K', [stories], () 
     const validation = log_lines.filter((line) => /^epoch \d+\/10 validation_loss [\d.]+$/.test(line));
     expect(validation).toHaveLength(10);
 
+    // The stream of a finished job: the lines so far, then it ends.
+    const streamed: string[] = [];
+    for await (const event of postTraining.streamTrainingJobLogs({ job_uuid: 'sft-1' }))
+      streamed.push(event.line);
+    expect(streamed).toEqual(log_lines);
+
     const artifacts = await postTraining.getTrainingJobArtifacts({ job_uuid: 'sft-1' });
     expect(artifacts.checkpoints.map((checkpoint) => checkpoint.iters)).toEqual([10, 20, 30]);
     expect(status.checkpoints).toEqual(artifacts.checkpoints);
