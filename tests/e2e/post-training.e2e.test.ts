@@ -3,9 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestPrefix, type TestPrefix } from '@llama-stack-ts/jobs/test';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { killAllChildren, type RunningDistribution } from '../support/cli-process.js';
+import {
+  killAllChildren,
+  type RunningCli,
+  type RunningDistribution,
+  stopDistribution,
+} from '../support/cli-process.js';
 import { postJson, readSseData } from '../support/http.js';
-import { startLocalDistribution } from '../support/local-distribution.js';
+import { startLocalDistribution, startLocalWorker } from '../support/local-distribution.js';
 import { describeWithModels, testModels } from '../support/test-models.js';
 
 // The closed loop over HTTP: `llama-stack-ts run local` on stories260K (its in-process worker
@@ -165,3 +170,77 @@ describeWithModels('llama-stack-ts run local: post-training (inline::tfjs)', [te
     }
   });
 });
+
+describeWithModels(
+  'llama-stack-ts worker local: a post-training job whose worker is killed',
+  [testModels.stories],
+  () => {
+    let home: string;
+    let keys: TestPrefix;
+    let server: RunningDistribution;
+    let environment: { home: string; env: Record<string, string> };
+    const jobId = 'e2e-lora-killed';
+    const status = async (): Promise<JobStatus> =>
+      (await (await fetch(`${server.url}/post_training/job/status?job_uuid=${jobId}`)).json()) as JobStatus;
+
+    beforeAll(async () => {
+      home = await mkdtemp(join(tmpdir(), 'lsts-e2e-post-training-kill-'));
+      keys = createTestPrefix();
+      environment = {
+        home,
+        env: {
+          LLAMA_STACK_TS_JOBS_PREFIX: keys.prefix,
+          LLAMA_STACK_TS_TRAINER_CHECKPOINT_EVERY_STEPS: '5',
+          // The job of a killed worker runs again this long after: short, so the test is.
+          LLAMA_STACK_TS_JOBS_LOCK_DURATION_MS: '3000',
+        },
+      };
+      server = await startLocalDistribution(environment, ['--no-worker']);
+    }, 180_000);
+
+    afterAll(async () => {
+      await killAllChildren();
+      await keys?.[Symbol.asyncDispose]();
+      await rm(home, { recursive: true, force: true });
+    });
+
+    it('kill -9 mid-job: another worker resumes from the last checkpoint and completes', {
+      timeout: 300_000,
+    }, async () => {
+      const victim: RunningCli = await startLocalWorker(environment);
+      const submitted = await postJson(`${server.url}/post_training/supervised_fine_tune/`, {
+        ...sftRequest(),
+        job_uuid: jobId,
+        training_config: { ...sftRequest().training_config, n_epochs: 20 },
+      });
+      expect(submitted.status, await submitted.clone().text()).toBe(200);
+      await expect
+        .poll(async () => (await status()).checkpoints.length, { timeout: 120_000, interval: 50 })
+        .toBeGreaterThan(0);
+      expect((await stopDistribution(victim, 'SIGKILL')).signal).toBe('SIGKILL');
+      const killedAt = Math.max(...(await status()).checkpoints.map((checkpoint) => checkpoint.iters));
+
+      await startLocalWorker(environment);
+      let current = await status();
+      while (current.status === 'scheduled' || current.status === 'running') {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        current = await status();
+      }
+      const { log_lines } = (await (
+        await fetch(`${server.url}/post_training/job/logs?job_uuid=${jobId}`)
+      ).json()) as {
+        log_lines: string[];
+      };
+      expect(current.status, log_lines.join('\n')).toBe('completed');
+      const resumed = log_lines
+        .map((line) => /resuming from the checkpoint of step (\d+)/.exec(line)?.[1])
+        .filter((step) => step !== undefined)
+        .map(Number);
+      expect(resumed).toHaveLength(1);
+      // The resumed run starts at the step after its checkpoint and ends at the last.
+      expect(resumed[0]).toBe(killedAt);
+      expect(log_lines.some((line) => line.startsWith(`step ${killedAt + 1}/60 `))).toBe(true);
+      expect(current.checkpoints.at(-1)?.iters).toBe(60);
+    });
+  },
+);

@@ -64,6 +64,7 @@ function sftRequest(
 const stepLine =
   /^step (\d+)\/(\d+) epoch \d+\/\d+ loss ([\d.]+) lr [\d.e+-]+ tokens\/s \d+ eta [\d.]+[smh]$/;
 
+// Training jobs take seconds alone and minutes on a loaded 2-core machine: they have 5 minutes each.
 describeWithModels('inline::tfjs (post_training) on stories260K', [stories], () => {
   let dataDir: string;
   let keys: TestPrefix;
@@ -134,7 +135,9 @@ describeWithModels('inline::tfjs (post_training) on stories260K', [stories], () 
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('trains a LoRA adapter: loss falls, validation loss each epoch, checkpoints as file:// artifacts', async () => {
+  it('trains a LoRA adapter: loss falls, validation loss each epoch, checkpoints as file:// artifacts', {
+    timeout: 300_000,
+  }, async () => {
     await submit(sftRequest('sft-1'));
     const status = await waitFor('sft-1', (s) => s.status === 'completed' || s.status === 'failed');
     const { log_lines } = await postTraining.getTrainingJobLogs({ job_uuid: 'sft-1' });
@@ -174,7 +177,23 @@ describeWithModels('inline::tfjs (post_training) on stories260K', [stories], () 
     await expect(submit(sftRequest('sft-1'))).rejects.toMatchObject({ status: 409, field: 'job_uuid' });
   });
 
-  it('cancels a running job, which keeps its checkpoints', async () => {
+  it('trains QLoRA on the base kept as its file bytes, dequantized per use', {
+    timeout: 300_000,
+  }, async () => {
+    await submit(
+      sftRequest('qlora-1', {
+        algorithm: 'qlora',
+        training_config: { ...sftRequest('').training_config, n_epochs: 2 },
+      }),
+    );
+    const status = await waitFor('qlora-1', (s) => s.status === 'completed' || s.status === 'failed');
+    const { log_lines } = await postTraining.getTrainingJobLogs({ job_uuid: 'qlora-1' });
+    expect(status.status, log_lines.join('\n')).toBe('completed');
+    expect(status.resources_allocated).toMatchObject({ algorithm: 'qlora', base_kept_quantized: true });
+    expect(status.checkpoints.map((checkpoint) => checkpoint.iters)).toEqual([6]);
+  });
+
+  it('cancels a running job, which keeps its checkpoints', { timeout: 300_000 }, async () => {
     await submit(
       sftRequest('sft-cancel', { training_config: { ...sftRequest('').training_config, n_epochs: 1000 } }),
     );
