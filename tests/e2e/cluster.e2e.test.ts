@@ -5,15 +5,20 @@ import { createTestPrefix, type TestPrefix } from '@llama-stack-ts/jobs/test';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { killAllChildren, type RunningCli, type RunningDistribution } from '../support/cli-process.js';
 import { postJson } from '../support/http.js';
-import { startOnTestModels, startWorkerOnTestModels } from '../support/local-distribution.js';
+import {
+  startLocalDistribution,
+  startOnTestModels,
+  startWorkerOnTestModels,
+} from '../support/local-distribution.js';
 import { chatLine, openAiClient, outputLines, pollBatch, uploadRequests } from '../support/openai-batches.js';
 import { describeWithModels, testModels } from '../support/test-models.js';
 
 // `distributions/cluster` on one machine as it runs on many: two API servers (`run cluster
 // --no-worker`, as behind a load balancer) and two workers (`worker cluster`), each with a
 // LLAMA_STACK_TS_HOME of its own, sharing only what the cluster shares: one Redis (a key prefix of
-// this test's) and one shared directory (LLAMA_STACK_TS_SHARED_DIR). What is written through one
-// server is read through the other at once.
+// this test's), one shared directory (LLAMA_STACK_TS_SHARED_DIR) and one inference upstream (a
+// `run local` on the test models, as OPENAI_BASE_URL). What is written through one server is read
+// through the other at once.
 
 interface Turn {
   turn_id: string;
@@ -40,6 +45,7 @@ describeWithModels(
     const homes: string[] = [];
     let shared: string;
     let keys: TestPrefix;
+    let upstream: RunningDistribution;
     let serverA: RunningDistribution;
     let serverB: RunningDistribution;
     let workers: RunningCli[];
@@ -64,6 +70,12 @@ describeWithModels(
     beforeAll(async () => {
       shared = await mkdtemp(join(tmpdir(), 'lsts-e2e-cluster-shared-'));
       keys = createTestPrefix();
+      const upstreamHome = await mkdtemp(join(tmpdir(), 'lsts-e2e-cluster-upstream-'));
+      homes.push(upstreamHome);
+      upstream = await startLocalDistribution(
+        { home: upstreamHome, env: { LLAMA_STACK_TS_JOBS_PREFIX: `${keys.prefix}-upstream` } },
+        ['--no-worker'],
+      );
       const environment = async () => {
         const home = await mkdtemp(join(tmpdir(), 'lsts-e2e-cluster-home-'));
         homes.push(home);
@@ -74,7 +86,7 @@ describeWithModels(
             LLAMA_STACK_TS_REDIS_PREFIX: keys.prefix,
             LLAMA_STACK_TS_HOST: '127.0.0.1',
             LLAMA_STACK_TS_BATCH_LINES_PER_PART: '2',
-            LLAMA_CPP_THREADS: '1',
+            OPENAI_BASE_URL: `${upstream.url}/v1`,
           },
         };
       };

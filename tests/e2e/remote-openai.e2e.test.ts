@@ -13,7 +13,8 @@ import {
 } from '../support/cli-process.js';
 import { postJson } from '../support/http.js';
 import { startLocalDistribution } from '../support/local-distribution.js';
-import { describeWithModels, testModels } from '../support/test-models.js';
+import { manifestsDir } from '../support/repo-paths.js';
+import { describeWithModels, testModels, testModelsDir } from '../support/test-models.js';
 
 // `remote::openai` end to end: the upstream is a second llama-stack-ts (`run local` on the test
 // models) serving its /v1 routes; the downstream is `run remote-openai` pointed at it. The faults a
@@ -299,6 +300,40 @@ describeWithModels(
       );
       expect(cancelledAfter).toBe(cancelledBefore + 1);
     });
+
+    it('a remote model and a local GGUF answer side by side on one server, each from its own provider', async () => {
+      const mixed = await startDistribution(join(manifestsDir, 'mixed-inference.yaml'), {
+        home: join(home, 'mixed'),
+        env: { UPSTREAM_OPENAI_URL: `${upstream.url}/v1`, LLAMA_STACK_TS_TEST_MODELS: testModelsDir },
+      });
+      try {
+        const listed = (await (await fetch(`${mixed.url}/v1/models`)).json()) as { data: { id: string }[] };
+        expect(listed.data.map((model) => model.id).sort()).toEqual([chatModel, 'tiny-random']);
+        const chatsUpstream = () =>
+          metricSum(
+            upstream.url,
+            /^llama_stack_inference_requests_total\{operation="chat_completion"[^}]*\} (\d+)/,
+          );
+        const before = await chatsUpstream();
+        const chat = async (server: RunningDistribution, model: string) => {
+          const response = await postJson(`${server.url}/inference/chat_completion`, {
+            model,
+            messages: [user('Tell a story.')],
+            max_tokens: 6,
+          });
+          expect(response.status, await response.clone().text()).toBe(200);
+          return (await response.json()) as { content: string; usage: { completion_tokens: number } };
+        };
+        const remote = await chat(mixed, chatModel);
+        expect(remote.content).toBe((await chat(upstream, chatModel)).content);
+        const local = await chat(mixed, 'tiny-random');
+        expect(local.usage.completion_tokens).toBeGreaterThan(0);
+        // The upstream answered the remote model's chat and its own, not the local model's.
+        expect(await chatsUpstream()).toBe(before + 2);
+      } finally {
+        await stopDistribution(mixed);
+      }
+    }, 180_000);
 
     it('upstream down: 502 naming it and a degraded /health; both recover when it returns', async () => {
       await stopDistribution(upstream, 'SIGKILL');
