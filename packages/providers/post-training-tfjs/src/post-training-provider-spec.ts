@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { defineProviderSpec, type ProviderInstance } from '@llama-stack-ts/core';
-import { expandHome } from '@llama-stack-ts/provider-utils/models';
+import { defaultModelCacheDir, expandHome } from '@llama-stack-ts/provider-utils/models';
 import { TfjsPostTraining } from './tfjs-post-training.js';
 import { sampleTfjsPostTrainingConfig, TfjsPostTrainingConfig } from './tfjs-post-training-config.js';
 
@@ -40,6 +40,7 @@ export const tfjsPostTrainingProviderSpec = defineProviderSpec<TfjsPostTrainingC
         registeredModels: context.registeredModels,
         modelRegistrations: context.modelRegistrations,
         modelDir: config.model_dir ? resolve(baseDir, expandHome(config.model_dir)) : baseDir,
+        modelCacheDir: config.model_cache_dir ? expandHome(config.model_cache_dir) : defaultModelCacheDir(),
         logger: context.logger,
       }),
     };

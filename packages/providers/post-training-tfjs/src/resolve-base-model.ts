@@ -1,7 +1,12 @@
 import { access } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { InvalidRequestError, type Model, type Models, type RequestOptions } from '@llama-stack-ts/core';
-import { expandHome, isHubReference } from '@llama-stack-ts/provider-utils/models';
+import {
+  cachedHubModelFile,
+  expandHome,
+  isHubReference,
+  parseHubFileReference,
+} from '@llama-stack-ts/provider-utils/models';
 import { llamaHyperparameters, UnsupportedArchitectureError } from '@llama-stack-ts/trainer-tfjs';
 import { readGgufFileInfo } from 'node-llama-cpp';
 
@@ -15,13 +20,17 @@ export interface BaseModel {
 
 /**
  * Finds the base model a request names (`registeredModels` answers an unknown one 404) and its GGUF
- * file, resolved as inline::llama-cpp resolves `provider_model_id`: absolute, `~`, or relative to
- * `modelDir`. Reads the file's header so an architecture the trainer cannot train is a 400 before
- * anything is queued.
+ * file, resolved as inline::llama-cpp resolves `provider_model_id`: absolute, `~`, relative to
+ * `modelDir`, or an `hf:` file in `modelCacheDir` once downloaded. Reads the file's header so an
+ * architecture the trainer cannot train is a 400 before anything is queued.
  */
 export async function resolveBaseModel(
   modelId: string,
-  { registeredModels, modelDir }: { registeredModels: Models; modelDir: string },
+  {
+    registeredModels,
+    modelDir,
+    modelCacheDir,
+  }: { registeredModels: Models; modelDir: string; modelCacheDir: string },
   options: RequestOptions = {},
 ): Promise<BaseModel> {
   const model = await registeredModels.getModel({ identifier: modelId }, options);
@@ -31,14 +40,9 @@ export async function resolveBaseModel(
       `'${modelId}' is a ${model.model_type} model; name an llm to fine-tune`,
     );
   const source = model.provider_resource_id;
-  if (isHubReference(source))
-    throw new InvalidRequestError(
-      'model',
-      `'${modelId}' is a hub reference (${source}); the trainer reads a local GGUF file: register the downloaded file's ` +
-        'path as a model and fine-tune that',
-    );
-  const expanded = expandHome(source);
-  const path = isAbsolute(expanded) ? expanded : resolve(modelDir, expanded);
+  const path = isHubReference(source)
+    ? hubModelPath(modelId, source, modelCacheDir)
+    : localPath(source, modelDir);
   try {
     await access(path);
   } catch {
@@ -58,4 +62,31 @@ export async function resolveBaseModel(
       },
     );
   }
+}
+
+function localPath(source: string, modelDir: string): string {
+  const expanded = expandHome(source);
+  return isAbsolute(expanded) ? expanded : resolve(modelDir, expanded);
+}
+
+function hubModelPath(modelId: string, source: string, modelCacheDir: string): string {
+  let cached: string | undefined;
+  try {
+    cached = cachedHubModelFile(parseHubFileReference(source), modelCacheDir);
+  } catch (error) {
+    throw new InvalidRequestError(
+      'model',
+      `'${modelId}': ${source} is not a hub file reference the trainer can find`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (!cached)
+    throw new InvalidRequestError(
+      'model',
+      `'${modelId}' (${source}) is not downloaded into ${modelCacheDir} yet: wait for the inference provider's download ` +
+        `or run \`llama-stack-ts models download ${source}\`, then submit again`,
+    );
+  return cached;
 }

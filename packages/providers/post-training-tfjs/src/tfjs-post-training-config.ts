@@ -1,3 +1,4 @@
+import { hubModelConfigFields } from '@llama-stack-ts/provider-utils/models';
 import { z } from 'zod';
 
 /** The provider config; every field is described with its default. */
@@ -11,6 +12,10 @@ export const TfjsPostTrainingConfig = z
         "Where a base model's relative provider_model_id resolves: set it to the inference provider's model_dir " +
           "when that has one. Default: the manifest's directory, as inline::llama-cpp resolves it without one.",
       ),
+    model_cache_dir: hubModelConfigFields.model_cache_dir.describe(
+      "Where a base model's hf: file is found once the inference provider (or `llama-stack-ts models download`) has " +
+        'downloaded it. Default: $LLAMA_STACK_TS_HOME/models, else ~/.llama-stack-ts/models, as inline::llama-cpp.',
+    ),
     backend: z
       .enum(['wasm', 'cpu'])
       .default('wasm')

@@ -37,6 +37,8 @@ export interface TfjsPostTrainingOptions extends RunTrainingJobDeps {
   registeredModels: Models;
   /** Where a relative provider_model_id resolves. */
   modelDir: string;
+  /** Where an hf: provider_model_id's file is downloaded. */
+  modelCacheDir: string;
 }
 
 const isoTime = (milliseconds: number | undefined) =>
