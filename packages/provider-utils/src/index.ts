@@ -48,3 +48,4 @@ export {
   upstreamCallOptions,
 } from './upstream-call-config.js';
 export { parseJson, validateTypes } from './validate-types.js';
+export { fileIdentity, withFileLock } from './with-file-lock.js';

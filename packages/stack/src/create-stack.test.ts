@@ -399,8 +399,10 @@ describe('the inference router', () => {
     expect((rejection as Error).message).toBe(
       "Unknown model 'gpt-5'. Register it under `models:` in distribution.yaml.",
     );
-    // A stream fails before its first chunk, at the call.
-    expect(() => inference.streamChatCompletion({ model: 'gpt-5' })).toThrow(/Unknown model 'gpt-5'/);
+    // A stream naming a model this process does not know fails at its first read, before any chunk
+    // (the registered models file is checked first); the server reads it before it answers.
+    const stream = inference.streamChatCompletion({ model: 'gpt-5' }) as AsyncIterable<unknown>;
+    await expect(stream[Symbol.asyncIterator]().next()).rejects.toThrow(/Unknown model 'gpt-5'/);
     await expect(inference.chatCompletion({}) as Promise<unknown>).rejects.toMatchObject({
       status: 400,
       field: 'model',

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   type ApiName,
   type ApiProtocols,
@@ -7,6 +8,7 @@ import {
   generatesText,
   isInferenceProvider,
   type Model,
+  type ModelRegistrations,
   type ProviderContext,
   type ProviderInstance,
   type RewardScoring,
@@ -22,6 +24,8 @@ import {
   ModelEntry,
   type ModelEntryInput,
 } from './manifest/manifest-schema.js';
+import { RegisteredModelsFile } from './models/registered-models-file.js';
+import { StackModelRegistrations } from './models/stack-model-registrations.js';
 import { ProviderStartError } from './providers/provider-start-error.js';
 import {
   type PlannedProvider,
@@ -34,6 +38,12 @@ import { ModelRegistry } from './routing/model-registry.js';
 import { RewardScoringRouter } from './routing/reward-scoring-router.js';
 import type { ProviderHealth, Stack } from './stack.js';
 import { createConsoleLogger, type StackLogger, scopeLogger } from './stack-logger.js';
+
+/**
+ * The file in the stack's data directory that keeps the models registered at run time
+ * (`context.modelRegistrations`), for every process of the distribution and across restarts.
+ */
+export const registeredModelsFileName = 'registered-models.json';
 
 export interface CreateStackOptions extends ResolveStackOptions {
   /** Where the stack and its providers log; default: stderr. `silentLogger` drops everything. */
@@ -73,7 +83,13 @@ export interface ResolvedStack extends Stack {
    * manifest has no `jobs:` section.
    */
   startWorkers(): QueueWorkerInfo[];
-  /** Registers a model after start-up: the provider's `registerModel` hook runs, then the registry has it. */
+  /** Run-time registrations, persisted for every process of the distribution: providers get it as `context.modelRegistrations`. */
+  readonly modelRegistrations: ModelRegistrations;
+  /**
+   * Registers a model after start-up, in this process only (as the manifest's `models:` do): the
+   * provider's `registerModel` hook runs, then the registry has it. Providers register models that
+   * every process serves and that outlive a restart with `context.modelRegistrations`.
+   */
   registerModel(entry: ModelEntryInput): Promise<Model>;
 }
 
@@ -105,13 +121,21 @@ export async function createStack(
 
   container.register(ManifestToken, { useValue: plan.manifest });
   container.register(ModelsToken, { useValue: models });
+  await mkdir(plan.dataDir, { recursive: true });
+  const registrations = new StackModelRegistrations({
+    file: new RegisteredModelsFile(join(plan.dataDir, registeredModelsFileName)),
+    models,
+    providers: created,
+    logger,
+  });
+  models.refreshWith(() => registrations.refresh());
   const jobs = await createJobEngine(plan.manifest, logger);
 
   try {
     for (const api of plan.apiOrder) {
       const planned = plan.providers.filter((provider) => provider.api === api);
       for (const provider of planned) {
-        const instance = await startProvider(provider, plan, container, models, logger, jobs);
+        const instance = await startProvider(provider, plan, container, models, registrations, logger, jobs);
         created.push({
           api,
           providerId: provider.entry.provider_id,
@@ -152,6 +176,8 @@ export async function createStack(
       apis[api] = implementation;
       container.register(apiTokens[api], { useValue: implementation });
     }
+    // After the manifest's models, so that one of them keeps its identifier.
+    await registrations.refresh();
   } catch (error) {
     await disposeAll(created, disposeTimeoutMs, logger);
     await jobs?.dispose();
@@ -162,6 +188,7 @@ export async function createStack(
     plan,
     apis: apis as Partial<ApiProtocols>,
     models,
+    modelRegistrations: registrations,
     container,
     providers: created,
     routers,
@@ -183,6 +210,7 @@ async function startProvider(
   plan: StackPlan,
   container: DependencyContainer,
   registeredModels: ModelRegistry,
+  modelRegistrations: ModelRegistrations,
   logger: StackLogger,
   jobs: JobEngine | undefined,
 ): Promise<ProviderInstance> {
@@ -195,6 +223,7 @@ async function startProvider(
     deps,
     models: provider.models,
     registeredModels,
+    modelRegistrations,
     shields: provider.shields,
     memoryBanks: provider.memoryBanks,
     distributionName: plan.manifest.name,
@@ -315,6 +344,7 @@ interface StackInstanceParts {
   plan: StackPlan;
   apis: Partial<ApiProtocols>;
   models: ModelRegistry;
+  modelRegistrations: ModelRegistrations;
   container: DependencyContainer;
   providers: StackProvider[];
   routers: ModelRouter[];
@@ -327,6 +357,7 @@ class StackInstance implements ResolvedStack {
   readonly manifest: DistributionManifest;
   readonly apis: Partial<ApiProtocols>;
   readonly models: ModelRegistry;
+  readonly modelRegistrations: ModelRegistrations;
   readonly container: DependencyContainer;
   readonly providers: readonly StackProvider[];
   readonly plan: StackPlan;
@@ -343,6 +374,7 @@ class StackInstance implements ResolvedStack {
     this.dataDir = parts.plan.dataDir;
     this.apis = parts.apis;
     this.models = parts.models;
+    this.modelRegistrations = parts.modelRegistrations;
     this.container = parts.container;
     this.providers = parts.providers;
     this.#routers = parts.routers;

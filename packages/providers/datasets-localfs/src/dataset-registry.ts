@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConflictError, Dataset } from '@llama-stack-ts/core';
+import { fileIdentity, withFileLock } from '@llama-stack-ts/provider-utils';
 import { z } from 'zod';
-import { withRegistryLock } from './registry-lock.js';
 
 const StoredDataset = z.object({
   uuid: z.string(),
@@ -24,7 +24,7 @@ const RegistryFile = z.object({ version: z.literal(1), datasets: z.array(StoredD
  * directory), which other processes on the same data directory (API servers behind a load
  * balancer, workers) change too. Every read first checks the file (one `stat`) and reads it again
  * when another process has replaced it, so a dataset created or deleted anywhere is seen at once.
- * Every change takes the registry's lock (`withRegistryLock`), reads the file again, applies the
+ * Every change takes the registry's lock (`withFileLock`), reads the file again, applies the
  * change and writes it to a temporary file renamed over the old one, so a crash leaves the previous
  * registry or the new one, never half of it, and no process's change is lost.
  */
@@ -92,7 +92,7 @@ export class DatasetRegistry {
    */
   #change(apply: () => boolean): Promise<void> {
     const write = this.#writes.then(() =>
-      withRegistryLock(this.#path, async () => {
+      withFileLock(this.#path, async () => {
         this.#refresh();
         const before = new Map(this.#datasets);
         if (!apply()) return;
@@ -118,12 +118,12 @@ export class DatasetRegistry {
       await rm(temporary, { force: true });
       throw error;
     }
-    this.#seen = identityOf(this.#path);
+    this.#seen = fileIdentity(this.#path);
   }
 
   /** Reads the file again when it is not the one last read or written here. */
   #refresh(): void {
-    const identity = identityOf(this.#path);
+    const identity = fileIdentity(this.#path);
     if (identity === this.#seen) return;
     let text: string;
     try {
@@ -144,15 +144,6 @@ export class DatasetRegistry {
     this.#datasets = new Map(parsed.data.datasets.map((entry) => [entry.uuid, entry]));
     this.#seen = identity;
   }
-}
-
-/**
- * Which file is at `path` now: a change renames a new file over the old one, so the inode and the
- * change time (nanoseconds) differ even for a registry of the same size.
- */
-function identityOf(path: string): string {
-  const info = statSync(path, { bigint: true, throwIfNoEntry: false });
-  return info ? `${info.ino}:${info.ctimeNs}:${info.size}` : 'absent';
 }
 
 function datasetExists(uuid: string): ConflictError {

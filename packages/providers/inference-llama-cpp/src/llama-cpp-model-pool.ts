@@ -22,6 +22,7 @@ import {
   resolveChatWrapper,
 } from 'node-llama-cpp';
 import { resolveThreadCount } from './default-thread-count.js';
+import { InvalidModelSettingsError } from './errors/invalid-model-settings-error.js';
 import { ModelDownloadFailedError, ModelDownloadingError } from './errors/model-downloading-error.js';
 import { ModelFileNotFoundError } from './errors/model-file-not-found-error.js';
 import { ModelLoadError } from './errors/model-load-error.js';
@@ -38,6 +39,8 @@ import { SequenceLeaseQueue } from './sequence-lease-queue.js';
 export interface LoadedLlm {
   kind: 'llm';
   model: LlamaModel;
+  /** Key of `model` among the pool's shared GGUF loads. */
+  modelKey: string;
   context: LlamaContext;
   chatWrapper: ChatWrapper;
   /** Threads the context evaluates with. */
@@ -52,6 +55,8 @@ export interface LoadedLlm {
 export interface LoadedEmbedding {
   kind: 'embedding';
   model: LlamaModel;
+  /** Key of `model` among the pool's shared GGUF loads. */
+  modelKey: string;
   context: LlamaEmbeddingContext;
   threads: number;
   /** The most characters one token reads (see `longestTokenChars`): bounds texts before tokenizing. */
@@ -78,6 +83,12 @@ interface PendingDownload {
   error?: unknown;
   abort: AbortController;
   done: Promise<void>;
+}
+
+/** A GGUF in memory, shared by the models that run it (a base model and fine-tunes of it as LoRA adapters). */
+interface SharedModel {
+  loading: Promise<LlamaModel>;
+  users: number;
 }
 
 interface PoolEntry {
@@ -119,6 +130,8 @@ export class LlamaCppModelPool implements AsyncDisposable {
   readonly #logger: ProviderLogger;
   readonly #entries = new Map<string, PoolEntry>();
   readonly #llamas = new Map<GpuSetting, Promise<Llama>>();
+  /** By `sharedModelKey`: each context of the same GGUF with the same GPU settings uses one load. */
+  readonly #sharedModels = new Map<string, SharedModel>();
   readonly #baseDir: string;
   readonly #cacheDir: string;
   readonly #progressStream: ProgressStream | undefined;
@@ -165,6 +178,15 @@ export class LlamaCppModelPool implements AsyncDisposable {
         path: resolved.path || `${this.#cacheDir} (allow_remote_models is false)`,
         modelDir: llamaCppModelDir(this.#config, this.#baseDir),
       });
+    }
+    for (const [index, adapter] of resolved.loraAdapters.entries()) {
+      if (!(await stat(adapter.path).catch(() => undefined))?.isFile()) {
+        throw new InvalidModelSettingsError({
+          modelId: resolved.id,
+          field: `lora_adapters.${index}.path`,
+          reason: `no LoRA adapter GGUF at ${adapter.path}; a relative path resolves against model_dir (${llamaCppModelDir(this.#config, this.#baseDir)}).`,
+        });
+      }
     }
     const previous = this.#entries.get(resolved.id);
     if (previous) {
@@ -403,9 +425,12 @@ export class LlamaCppModelPool implements AsyncDisposable {
         cause: error,
       });
 
+    const modelKey = `${settings.gpu}\n${settings.gpu_layers}\n${resolved.path}`;
     let model: LlamaModel;
     try {
-      model = await llama.loadModel({ modelPath: resolved.path, gpuLayers: settings.gpu_layers });
+      model = await this.#acquireModel(modelKey, () =>
+        llama.loadModel({ modelPath: resolved.path, gpuLayers: settings.gpu_layers }),
+      );
     } catch (error) {
       throw fail('reading the model', error);
     }
@@ -420,7 +445,14 @@ export class LlamaCppModelPool implements AsyncDisposable {
           threads,
         });
         this.#logLoaded(resolved, llama, model, threads, contextSize, started);
-        return { kind: 'embedding', model, context, threads, longestTokenChars: longestTokenChars(model) };
+        return {
+          kind: 'embedding',
+          model,
+          modelKey,
+          context,
+          threads,
+          longestTokenChars: longestTokenChars(model),
+        };
       }
       const context = await model.createContext({
         contextSize,
@@ -428,12 +460,23 @@ export class LlamaCppModelPool implements AsyncDisposable {
         batchSize: Math.min(settings.batch_size, contextSize),
         threads,
         failedCreationRemedy: false,
+        ...(resolved.loraAdapters.length > 0
+          ? {
+              lora: {
+                adapters: resolved.loraAdapters.map((adapter) => ({
+                  filePath: adapter.path,
+                  scale: adapter.scale,
+                })),
+              },
+            }
+          : {}),
       });
       const chatWrapper = this.#chatWrapper(model, resolved);
       this.#logLoaded(resolved, llama, model, threads, contextSize, started, chatWrapper.wrapperName);
       return {
         kind: 'llm',
         model,
+        modelKey,
         context,
         chatWrapper,
         threads,
@@ -441,10 +484,41 @@ export class LlamaCppModelPool implements AsyncDisposable {
         freeSequences: [],
       };
     } catch (error) {
-      await model.dispose().catch(() => undefined);
+      await this.#releaseModel(modelKey).catch(() => undefined);
       if (error instanceof ModelLoadError) throw error;
       throw fail('creating its context', error);
     }
+  }
+
+  /** The GGUF loaded under `key`, loading it when no context uses it yet; `#releaseModel` gives it back. */
+  async #acquireModel(key: string, load: () => Promise<LlamaModel>): Promise<LlamaModel> {
+    let shared = this.#sharedModels.get(key);
+    if (!shared) {
+      const loading = load();
+      const created: SharedModel = { loading, users: 0 };
+      shared = created;
+      this.#sharedModels.set(key, created);
+      loading.catch(() => {
+        if (this.#sharedModels.get(key) === created) this.#sharedModels.delete(key);
+      });
+    }
+    shared.users += 1;
+    try {
+      return await shared.loading;
+    } catch (error) {
+      shared.users -= 1;
+      throw error;
+    }
+  }
+
+  /** Disposes the GGUF loaded under `key` when its last context is gone. */
+  async #releaseModel(key: string): Promise<void> {
+    const shared = this.#sharedModels.get(key);
+    if (!shared) return;
+    shared.users -= 1;
+    if (shared.users > 0) return;
+    this.#sharedModels.delete(key);
+    await (await shared.loading).dispose();
   }
 
   #chatWrapper(model: LlamaModel, resolved: ResolvedLlamaCppModel): ChatWrapper {
@@ -552,7 +626,7 @@ export class LlamaCppModelPool implements AsyncDisposable {
     const loaded = await loading.catch(() => undefined);
     if (!loaded) return;
     await loaded.context.dispose();
-    await loaded.model.dispose();
+    await this.#releaseModel(loaded.modelKey);
     this.#logger.info(`unloaded model '${entry.model.id}' (${reason})`);
   }
 }

@@ -7,9 +7,27 @@ import {
   isHubReference,
   parseHubFileReference,
 } from '@llama-stack-ts/provider-utils/models';
+import { z } from 'zod';
 import { InvalidModelSettingsError } from './errors/invalid-model-settings-error.js';
 import { UnsupportedModelSourceError } from './errors/unsupported-model-source-error.js';
 import { type LlamaCppConfig, LlamaCppModelSettings, modelSettingKeys } from './llama-cpp-config.js';
+
+/**
+ * `metadata.lora_adapters`: LoRA adapter GGUFs (what post-training writes) applied over the base
+ * model of `provider_model_id` in the model's context.
+ */
+export const LoraAdapters = z
+  .array(
+    z.strictObject({
+      path: z
+        .string()
+        .min(1)
+        .describe('The adapter GGUF: an absolute path, or relative as `provider_model_id` is.'),
+      scale: z.number().finite().default(1).describe('How much of the adapter applies; default 1.'),
+    }),
+  )
+  .describe('LoRA adapters applied over the base GGUF, in order.');
+export type LoraAdapters = z.infer<typeof LoraAdapters>;
 
 /** A registered model as this provider runs it. */
 export interface ResolvedLlamaCppModel {
@@ -26,6 +44,8 @@ export interface ResolvedLlamaCppModel {
   source: string;
   /** The provider's defaults with the model's `metadata` overrides applied. */
   settings: LlamaCppModelSettings;
+  /** `metadata.lora_adapters` with absolute paths; empty for a plain model. */
+  loraAdapters: LoraAdapters;
 }
 
 export interface ResolveLlamaCppModelOptions {
@@ -52,6 +72,11 @@ export function resolveLlamaCppModel(
   options: ResolveLlamaCppModelOptions = {},
 ): ResolvedLlamaCppModel {
   const source = model.provider_resource_id;
+  const modelDir = llamaCppModelDir(config, options.baseDir);
+  const toPath = (written: string): string => {
+    const expanded = expandHome(written);
+    return isAbsolute(expanded) ? expanded : resolve(modelDir, expanded);
+  };
   let path: string;
   let hub: HubFileReference | undefined;
   if (isHubReference(source)) {
@@ -66,8 +91,7 @@ export function resolveLlamaCppModel(
     }
     path = options.cacheDir ? (cachedHubModelFile(hub, options.cacheDir) ?? '') : '';
   } else {
-    const expanded = expandHome(source);
-    path = isAbsolute(expanded) ? expanded : resolve(llamaCppModelDir(config, options.baseDir), expanded);
+    path = toPath(source);
   }
 
   const overrides: Record<string, unknown> = {};
@@ -85,6 +109,7 @@ export function resolveLlamaCppModel(
       reason: issue?.message ?? 'invalid value',
     });
   }
+  const loraAdapters = parseLoraAdapters(model);
   return {
     id: model.identifier,
     kind: model.model_type === 'embedding' ? 'embedding' : 'llm',
@@ -93,5 +118,28 @@ export function resolveLlamaCppModel(
     ...(hub ? { hub } : {}),
     ...(typeof model.metadata.sha256 === 'string' ? { sha256: model.metadata.sha256 } : {}),
     settings: parsed.data,
+    loraAdapters: loraAdapters.map((adapter) => ({ ...adapter, path: toPath(adapter.path) })),
   };
+}
+
+function parseLoraAdapters(model: Model): LoraAdapters {
+  const written = model.metadata.lora_adapters;
+  if (written === undefined) return [];
+  const parsed = LoraAdapters.safeParse(written);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidModelSettingsError({
+      modelId: model.identifier,
+      field: ['lora_adapters', ...(issue?.path ?? [])].join('.'),
+      reason: `${issue?.message ?? 'invalid value'} (a list of { path: '/abs/adapter.gguf', scale?: number })`,
+    });
+  }
+  if (parsed.data.length > 0 && model.model_type === 'embedding') {
+    throw new InvalidModelSettingsError({
+      modelId: model.identifier,
+      field: 'lora_adapters',
+      reason: 'LoRA adapters apply to llm models only; remove them or register the model as an llm.',
+    });
+  }
+  return parsed.data;
 }

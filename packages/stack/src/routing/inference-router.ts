@@ -49,54 +49,58 @@ export class InferenceRouter implements Inference {
   }
 
   async completion(request: CompletionRequest, options?: RequestOptions): Promise<CompletionResponse> {
-    return this.#target(request.model, 'completion').completion(request, options);
+    return (await this.#target(request.model, 'completion')).completion(request, options);
   }
 
   streamCompletion(
     request: CompletionRequest,
     options?: RequestOptions,
   ): AsyncIterable<CompletionResponseStreamChunk> {
-    return this.#target(request.model, 'streamCompletion').streamCompletion(request, options);
+    return this.#stream(request.model, 'streamCompletion', (target) =>
+      target.streamCompletion(request, options),
+    );
   }
 
   async chatCompletion(
     request: ChatCompletionRequest,
     options?: RequestOptions,
   ): Promise<ChatCompletionResponse> {
-    return this.#target(request.model, 'chatCompletion').chatCompletion(request, options);
+    return (await this.#target(request.model, 'chatCompletion')).chatCompletion(request, options);
   }
 
   streamChatCompletion(
     request: ChatCompletionRequest,
     options?: RequestOptions,
   ): AsyncIterable<ChatCompletionResponseStreamChunk> {
-    return this.#target(request.model, 'streamChatCompletion').streamChatCompletion(request, options);
+    return this.#stream(request.model, 'streamChatCompletion', (target) =>
+      target.streamChatCompletion(request, options),
+    );
   }
 
   async batchCompletion(
     request: BatchCompletionRequest,
     options?: RequestOptions,
   ): Promise<BatchCompletionResponse> {
-    return this.#target(request.model, 'batchCompletion').batchCompletion(request, options);
+    return (await this.#target(request.model, 'batchCompletion')).batchCompletion(request, options);
   }
 
   async batchChatCompletion(
     request: BatchChatCompletionRequest,
     options?: RequestOptions,
   ): Promise<BatchChatCompletionResponse> {
-    return this.#target(request.model, 'batchChatCompletion').batchChatCompletion(request, options);
+    return (await this.#target(request.model, 'batchChatCompletion')).batchChatCompletion(request, options);
   }
 
   async embeddings(request: EmbeddingsRequest, options?: RequestOptions): Promise<EmbeddingsResponse> {
-    return this.#target(request.model, 'embeddings').embeddings(request, options);
+    return (await this.#target(request.model, 'embeddings')).embeddings(request, options);
   }
 
   async tokenize(request: TokenizeRequest, options?: RequestOptions): Promise<TokenizeResponse> {
-    return this.#target(request.model, 'tokenize').tokenize(request, options);
+    return (await this.#target(request.model, 'tokenize')).tokenize(request, options);
   }
 
   async modelInfo(request: InferenceModelInfoRequest, options?: RequestOptions): Promise<InferenceModelInfo> {
-    return this.#target(request.model, 'modelInfo').modelInfo(request, options);
+    return (await this.#target(request.model, 'modelInfo')).modelInfo(request, options);
   }
 
   /** Calls after this fail with `DisposedError`; the stack disposes the providers themselves. */
@@ -105,14 +109,42 @@ export class InferenceRouter implements Inference {
   }
 
   /**
+   * A stream of `operation` for `modelId`: a model this process knows is checked at once (a bad
+   * request throws before any chunk); one it does not is looked up in the registered models file
+   * when the stream is first read, which the server does before it starts its response.
+   */
+  #stream<Operation extends 'streamCompletion' | 'streamChatCompletion', Chunk>(
+    modelId: unknown,
+    operation: Operation,
+    call: (target: Pick<Required<Inference>, Operation>) => AsyncIterable<Chunk>,
+  ): AsyncIterable<Chunk> {
+    this.#checkOpen(modelId);
+    const known = this.#registry.lookup(modelId);
+    if (known) return call(this.#checked(this.#route(known), operation));
+    const target = () => this.#target(modelId, operation);
+    return {
+      async *[Symbol.asyncIterator]() {
+        yield* call(await target());
+      },
+    };
+  }
+
+  /**
    * The implementation that runs `operation` for `modelId`: the model exists, is of the kind the
    * operation needs, and its provider has the method.
    */
-  #target<Operation extends keyof Inference>(
+  async #target<Operation extends keyof Inference>(
     modelId: unknown,
     operation: Operation,
+  ): Promise<Pick<Required<Inference>, Operation>> {
+    this.#checkOpen(modelId);
+    return this.#checked(this.#route(await this.#registry.find(modelId)), operation);
+  }
+
+  #checked<Operation extends keyof Inference>(
+    { model, provider }: { model: Model; provider: RoutedInferenceProvider },
+    operation: Operation,
   ): Pick<Required<Inference>, Operation> {
-    const { model, provider } = this.#route(modelId);
     checkModelType(model, operation);
     const implementation = provider.implementation as Partial<Inference>;
     if (typeof implementation[operation] !== 'function') {
@@ -121,12 +153,15 @@ export class InferenceRouter implements Inference {
     return implementation as Pick<Required<Inference>, Operation>;
   }
 
-  #route(modelId: unknown): { model: Model; provider: RoutedInferenceProvider } {
+  #checkOpen(modelId: unknown): asserts modelId is string {
     if (this.#closed) throw new DisposedError('The inference router');
     if (typeof modelId !== 'string' || modelId.length === 0) {
       throw new InvalidRequestError('model', 'required: the id of a model registered in the distribution.');
     }
-    const model = this.#registry.require(modelId);
+  }
+
+  #route(model: Model): { model: Model; provider: RoutedInferenceProvider } {
+    const modelId = model.identifier;
     if (model.model_type === 'reward') {
       throw new InvalidRequestError(
         'model',

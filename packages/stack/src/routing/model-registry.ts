@@ -15,17 +15,33 @@ export const unknownModelHint = 'Register it under `models:` in distribution.yam
  */
 export class ModelRegistry implements Models {
   readonly #models = new Map<string, Model>();
+  #refresh: (() => Promise<void>) | undefined;
 
   constructor(models: readonly Model[] = []) {
     for (const model of models) this.add(model);
   }
 
+  /**
+   * Sets what runs before the registry lists models or answers that one is unknown: the stack
+   * registers there the models other processes of the distribution registered at run time.
+   */
+  refreshWith(refresh: () => Promise<void>): void {
+    this.#refresh = refresh;
+  }
+
   async listModels(_request: Record<string, never> = {}): Promise<ListModelsResponse> {
+    await this.#refresh?.();
     return { data: this.list() };
   }
 
   async getModel(request: GetModelRequest): Promise<Model> {
-    return this.require(request.identifier);
+    return this.find(request.identifier);
+  }
+
+  /** Like `require`, after a refresh when this process does not know the model (yet). */
+  async find(identifier: string): Promise<Model> {
+    if (!this.#models.has(identifier)) await this.#refresh?.();
+    return this.require(identifier);
   }
 
   list(): Model[] {

@@ -32,7 +32,7 @@ export class RewardScoringRouter implements RewardScoring {
 
   async score(request: RewardScoringRequest, options?: RequestOptions): Promise<RewardScoringResponse> {
     if (this.#closed) throw new DisposedError('The reward scoring router');
-    const model = this.#registry.require(request.model);
+    const model = await this.#registry.find(request.model);
     if (model.model_type !== 'reward') {
       throw new InvalidRequestError(
         'model',
