@@ -79,6 +79,7 @@ export class TfjsPostTraining implements PostTraining {
     const validationColumn = trainingColumn(request.validation_dataset, 'validation_dataset');
     const base = await resolveBaseModel(request.model, this.#options, options);
     if (await this.#queue.get(request.job_uuid)) throw jobInUse(request.job_uuid);
+    await this.#checkModelIdFree(request.job_uuid, options);
     const train = await this.#copyDataset(request.job_uuid, 'train', request.dataset, options);
     const validation = await this.#copyDataset(
       request.job_uuid,
@@ -157,6 +158,20 @@ export class TfjsPostTraining implements PostTraining {
   }: PostTrainingJobRequest): Promise<PostTrainingJobArtifactsResponse> {
     await this.#record(job_uuid);
     return { job_uuid, checkpoints: await this.#checkpoints(job_uuid).list() };
+  }
+
+  /** The trained model is registered as `<job_uuid>`: an id another model has would fail the job at its end. */
+  async #checkModelIdFree(jobId: string, options: RequestOptions): Promise<void> {
+    try {
+      await this.#options.registeredModels.getModel({ identifier: jobId }, options);
+    } catch (error) {
+      if (error instanceof NotFoundError) return;
+      throw error;
+    }
+    throw new ConflictError(
+      `job_uuid '${jobId}' is a registered model's id; the fine-tuned model is registered under the job_uuid, so pick another.`,
+      { field: 'job_uuid' },
+    );
   }
 
   async #record(jobId: string): Promise<JobRecord<TrainingJobData, TrainingJobResult>> {

@@ -175,6 +175,17 @@ describeWithModels('inline::tfjs (post_training) on stories260K', [stories], () 
       await access(fileURLToPath(checkpoint.path));
     }
     await expect(submit(sftRequest('sft-1'))).rejects.toMatchObject({ status: 409, field: 'job_uuid' });
+
+    // The base model's provider and file, plus the final adapter at scale 1.
+    const trained = await stack.models.getModel({ identifier: 'sft-1' });
+    expect(trained).toMatchObject({
+      provider_id: 'llama-cpp',
+      provider_resource_id: 'stories260K.gguf',
+      model_type: 'llm',
+      metadata: { base_model: 'stories', job_uuid: 'sft-1', lora_adapters: [{ scale: 1 }] },
+    });
+    const [adapter] = trained.metadata.lora_adapters as { path: string }[];
+    await access(adapter?.path ?? '');
   });
 
   it('trains QLoRA on the base kept as its file bytes, dequantized per use', {
@@ -231,6 +242,7 @@ describeWithModels('inline::tfjs (post_training) on stories260K', [stories], () 
       status: 400,
       field: 'algorithm',
     });
+    await expect(submit(sftRequest('stories'))).rejects.toMatchObject({ status: 409, field: 'job_uuid' });
     await expect(postTraining.getTrainingJobStatus({ job_uuid: 'bad-1' })).rejects.toMatchObject({
       status: 404,
     });
