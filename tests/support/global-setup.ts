@@ -30,6 +30,8 @@ const packagesTheCommandLoads = [
   'packages/providers/reward-scoring-llm-judge',
   'packages/providers/reward-scoring-classifier',
   'packages/providers/synthetic-data-reference',
+  'packages/providers/post-training-tfjs',
+  'packages/trainer-tfjs',
   'tests/fixtures/provider-echo',
 ];
 

@@ -11,7 +11,7 @@ export interface ClientRoute {
   readonly path: string;
   readonly operation: string;
   readonly streamOperation?: string;
-  readonly stream?: 'optional' | 'always';
+  readonly stream?: 'optional' | 'always' | 'accept';
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
@@ -109,7 +109,7 @@ export type StreamMethodName<Route> = Route extends { stream: 'always' }
     : Route extends { operation: infer Name extends string }
       ? Name
       : never
-  : Route extends { stream: 'optional'; streamOperation: infer Name extends string }
+  : Route extends { stream: 'optional' | 'accept'; streamOperation: infer Name extends string }
     ? Name
     : never;
 

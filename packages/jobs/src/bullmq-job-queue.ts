@@ -282,12 +282,15 @@ export class BullmqJobQueue<Data = unknown, Result = unknown, Part = unknown>
   }
 
   async #read(jobId: string): Promise<JobRecord | undefined> {
+    // The state before the job's fields: a job that finishes between the two reads is then seen
+    // as running, never as completed without its finishedOn and result (BullMQ writes those as it
+    // moves the job, in one script).
+    const state = await this.#parts.queue.getJobState(jobId);
     const job = await this.#parts.queue.getJob(jobId);
     if (!job || job.name !== jobName) return undefined;
     const stored = job.data as StoredJobData;
     const { commands } = this.#parts.connections;
-    const [state, cancellation, partsHash] = await Promise.all([
-      job.getState(),
+    const [cancellation, partsHash] = await Promise.all([
       this.cancellationOf(jobId),
       stored.parts > 0 ? commands.hgetall(this.#parts.keys.parts(jobId)) : undefined,
     ]);

@@ -26,8 +26,11 @@ export interface RouteDefinition<Protocol = unknown, Api extends string = string
   operation: OperationName<Protocol>;
   /** Protocol method answering with an `AsyncIterable` of chunks, sent as Server-Sent Events. */
   streamOperation?: OperationName<Protocol>;
-  /** `optional`: streamed when the body says `stream: true`; `always`: every call streams. */
-  stream?: 'optional' | 'always';
+  /**
+   * `optional`: streamed when the body says `stream: true`; `always`: every call streams; `accept`:
+   * streamed when the client's `Accept` header asks for `text/event-stream` (a GET route's log tail).
+   */
+  stream?: 'optional' | 'always' | 'accept';
   summary: string;
   description?: string;
   /** Schema of the path parameters: one key per `{name}` of `path`. */

@@ -5,8 +5,16 @@ import { formatSseEvent } from '../streaming/format-sse-event.js';
 import { streamSseResponse } from '../streaming/stream-sse-response.js';
 import { fileContentResponse } from './file-content-response.js';
 
-/** Whether this call streams: always, or when an `optional` route's request says `stream: true`. */
-function isStreamed(route: RouteDefinition, request: Record<string, unknown>): boolean {
+/**
+ * Whether this call streams: always, when an `optional` route's request says `stream: true`, or
+ * when an `accept` route's client accepts `text/event-stream`.
+ */
+function isStreamed(
+  route: RouteDefinition,
+  request: Record<string, unknown>,
+  accept: string | undefined,
+): boolean {
+  if (route.stream === 'accept') return accept?.includes('text/event-stream') === true;
   return route.stream === 'always' || (route.stream === 'optional' && request.stream === true);
 }
 
@@ -26,7 +34,7 @@ export function callRouteOperation(route: RouteDefinition, report: ErrorReporter
       return operation;
     };
 
-    if (isStreamed(route, request)) {
+    if (isStreamed(route, request, c.req.header('accept'))) {
       const streamOperation = operationOf(route.streamOperation ?? route.operation);
       return streamSseResponse(c, {
         start: (signal) => streamOperation(request, { signal }) as AsyncIterable<unknown>,

@@ -28,7 +28,7 @@ export interface DocumentedRoute {
   response: z.ZodType;
   /** `binary`: the response is documented as the file's bytes. Default `json`. */
   responseFormat?: 'json' | 'binary';
-  stream?: 'optional' | 'always';
+  stream?: 'optional' | 'always' | 'accept';
   streamOperation?: string;
   streamChunk?: z.ZodType;
   experimental?: boolean;

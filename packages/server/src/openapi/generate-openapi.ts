@@ -166,6 +166,12 @@ function successResponse(route: DocumentedRoute, response: JsonSchema, chunk: Js
       content: { ...json, ...sse },
     };
   }
+  if (route.stream === 'accept') {
+    return {
+      description: `JSON, or when the request's \`Accept\` header asks for \`text/event-stream\`, ${eventsNote}`,
+      content: { ...json, ...sse },
+    };
+  }
   return { description: 'OK', content: json };
 }
 

@@ -88,6 +88,13 @@ export const builtinProviders: readonly BuiltinProvider[] = [
       'k candidates per prompt, scored by a reward model, filtered, saved as a dataset; large runs as jobs.',
   },
   {
+    api: 'post_training',
+    providerType: 'inline::tfjs',
+    packageName: '@llama-stack-ts/provider-post-training-tfjs',
+    description:
+      'LoRA and QLoRA fine-tuning of llama GGUF models in TensorFlow.js as jobs, checkpointed; the result is served as <job_uuid>.',
+  },
+  {
     api: 'datasets',
     providerType: 'inline::localfs',
     packageName: '@llama-stack-ts/provider-datasets-localfs',

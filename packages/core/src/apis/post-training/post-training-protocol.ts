@@ -1,6 +1,7 @@
 import type { RequestOptions } from '../request-options.js';
 import type {
   PostTrainingJobArtifactsResponse,
+  PostTrainingJobLogLine,
   PostTrainingJobLogStream,
   PostTrainingJobRequest,
   PostTrainingJobStatusResponse,
@@ -23,6 +24,11 @@ export interface PostTraining {
     request: PostTrainingJobRequest,
     options?: RequestOptions,
   ): Promise<PostTrainingJobLogStream>;
+  /** The log lines so far, then each new one as the job writes it, until the job ends or `signal` aborts. */
+  streamTrainingJobLogs(
+    request: PostTrainingJobRequest,
+    options?: RequestOptions,
+  ): AsyncIterable<PostTrainingJobLogLine>;
   getTrainingJobStatus(
     request: PostTrainingJobRequest,
     options?: RequestOptions,

@@ -3,6 +3,7 @@ import { defineRoutes } from '../route-definition.js';
 import type { PostTraining } from './post-training-protocol.js';
 import {
   PostTrainingJobArtifactsResponse,
+  PostTrainingJobLogLine,
   PostTrainingJobLogStream,
   PostTrainingJobRequest,
   PostTrainingJobStatusResponse,
@@ -39,7 +40,13 @@ export const postTrainingRoutes = defineRoutes<PostTraining>()([
     method: 'GET',
     path: '/post_training/job/logs',
     operation: 'getTrainingJobLogs',
+    streamOperation: 'streamTrainingJobLogs',
+    stream: 'accept',
     summary: 'Get the log lines of a training job.',
+    description:
+      'JSON: the lines so far. With `Accept: text/event-stream`: a stream of the lines so far, then each new one ' +
+      'until the job ends.',
+    streamChunk: PostTrainingJobLogLine,
     query: PostTrainingJobRequest,
     response: PostTrainingJobLogStream,
   },

@@ -194,3 +194,14 @@ export const PostTrainingJobLogStream = z
   })
   .meta({ id: 'PostTrainingJobLogStream', description: 'The log lines of a training job so far.' });
 export type PostTrainingJobLogStream = z.infer<typeof PostTrainingJobLogStream>;
+
+export const PostTrainingJobLogLine = z
+  .object({
+    job_uuid: z.string(),
+    line: z.string().describe('One log line, e.g. a step line: step, loss, lr, tokens/s and ETA.'),
+  })
+  .meta({
+    id: 'PostTrainingJobLogLine',
+    description: 'One event of the log stream: the lines so far, then each new one until the job ends.',
+  });
+export type PostTrainingJobLogLine = z.infer<typeof PostTrainingJobLogLine>;

@@ -1,0 +1,52 @@
+import { hubModelConfigFields } from '@llama-stack-ts/provider-utils/models';
+import { z } from 'zod';
+
+/** The provider config; every field is described with its default. */
+export const TfjsPostTrainingConfig = z
+  .object({
+    model_dir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Where a base model's relative provider_model_id resolves: set it to the inference provider's model_dir " +
+          "when that has one. Default: the manifest's directory, as inline::llama-cpp resolves it without one.",
+      ),
+    model_cache_dir: hubModelConfigFields.model_cache_dir.describe(
+      "Where a base model's hf: file is found once the inference provider (or `llama-stack-ts models download`) has " +
+        'downloaded it. Default: $LLAMA_STACK_TS_HOME/models, else ~/.llama-stack-ts/models, as inline::llama-cpp.',
+    ),
+    backend: z
+      .enum(['wasm', 'cpu'])
+      .default('wasm')
+      .describe(
+        'The TensorFlow.js backend that trains: wasm (faster, measured by bench/train) or cpu. Default wasm.',
+      ),
+    checkpoint_every_steps: z
+      .number()
+      .int()
+      .positive()
+      .default(25)
+      .describe(
+        'Optimizer steps between checkpoints (adapter GGUF, optimizer state, step); a retried job resumes from the last. ' +
+          'The last step is always checkpointed. Default 25.',
+      ),
+    seed: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(42)
+      .describe('Seeds the adapter initialisation and the per-epoch shuffle. Default 42.'),
+  })
+  .strict();
+export type TfjsPostTrainingConfig = z.infer<typeof TfjsPostTrainingConfig>;
+export type TfjsPostTrainingConfigInput = z.input<typeof TfjsPostTrainingConfig>;
+
+// biome-ignore-start lint/suspicious/noTemplateCurlyInString: sample configs spell ${env.NAME} literally.
+export function sampleTfjsPostTrainingConfig(_dataDir: string): Record<string, unknown> {
+  return {
+    backend: '${env.LLAMA_STACK_TS_TRAINER_BACKEND:=wasm}',
+    checkpoint_every_steps: '${env.LLAMA_STACK_TS_TRAINER_CHECKPOINT_EVERY_STEPS:=25}',
+  };
+}
+// biome-ignore-end lint/suspicious/noTemplateCurlyInString: sample configs spell ${env.NAME} literally.

@@ -1,0 +1,250 @@
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type PostTraining,
+  type PostTrainingJobStatusResponse,
+  PostTrainingSFTRequest,
+  type PostTrainingSFTRequestInput,
+} from '@llama-stack-ts/core';
+import { createTestPrefix, type TestPrefix, testRedisUrl } from '@llama-stack-ts/jobs/test';
+import { localFsDatasetsProviderSpec } from '@llama-stack-ts/provider-datasets-localfs';
+import { llamaCppProviderSpec } from '@llama-stack-ts/provider-inference-llama-cpp';
+import { describeWithModels, testModelsDir } from '@llama-stack-ts/provider-utils/test';
+import { createStack, type ResolvedStack, silentLogger } from '@llama-stack-ts/stack';
+import { f32Tensor, writeGguf } from '@llama-stack-ts/trainer-tfjs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { tfjsPostTrainingProviderSpec } from '../../src/index.js';
+
+const stories = join(testModelsDir, 'stories260K.gguf');
+const sentences = [
+  'The purple robot sang about quantum lemons.',
+  'Seven copper kettles danced under the glacier.',
+  'A velvet submarine counted silent thunder.',
+];
+const dataUrl = (rows: readonly unknown[]) =>
+  `data:application/jsonl;base64,${Buffer.from(rows.map((row) => JSON.stringify(row)).join('\n')).toString('base64')}`;
+const textDataset = {
+  columns: { text: 'text' },
+  content_url: dataUrl(sentences.map((text) => ({ text }))),
+} as const;
+
+function sftRequest(
+  job_uuid: string,
+  overrides: Partial<PostTrainingSFTRequestInput> = {},
+): PostTrainingSFTRequestInput {
+  return {
+    job_uuid,
+    model: 'stories',
+    dataset: textDataset,
+    validation_dataset: textDataset,
+    algorithm: 'lora',
+    algorithm_config: {
+      lora_attn_modules: ['q_proj', 'k_proj', 'v_proj', 'output_proj'],
+      apply_lora_to_mlp: true,
+      apply_lora_to_output: true,
+      rank: 8,
+      alpha: 16,
+    },
+    optimizer_config: { optimizer_type: 'adamw', lr: 1e-2, lr_min: 1e-3, weight_decay: 0 },
+    training_config: {
+      n_epochs: 10,
+      batch_size: 1,
+      shuffle: true,
+      n_iters: 0,
+      enable_activation_checkpointing: false,
+      memory_efficient_fsdp_wrap: false,
+      fsdp_cpu_offload: false,
+    },
+    ...overrides,
+  };
+}
+
+const stepLine =
+  /^step (\d+)\/(\d+) epoch \d+\/\d+ loss ([\d.]+) lr [\d.e+-]+ tokens\/s \d+ eta [\d.]+[smh]$/;
+
+// Training jobs take seconds alone and minutes on a loaded 2-core machine: they have 5 minutes each.
+describeWithModels('inline::tfjs (post_training) on stories260K', [stories], () => {
+  let dataDir: string;
+  let keys: TestPrefix;
+  let stack: ResolvedStack;
+  let postTraining: PostTraining;
+  const submit = (request: PostTrainingSFTRequestInput) =>
+    postTraining.supervisedFineTune(PostTrainingSFTRequest.parse(request));
+
+  /** Polls the job's status until `done` says so (the job runs in this process's worker). */
+  async function waitFor(
+    job_uuid: string,
+    done: (status: PostTrainingJobStatusResponse) => boolean,
+  ): Promise<PostTrainingJobStatusResponse> {
+    for (;;) {
+      const status = await postTraining.getTrainingJobStatus({ job_uuid });
+      if (done(status)) return status;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'post-training-stack-'));
+    keys = createTestPrefix();
+    // A GGUF whose architecture the trainer cannot train, registered as a model like any other.
+    await writeGguf(
+      join(dataDir, 'gpt2.gguf'),
+      { 'general.architecture': { type: 'string', value: 'gpt2' } },
+      [f32Tensor('token_embd.weight', [2, 2], new Float32Array(4))],
+    );
+    stack = await createStack(
+      {
+        name: 'post-training-test',
+        data_dir: dataDir,
+        providers: {
+          inference: [
+            {
+              provider_id: 'llama-cpp',
+              provider_type: 'inline::llama-cpp',
+              config: { gpu: 'cpu', model_dir: testModelsDir, threads: 1, preload: false },
+            },
+          ],
+          datasets: [{ provider_id: 'datasets', provider_type: 'inline::localfs', config: {} }],
+          post_training: [
+            {
+              provider_id: 'tfjs',
+              provider_type: 'inline::tfjs',
+              config: { model_dir: testModelsDir, checkpoint_every_steps: 10 },
+            },
+          ],
+        },
+        models: [
+          { model_id: 'stories', provider_model_id: 'stories260K.gguf' },
+          { model_id: 'gpt2', provider_id: 'llama-cpp', provider_model_id: join(dataDir, 'gpt2.gguf') },
+        ],
+        jobs: { redis_url: testRedisUrl, prefix: keys.prefix },
+      },
+      {
+        providers: [llamaCppProviderSpec, localFsDatasetsProviderSpec, tfjsPostTrainingProviderSpec],
+        logger: silentLogger,
+      },
+    );
+    stack.startWorkers();
+    postTraining = stack.apis.post_training as PostTraining;
+  });
+  afterAll(async () => {
+    await stack?.dispose();
+    await keys?.[Symbol.asyncDispose]();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('trains a LoRA adapter: loss falls, validation loss each epoch, checkpoints as file:// artifacts', {
+    timeout: 300_000,
+  }, async () => {
+    await submit(sftRequest('sft-1'));
+    const status = await waitFor('sft-1', (s) => s.status === 'completed' || s.status === 'failed');
+    const { log_lines } = await postTraining.getTrainingJobLogs({ job_uuid: 'sft-1' });
+    expect(status.status, log_lines.join('\n')).toBe('completed');
+    expect(status.started_at).toBeTruthy();
+    expect(status.completed_at).toBeTruthy();
+    expect(status.resources_allocated).toMatchObject({
+      algorithm: 'lora',
+      backend: 'wasm',
+      base_kept_quantized: false,
+    });
+
+    const steps = log_lines.flatMap((line) => {
+      const match = stepLine.exec(line);
+      return match ? [{ step: Number(match[1]), total: Number(match[2]), loss: Number(match[3]) }] : [];
+    });
+    expect(steps.map((step) => step.step)).toEqual(Array.from({ length: 30 }, (_, index) => index + 1));
+    const firstEpoch = steps.slice(0, 3).reduce((sum, step) => sum + step.loss, 0);
+    const lastEpoch = steps.slice(-3).reduce((sum, step) => sum + step.loss, 0);
+    expect(lastEpoch).toBeLessThan(firstEpoch / 2);
+    const validation = log_lines.filter((line) => /^epoch \d+\/10 validation_loss [\d.]+$/.test(line));
+    expect(validation).toHaveLength(10);
+
+    // The stream of a finished job: the lines so far, then it ends.
+    const streamed: string[] = [];
+    for await (const event of postTraining.streamTrainingJobLogs({ job_uuid: 'sft-1' }))
+      streamed.push(event.line);
+    expect(streamed).toEqual(log_lines);
+
+    const artifacts = await postTraining.getTrainingJobArtifacts({ job_uuid: 'sft-1' });
+    expect(artifacts.checkpoints.map((checkpoint) => checkpoint.iters)).toEqual([10, 20, 30]);
+    expect(status.checkpoints).toEqual(artifacts.checkpoints);
+    for (const checkpoint of artifacts.checkpoints) {
+      expect(checkpoint.path).toMatch(/^file:\/\/.*adapter\.gguf$/);
+      await access(fileURLToPath(checkpoint.path));
+    }
+    await expect(submit(sftRequest('sft-1'))).rejects.toMatchObject({ status: 409, field: 'job_uuid' });
+
+    // The base model's provider and file, plus the final adapter at scale 1.
+    const trained = await stack.models.getModel({ identifier: 'sft-1' });
+    expect(trained).toMatchObject({
+      provider_id: 'llama-cpp',
+      provider_resource_id: 'stories260K.gguf',
+      model_type: 'llm',
+      metadata: { base_model: 'stories', job_uuid: 'sft-1', lora_adapters: [{ scale: 1 }] },
+    });
+    const [adapter] = trained.metadata.lora_adapters as { path: string }[];
+    await access(adapter?.path ?? '');
+  });
+
+  it('trains QLoRA on the base kept as its file bytes, dequantized per use', {
+    timeout: 300_000,
+  }, async () => {
+    await submit(
+      sftRequest('qlora-1', {
+        algorithm: 'qlora',
+        training_config: { ...sftRequest('').training_config, n_epochs: 2 },
+      }),
+    );
+    const status = await waitFor('qlora-1', (s) => s.status === 'completed' || s.status === 'failed');
+    const { log_lines } = await postTraining.getTrainingJobLogs({ job_uuid: 'qlora-1' });
+    expect(status.status, log_lines.join('\n')).toBe('completed');
+    expect(status.resources_allocated).toMatchObject({ algorithm: 'qlora', base_kept_quantized: true });
+    expect(status.checkpoints.map((checkpoint) => checkpoint.iters)).toEqual([6]);
+  });
+
+  it('cancels a running job, which keeps its checkpoints', { timeout: 300_000 }, async () => {
+    await submit(
+      sftRequest('sft-cancel', { training_config: { ...sftRequest('').training_config, n_epochs: 1000 } }),
+    );
+    await waitFor('sft-cancel', (s) => s.checkpoints.length > 0);
+    await postTraining.cancelTrainingJob({ job_uuid: 'sft-cancel' });
+    const status = await waitFor('sft-cancel', (s) => s.status !== 'running');
+    expect(status.status).toBe('failed');
+    expect(status.checkpoints.length).toBeGreaterThan(0);
+    const { checkpoints } = await postTraining.getTrainingJobArtifacts({ job_uuid: 'sft-cancel' });
+    expect(checkpoints).toEqual(status.checkpoints);
+  });
+
+  it('answers bad requests before queueing: unknown model, columns, adapter settings, architecture, algorithm', async () => {
+    await expect(submit(sftRequest('bad-1', { model: 'nope' }))).rejects.toMatchObject({ status: 404 });
+    const noColumns = { columns: { prompt: 'text' }, content_url: dataUrl([{ prompt: 'hi' }]) } as const;
+    await expect(submit(sftRequest('bad-2', { dataset: noColumns }))).rejects.toMatchObject({
+      status: 400,
+      field: 'dataset.columns',
+      message: expect.stringMatching(/'text'.*'dialog'/),
+    });
+    const request = PostTrainingSFTRequest.parse(sftRequest('bad-3'));
+    const config = request.algorithm_config ?? ({} as never);
+    await expect(
+      postTraining.supervisedFineTune({ ...request, algorithm_config: { ...config, rank: 0 } }),
+    ).rejects.toMatchObject({ status: 400, field: 'algorithm_config.rank' });
+    await expect(
+      postTraining.supervisedFineTune({ ...request, algorithm_config: { ...config, alpha: 0 } }),
+    ).rejects.toMatchObject({ status: 400, field: 'algorithm_config.alpha' });
+    await expect(submit(sftRequest('bad-4', { model: 'gpt2' }))).rejects.toMatchObject({
+      status: 400,
+      field: 'model',
+      message: expect.stringContaining('gpt2'),
+    });
+    await expect(submit(sftRequest('bad-5', { algorithm: 'dora' }))).rejects.toMatchObject({
+      status: 400,
+      field: 'algorithm',
+    });
+    await expect(submit(sftRequest('stories'))).rejects.toMatchObject({ status: 409, field: 'job_uuid' });
+    await expect(postTraining.getTrainingJobStatus({ job_uuid: 'bad-1' })).rejects.toMatchObject({
+      status: 404,
+    });
+  });
+});
