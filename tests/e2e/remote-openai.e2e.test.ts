@@ -371,6 +371,7 @@ describe('llama-stack-ts run remote-openai, upstream a fixture that is slow or b
   let fixture: FixtureServer;
   let downstream: RunningDistribution;
   const attempts = new Map<string, number>();
+  const upstreamModels = ['slow', 'flaky', 'busy', 'picky'];
   const answer = {
     choices: [{ message: { role: 'assistant', content: 'Fine.' }, finish_reason: 'stop', logprobs: null }],
     usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
@@ -379,9 +380,7 @@ describe('llama-stack-ts run remote-openai, upstream a fixture that is slow or b
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'lsts-e2e-remote-openai-faults-'));
     fixture = await createFixtureServer({
-      'GET /v1/models': {
-        json: { object: 'list', data: ['slow', 'flaky', 'busy', 'picky'].map((id) => ({ id })) },
-      },
+      'GET /v1/models': () => ({ json: { object: 'list', data: upstreamModels.map((id) => ({ id })) } }),
       'POST /v1/chat/completions': async (request) => {
         const model = (request.body as { model: string }).model;
         const attempt = (attempts.get(model) ?? 0) + 1;
@@ -390,7 +389,7 @@ describe('llama-stack-ts run remote-openai, upstream a fixture that is slow or b
           await delay(20_000);
           return { json: answer };
         }
-        if (model === 'flaky' && attempt > 1) return { json: answer };
+        if ((model === 'flaky' && attempt > 1) || model === 'late') return { json: answer };
         if (model === 'picky') {
           return { status: 400, json: { error: { message: "'messages' is too long for picky" } } };
         }
@@ -421,6 +420,21 @@ describe('llama-stack-ts run remote-openai, upstream a fixture that is slow or b
 
   const chat = (model: string, stream = false) =>
     postJson(`${downstream.url}/v1/chat/completions`, { model, messages: [user('Hi')], stream });
+
+  it('a model the upstream lists after start-up is served without a restart', async () => {
+    expect((await chat('late')).status).toBe(404);
+    upstreamModels.push('late');
+    // The downstream asks the upstream again at most every 5 s when a request names an unknown model.
+    const deadline = Date.now() + 30_000;
+    let status = 404;
+    while (status === 404 && Date.now() < deadline) {
+      status = (await chat('late')).status;
+      if (status === 404) await delay(500);
+    }
+    expect(status).toBe(200);
+    const listed = (await (await fetch(`${downstream.url}/v1/models`)).json()) as { data: { id: string }[] };
+    expect(listed.data.map((model) => model.id)).toContain('late');
+  }, 60_000);
 
   it('a slow upstream: 504 at the timeout, naming the upstream', async () => {
     const started = Date.now();

@@ -170,7 +170,7 @@ describe('createStack', () => {
         api: 'inference',
         type: 'remote::scripted-upstream',
         log,
-        discoveredModels: [
+        discoverModels: () => [
           { identifier: 'listed', provider_resource_id: 'org/listed', model_type: 'llm' },
           { identifier: 'pinned', provider_resource_id: 'org/pinned', model_type: 'llm' },
         ],
@@ -195,6 +195,47 @@ describe('createStack', () => {
       messages: [{ role: 'user', content: 'Hi', tool_calls: [], tool_responses: [] }],
     } as never)) as unknown as { provider: string };
     expect(answer.provider).toBe('upstream');
+  });
+
+  it('asks a discovering provider again when a request names an unknown model: an upstream that gained one, at most every few seconds', async () => {
+    const upstreamModels = [
+      { identifier: 'first', provider_resource_id: 'first', model_type: 'llm' as const },
+    ];
+    let asked = 0;
+    const specs = [
+      scriptedSpec({
+        api: 'inference',
+        type: 'remote::scripted-upstream',
+        log: [],
+        discoverModels: () => {
+          asked++;
+          return upstreamModels;
+        },
+      }),
+    ];
+    await using stack = await createStack(
+      {
+        name: 'rediscovery',
+        providers: { inference: [{ provider_id: 'upstream', provider_type: 'remote::scripted-upstream' }] },
+        data_dir: join(dataDir, 'rediscovery'),
+      },
+      { providers: specs, logger: silentLogger, routes: noRoutes },
+    );
+    expect(asked).toBe(1);
+    upstreamModels.push({ identifier: 'later', provider_resource_id: 'later', model_type: 'llm' });
+    const chat = (model: string) =>
+      stack.apis.inference?.chatCompletion({
+        model,
+        messages: [{ role: 'user', content: 'Hi', tool_calls: [], tool_responses: [] }],
+      } as never) as unknown as Promise<{ provider: string }>;
+    await expect(chat('later')).resolves.toMatchObject({ provider: 'upstream' });
+    expect(asked).toBe(2);
+    // Within the interval an unknown model is answered 404 without asking the upstream again.
+    await expect(chat('never')).rejects.toMatchObject({ status: 404 });
+    await expect(stack.models.listModels({})).resolves.toMatchObject({
+      data: [{ identifier: 'first' }, { identifier: 'later' }],
+    });
+    expect(asked).toBe(2);
   });
 
   it('moves on when a provider hangs or fails in dispose', async () => {

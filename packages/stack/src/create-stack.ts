@@ -24,6 +24,7 @@ import {
   ModelEntry,
   type ModelEntryInput,
 } from './manifest/manifest-schema.js';
+import { ProviderModelDiscovery } from './models/provider-model-discovery.js';
 import { RegisteredModelsFile } from './models/registered-models-file.js';
 import { StackModelRegistrations } from './models/stack-model-registrations.js';
 import { ProviderStartError } from './providers/provider-start-error.js';
@@ -128,7 +129,11 @@ export async function createStack(
     providers: created,
     logger,
   });
-  models.refreshWith(() => registrations.refresh());
+  const discovery = new ProviderModelDiscovery({ models, providers: created });
+  models.refreshWith(async () => {
+    await registrations.refresh();
+    await discovery.refresh();
+  });
   const jobs = await createJobEngine(plan.manifest, logger);
 
   try {
@@ -136,18 +141,16 @@ export async function createStack(
       const planned = plan.providers.filter((provider) => provider.api === api);
       for (const provider of planned) {
         const instance = await startProvider(provider, plan, container, models, registrations, logger, jobs);
-        created.push({
+        const started: StackProvider = {
           api,
           providerId: provider.entry.provider_id,
           providerType: provider.entry.provider_type,
           path: provider.path,
           instance,
-        });
+        };
+        created.push(started);
         container.register(providerToken(provider.entry.provider_id), { useValue: instance.implementation });
-        for (const model of instance.discoveredModels ?? []) {
-          if (models.lookup(model.identifier)) continue; // the manifest's registration wins
-          models.add({ ...model, provider_id: provider.entry.provider_id, metadata: {} });
-        }
+        await discovery.discover(started);
         warnMissingOperations(provider, instance, routes, logger);
       }
       let implementation: unknown;

@@ -1,4 +1,4 @@
-import type { ApiName, Model, ProviderContext, ProviderInstance, ProviderSpec } from '@llama-stack-ts/core';
+import type { ApiName, DiscoveredModel, Model, ProviderContext, ProviderSpec } from '@llama-stack-ts/core';
 import { z } from 'zod';
 
 /**
@@ -21,8 +21,8 @@ export interface ScriptedOptions {
   contexts?: Map<string, ProviderContext>;
   /** Omit some methods to check 501s. */
   without?: string[];
-  /** Models the provider reports it found on its own (a remote provider's upstream models). */
-  discoveredModels?: ProviderInstance['discoveredModels'];
+  /** Models the provider reports it found on its own (a remote provider's upstream models), each time asked. */
+  discoverModels?: () => DiscoveredModel[];
 }
 
 export function scriptedSpec(options: ScriptedOptions): ProviderSpec {
@@ -66,7 +66,7 @@ export function scriptedSpec(options: ScriptedOptions): ProviderSpec {
       const registered: Model[] = [];
       return {
         implementation,
-        ...(options.discoveredModels ? { discoveredModels: options.discoveredModels } : {}),
+        ...(options.discoverModels ? { discoverModels: async () => options.discoverModels?.() ?? [] } : {}),
         async registerModel(model: Model) {
           registered.push(model);
         },

@@ -64,7 +64,7 @@ export interface ProviderLogger {
   error(message: string, details?: Record<string, unknown>): void;
 }
 
-/** A model a provider found on its own, as `ProviderInstance.discoveredModels` lists it. */
+/** A model a provider found on its own, as `ProviderInstance.discoverModels` lists it. */
 export interface DiscoveredModel {
   /** The id clients send as `model`. */
   identifier: string;
@@ -86,10 +86,14 @@ export interface ProviderInstance<Implementation = unknown> {
   /** Called when a memory bank is registered after start-up (start-up ones: `context.memoryBanks`). */
   registerMemoryBank?(bank: MemoryBankRegistration): Promise<void>;
   /**
-   * Models the provider found on its own (a remote provider lists its upstream's models): the stack
-   * registers each under this provider after `create()`, unless the manifest registers that id.
+   * Lists the models the provider finds on its own (a remote provider: its upstream's), serving
+   * them from then on; an upstream that cannot be reached lists none. The stack registers each
+   * under this provider after `create()`, unless that id is registered already, and asks again when
+   * a request names a model this process does not know or models are listed (at most every few
+   * seconds), so a model the upstream gained, or an upstream that was down at start-up, is found
+   * without a restart.
    */
-  discoveredModels?: readonly DiscoveredModel[];
+  discoverModels?(): Promise<readonly DiscoveredModel[]>;
   health?(): Promise<{ status: 'ok' | 'error'; message?: string }>;
   dispose?(): Promise<void>;
 }

@@ -25,15 +25,17 @@ export const remoteOpenAiProviderSpec = defineProviderSpec<RemoteOpenAiConfig, I
       apiKey,
     });
     for (const model of context.models) implementation.addModel(model);
-    const discoveredModels = await implementation.discoverModels(context.models, (error) =>
-      context.logger.warn('the upstream is unreachable: serving the manifest models only', {
-        reason: error instanceof Error ? error.message : String(error),
-      }),
-    );
-    for (const model of discoveredModels) implementation.addModel(model);
     return {
       implementation,
-      discoveredModels,
+      discoverModels: async () => {
+        const found = await implementation.discoverModels(context.models, (error) =>
+          context.logger.warn('the upstream is unreachable: serving the models known so far', {
+            reason: error instanceof Error ? error.message : String(error),
+          }),
+        );
+        for (const model of found) implementation.addModel(model);
+        return found;
+      },
       registerModel: async (model) => implementation.addModel(model),
       // Degraded while the upstream cannot be reached; ok again as soon as it answers.
       health: async () => {

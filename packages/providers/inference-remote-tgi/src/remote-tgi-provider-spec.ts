@@ -22,21 +22,21 @@ export const remoteTgiProviderSpec = defineProviderSpec<RemoteTgiConfig, TextGen
       providerId: context.providerId,
       apiKey: parsed.api_key || undefined,
     });
-    const discoveredModels: DiscoveredModel[] = [];
-    try {
-      const { model_id } = await implementation.info(parsed.read_timeout_ms);
-      const identifier = parsed.model_id ?? model_id;
-      if (!context.models.some((model) => model.identifier === identifier)) {
-        discoveredModels.push({ identifier, provider_resource_id: model_id, model_type: 'llm' });
-      }
-    } catch (error) {
-      context.logger.warn('the TGI server is unreachable: serving the manifest models only', {
-        reason: error instanceof Error ? error.message : String(error),
-      });
-    }
     return {
       implementation,
-      discoveredModels,
+      discoverModels: async (): Promise<DiscoveredModel[]> => {
+        try {
+          const { model_id } = await implementation.info(parsed.read_timeout_ms);
+          const identifier = parsed.model_id ?? model_id;
+          if (context.models.some((model) => model.identifier === identifier)) return [];
+          return [{ identifier, provider_resource_id: model_id, model_type: 'llm' }];
+        } catch (error) {
+          context.logger.warn('the TGI server is unreachable: serving the models known so far', {
+            reason: error instanceof Error ? error.message : String(error),
+          });
+          return [];
+        }
+      },
       // Degraded while /info fails; ok again as soon as it answers.
       health: async () => {
         if (implementation.disposed) return { status: 'error', message: 'disposed' };

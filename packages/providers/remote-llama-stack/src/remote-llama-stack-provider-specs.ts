@@ -45,21 +45,22 @@ function remoteLlamaStackSpec(api: ApiName): ProviderSpec<RemoteLlamaStackConfig
       for (const model of context.models) addModel(model);
 
       const types = servedModelTypes[api] ?? [];
-      let discoveredModels: DiscoveredModel[] = [];
-      if (types.length > 0) {
-        const served = new Set(
-          context.models.flatMap((model) => [model.identifier, model.provider_resource_id]),
-        );
+      const served = new Set(
+        context.models.flatMap((model) => [model.identifier, model.provider_resource_id]),
+      );
+      const discoverModels = async (): Promise<DiscoveredModel[]> => {
         try {
-          discoveredModels = await upstream.discoverModels(types, served);
+          const found = await upstream.discoverModels(types, served);
+          for (const model of found) addModel(model);
+          return found;
         } catch (error) {
-          // An upstream that is down at start-up lists none; its models can be registered later.
-          context.logger.warn('the upstream is unreachable: serving the manifest models only', {
+          // An upstream that is down lists none; the stack asks again later.
+          context.logger.warn('the upstream is unreachable: serving the models known so far', {
             reason: error instanceof Error ? error.message : String(error),
           });
+          return [];
         }
-        for (const model of discoveredModels) addModel(model);
-      }
+      };
 
       const implementation = forwardApi(
         allRoutes.filter((route) => route.api === api),
@@ -68,7 +69,7 @@ function remoteLlamaStackSpec(api: ApiName): ProviderSpec<RemoteLlamaStackConfig
       );
       return {
         implementation,
-        discoveredModels,
+        ...(types.length > 0 ? { discoverModels } : {}),
         registerModel: async (model) => {
           addModel(model);
         },

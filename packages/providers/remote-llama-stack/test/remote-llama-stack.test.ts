@@ -128,14 +128,13 @@ describe('remote::llama-stack', () => {
   it("discovers the upstream's models of the API's types, beside the manifest's", async () => {
     const upstream = await startUpstream();
     const inference = await create('inference', upstream.url);
-    expect(inference.discoveredModels).toEqual([
+    expect(await inference.discoverModels?.()).toEqual([
       { identifier: 'chat', provider_resource_id: 'chat', model_type: 'llm' },
       { identifier: 'embedder', provider_resource_id: 'embedder', model_type: 'embedding' },
     ]);
-    expect((await create('reward_scoring', upstream.url)).discoveredModels?.map((m) => m.identifier)).toEqual(
-      ['judge'],
-    );
-    expect((await create('safety', upstream.url)).discoveredModels).toEqual([]);
+    const rewardScoring = await create('reward_scoring', upstream.url);
+    expect((await rewardScoring.discoverModels?.())?.map((m) => m.identifier)).toEqual(['judge']);
+    expect((await create('safety', upstream.url)).discoverModels).toBeUndefined();
     expect(upstream.requests[0]?.headers.authorization).toBe('Bearer secret-token');
   });
 
@@ -219,7 +218,7 @@ describe('remote::llama-stack', () => {
     const upstream = await startUpstream();
     await upstream.close();
     const instance = await create('inference', upstream.url);
-    expect(instance.discoveredModels).toEqual([]);
-    expect(warnings).toEqual(['the upstream is unreachable: serving the manifest models only']);
+    expect(await instance.discoverModels?.()).toEqual([]);
+    expect(warnings).toEqual(['the upstream is unreachable: serving the models known so far']);
   });
 });
