@@ -19,42 +19,49 @@ interface CheckpointState {
 /** A checkpoint as a resumed job reads it back. */
 export interface StoredCheckpoint {
   step: number;
-  adapterPath: string;
+  /** The checkpoint's GGUF: what `CheckpointStore.write` was handed to write. */
+  path: string;
   optimizer: OptimizerState;
 }
 
 /**
- * A job's files under the provider's data directory: `checkpoints/step-<n>/` (adapter.gguf,
- * optimizer.bin, state.json), each written to a temporary folder and renamed into place so a
- * killed worker never leaves half a checkpoint, and the final `adapter.gguf` the served model loads.
- * The folder name is a hash of the job id, which may hold `/` and `:`.
+ * A job's files under the provider's data directory: `checkpoints/step-<n>/` (the trained weights'
+ * GGUF, named `fileName`, optimizer.bin, state.json), each written to a temporary folder and renamed
+ * into place so a killed worker never leaves half a checkpoint, and the final GGUF the served model
+ * loads. The folder name is a hash of the job id, which may hold `/` and `:`.
  */
 export class CheckpointStore {
   readonly jobDir: string;
 
-  constructor(dataDir: string, jobId: string) {
+  constructor(
+    dataDir: string,
+    jobId: string,
+    /** The GGUF of a checkpoint: `adapter.gguf`, `dora.gguf` or `model.gguf` (see trainer-plan). */
+    readonly fileName: string,
+  ) {
     this.jobDir = join(dataDir, 'jobs', createHash('sha256').update(jobId).digest('hex').slice(0, 32));
   }
 
-  get finalAdapterPath(): string {
-    return join(this.jobDir, 'adapter.gguf');
+  /** Where the job's final GGUF, named `fileName`, is written. */
+  finalPath(fileName: string): string {
+    return join(this.jobDir, fileName);
   }
 
   get #checkpointsDir(): string {
     return join(this.jobDir, 'checkpoints');
   }
 
-  /** Writes a checkpoint; `writeAdapter` writes the adapter GGUF at the path it is given. */
+  /** Writes a checkpoint; `writeWeights` writes the trained weights' GGUF at the path it is given. */
   async write(
     step: number,
     optimizer: OptimizerState,
-    writeAdapter: (path: string) => Promise<void>,
+    writeWeights: (path: string) => Promise<void>,
   ): Promise<void> {
     const folder = join(this.#checkpointsDir, `step-${step}`);
     const temporary = `${folder}.tmp`;
     await rm(temporary, { recursive: true, force: true });
     await mkdir(temporary, { recursive: true });
-    await writeAdapter(join(temporary, 'adapter.gguf'));
+    await writeWeights(join(temporary, this.fileName));
     const moments = [...optimizer.firstMoments, ...optimizer.secondMoments];
     const bytes = Buffer.concat(
       moments.map((moment) => Buffer.from(moment.buffer, moment.byteOffset, moment.byteLength)),
@@ -81,11 +88,11 @@ export class CheckpointStore {
       .sort((a, b) => a - b);
   }
 
-  /** The checkpoints as the job routes list them: the adapter GGUF of each, as a file:// URL. */
+  /** The checkpoints as the job routes list them: the GGUF of each, as a file:// URL. */
   async list(): Promise<Checkpoint[]> {
     return (await this.steps()).map((step) => ({
       iters: step,
-      path: pathToFileURL(join(this.#checkpointsDir, `step-${step}`, 'adapter.gguf')).href,
+      path: pathToFileURL(join(this.#checkpointsDir, `step-${step}`, this.fileName)).href,
     }));
   }
 
@@ -107,7 +114,7 @@ export class CheckpointStore {
     });
     return {
       step: state.step,
-      adapterPath: join(folder, 'adapter.gguf'),
+      path: join(folder, this.fileName),
       optimizer: {
         step: state.optimizer_step,
         firstMoments: moments.slice(0, state.first_moments),

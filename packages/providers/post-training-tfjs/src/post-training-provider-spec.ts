@@ -4,14 +4,14 @@ import { defaultModelCacheDir, expandHome } from '@llama-stack-ts/provider-utils
 import { TfjsPostTraining } from './tfjs-post-training.js';
 import { sampleTfjsPostTrainingConfig, TfjsPostTrainingConfig } from './tfjs-post-training-config.js';
 
-/** `inline::tfjs`: LoRA and QLoRA fine-tuning in TensorFlow.js, as jobs; the result is served as `<job_uuid>`. */
+/** `inline::tfjs`: LoRA, QLoRA, DoRA, full fine-tuning and DPO in TensorFlow.js, as jobs; the result is served as `<job_uuid>`. */
 export const tfjsPostTrainingProviderSpec = defineProviderSpec<TfjsPostTrainingConfig, TfjsPostTraining>({
   specVersion: 'v1',
   api: 'post_training',
   providerType: 'inline::tfjs',
   description:
-    'LoRA and QLoRA supervised fine-tuning of llama GGUF models with the built-in TensorFlow.js trainer, as BullMQ jobs ' +
-    'with checkpoints; the fine-tuned model (base plus adapter) is registered and served as <job_uuid>.',
+    'LoRA, QLoRA, DoRA and full supervised fine-tuning and DPO of llama GGUF models with the built-in TensorFlow.js trainer, ' +
+    'as BullMQ jobs with checkpoints; the result (base plus adapter, or the full GGUF written) is registered and served as <job_uuid>.',
   configSchema: TfjsPostTrainingConfig,
   sampleConfig: sampleTfjsPostTrainingConfig,
   apiDependencies: ['datasets'],

@@ -30,32 +30,38 @@ export async function resolveBaseModel(
     registeredModels,
     modelDir,
     modelCacheDir,
-  }: { registeredModels: Models; modelDir: string; modelCacheDir: string },
+    field = 'model',
+  }: { registeredModels: Models; modelDir: string; modelCacheDir: string; field?: string },
   options: RequestOptions = {},
 ): Promise<BaseModel> {
   const model = await registeredModels.getModel({ identifier: modelId }, options);
   if (model.model_type !== 'llm')
     throw new InvalidRequestError(
-      'model',
+      field,
       `'${modelId}' is a ${model.model_type} model; name an llm to fine-tune`,
+    );
+  if (model.metadata.lora_adapters !== undefined)
+    throw new InvalidRequestError(
+      field,
+      `'${modelId}' is served with LoRA adapters, which the trainer does not load; name its base model, or a dora or full fine-tune's model`,
     );
   const source = model.provider_resource_id;
   const path = isHubReference(source)
-    ? hubModelPath(modelId, source, modelCacheDir)
+    ? hubModelPath(modelId, source, modelCacheDir, field)
     : localPath(source, modelDir);
   try {
     await access(path);
   } catch {
-    throw new InvalidRequestError('model', `the GGUF file of '${modelId}' is not at ${path}`);
+    throw new InvalidRequestError(field, `the GGUF file of '${modelId}' is not at ${path}`);
   }
   try {
     const { architecture } = llamaHyperparameters(await readGgufFileInfo(path, { logWarnings: false }));
     return { model, path, architecture };
   } catch (error) {
     if (error instanceof UnsupportedArchitectureError)
-      throw new InvalidRequestError('model', `'${modelId}': ${error.message}`, { cause: error });
+      throw new InvalidRequestError(field, `'${modelId}': ${error.message}`, { cause: error });
     throw new InvalidRequestError(
-      'model',
+      field,
       `'${modelId}' (${path}) is not a GGUF model the trainer can read: ${(error as Error).message}`,
       {
         cause: error,
@@ -69,13 +75,13 @@ function localPath(source: string, modelDir: string): string {
   return isAbsolute(expanded) ? expanded : resolve(modelDir, expanded);
 }
 
-function hubModelPath(modelId: string, source: string, modelCacheDir: string): string {
+function hubModelPath(modelId: string, source: string, modelCacheDir: string, field: string): string {
   let cached: string | undefined;
   try {
     cached = cachedHubModelFile(parseHubFileReference(source), modelCacheDir);
   } catch (error) {
     throw new InvalidRequestError(
-      'model',
+      field,
       `'${modelId}': ${source} is not a hub file reference the trainer can find`,
       {
         cause: error,
@@ -84,7 +90,7 @@ function hubModelPath(modelId: string, source: string, modelCacheDir: string): s
   }
   if (!cached)
     throw new InvalidRequestError(
-      'model',
+      field,
       `'${modelId}' (${source}) is not downloaded into ${modelCacheDir} yet: wait for the inference provider's download ` +
         `or run \`llama-stack-ts models download ${source}\`, then submit again`,
     );

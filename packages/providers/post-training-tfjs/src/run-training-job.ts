@@ -6,23 +6,12 @@ import type {
   ModelRegistrations,
   ProviderLogger,
 } from '@llama-stack-ts/core';
-import {
-  disposeLlamaWeights,
-  LoraAdapter,
-  type LoraAttentionModule,
-  type LoraTrainingSettings,
-  loadLlamaWeights,
-  meanLoss,
-  readLoraAdapterGguf,
-  trainingStepCount,
-  trainLora,
-  useTfjsBackend,
-  writeLoraAdapterGguf,
-} from '@llama-stack-ts/trainer-tfjs';
+import { type LoraTrainingSettings, trainingStepCount, useTfjsBackend } from '@llama-stack-ts/trainer-tfjs';
 import { getLlama, type Llama } from 'node-llama-cpp';
 import { CheckpointStore } from './checkpoint-store.js';
-import { loadExamples } from './load-examples.js';
+import { loadExamples, type TrainingItems } from './load-examples.js';
 import type { TfjsPostTrainingConfig } from './tfjs-post-training-config.js';
+import { checkpointFileNames, createTrainerPlan, type TrainerPlan } from './trainer-plan.js';
 import type { TrainingJobData, TrainingJobResult } from './training-job.js';
 
 let llama: Promise<Llama> | undefined;
@@ -49,10 +38,10 @@ const formatSeconds = (seconds: number) =>
       : `${seconds.toFixed(1)}s`;
 
 /**
- * One fine-tuning job: tokenizes the datasets with the base model's tokenizer, trains LoRA (QLoRA:
- * on the base kept quantized), checkpoints every `checkpoint_every_steps` steps and at the end,
- * resumes from the last checkpoint when the job is retried, writes the final adapter and registers
- * the model `<job_uuid>` as the base plus that adapter.
+ * One training job, whatever its algorithm (see trainer-plan): tokenizes the datasets with the
+ * base model's tokenizer, trains, checkpoints every `checkpoint_every_steps` steps and at the end,
+ * resumes from the last checkpoint when the job is retried, writes the final GGUF and registers
+ * the model `<job_uuid>` as the base plus the adapter, or as the full GGUF written.
  */
 export async function runTrainingJob(
   job: JobContext<TrainingJobData>,
@@ -60,13 +49,11 @@ export async function runTrainingJob(
 ): Promise<TrainingJobResult> {
   const { request, base, datasets } = job.data;
   const { config } = deps;
-  const store = new CheckpointStore(deps.dataDir, job.jobId);
-  const algorithmConfig = request.algorithm_config;
-  if (!algorithmConfig) throw new Error('algorithm_config was checked when the job was queued');
+  const store = new CheckpointStore(deps.dataDir, job.jobId, checkpointFileNames[request.algorithm]);
 
   const tokenizer = await (await tokenizerLlama()).loadModel({ modelPath: base.path, vocabOnly: true });
-  let train: Awaited<ReturnType<typeof loadExamples>>;
-  let validation: Awaited<ReturnType<typeof loadExamples>>;
+  let train: TrainingItems;
+  let validation: TrainingItems;
   try {
     const options = { signal: job.signal };
     train = await loadExamples(deps.datasets, { ...datasets.train, field: 'dataset' }, tokenizer, options);
@@ -81,18 +68,8 @@ export async function runTrainingJob(
   }
 
   await useTfjsBackend(config.backend);
-  const weights = await loadLlamaWeights(base.path, { keepQuantized: request.algorithm === 'qlora' });
-  const adapter = LoraAdapter.create(
-    weights,
-    {
-      rank: algorithmConfig.rank,
-      alpha: algorithmConfig.alpha,
-      attnModules: algorithmConfig.lora_attn_modules as LoraAttentionModule[],
-      applyToMlp: algorithmConfig.apply_lora_to_mlp,
-      applyToOutput: algorithmConfig.apply_lora_to_output,
-    },
-    config.seed,
-  );
+  const checkpoint = await store.latest();
+  const plan = await createTrainerPlan(job.data, config, train, validation, checkpoint?.path);
   try {
     const { optimizer_config: optimizer, training_config: training } = request;
     const settings: LoraTrainingSettings = {
@@ -108,7 +85,7 @@ export async function runTrainingJob(
       seed: config.seed,
       ...(training.n_iters > 0 ? { maxStepsPerEpoch: training.n_iters } : {}),
     };
-    const totalSteps = trainingStepCount(train.length, settings);
+    const totalSteps = trainingStepCount(plan.trainItems, settings);
     const stepsPerEpoch = totalSteps / settings.nEpochs;
     const resources = {
       trainer: 'trainer-tfjs',
@@ -117,13 +94,11 @@ export async function runTrainingJob(
       algorithm: request.algorithm,
       base_model_path: base.path,
       base_kept_quantized: request.algorithm === 'qlora',
-      trainable_parameters: adapter.variables.reduce((sum, variable) => sum + variable.size, 0),
+      trainable_parameters: plan.variables,
     };
-    const checkpoint = await store.latest();
-    if (checkpoint) await readLoraAdapterGguf(checkpoint.adapterPath, adapter);
     await job.log(
-      `${request.algorithm} on '${base.identifier}' (${base.architecture}, ${base.path}): ${train.length} training and ` +
-        `${validation.length} validation examples, ${totalSteps} steps` +
+      `${request.algorithm} on '${base.identifier}' (${base.architecture}, ${base.path}): ${plan.trainItems} training and ` +
+        `${validation.items.length} validation ${train.kind}, ${totalSteps} steps` +
         (checkpoint ? `, resuming from the checkpoint of step ${checkpoint.step} (try ${job.attempt})` : ''),
     );
 
@@ -136,13 +111,9 @@ export async function runTrainingJob(
     let seconds = 0;
     let stepsTimed = 0;
     let lastLoss = Number.NaN;
-    let validationLoss = Number.NaN;
-    const writeCheckpoint = (step: number, optimizerState: Parameters<CheckpointStore['write']>[1]) =>
-      store.write(step, optimizerState, (path) =>
-        writeLoraAdapterGguf(path, adapter, { architecture: base.architecture, name: request.job_uuid }),
-      );
+    let evaluation: { name: string; value: number } | undefined;
 
-    await trainLora(weights, adapter, train, settings, {
+    await plan.train(settings, {
       signal: job.signal,
       ...(checkpoint ? { resume: { steps: checkpoint.step, optimizer: checkpoint.optimizer } } : {}),
       onStep: async (step, optimizer) => {
@@ -164,43 +135,43 @@ export async function runTrainingJob(
           eta_seconds: eta,
         };
         if (step.step % stepsPerEpoch === 0) {
-          validationLoss = meanLoss(weights, adapter, validation);
-          details.validation_loss = validationLoss;
+          evaluation = plan.evaluate();
+          details[evaluation.name] = evaluation.value;
           await job.log(
-            `epoch ${step.epoch + 1}/${settings.nEpochs} validation_loss ${validationLoss.toFixed(4)}`,
+            `epoch ${step.epoch + 1}/${settings.nEpochs} ${evaluation.name} ${evaluation.value.toFixed(4)}`,
           );
         }
         if (step.step % config.checkpoint_every_steps === 0 || step.step === totalSteps)
-          await writeCheckpoint(step.step, optimizer.state());
+          await store.write(step.step, optimizer.state(), (path) => plan.writeCheckpoint(path));
         progress = { completed: step.step, total: totalSteps, details };
         await job.setProgress(progress);
       },
     });
 
-    await writeLoraAdapterGguf(store.finalAdapterPath, adapter, {
-      architecture: base.architecture,
-      name: request.job_uuid,
-    });
-    if (Number.isNaN(validationLoss)) validationLoss = meanLoss(weights, adapter, validation);
-    await job.log(`done: adapter ${store.finalAdapterPath}`);
-    await registerTrainedModel(job, deps, store.finalAdapterPath);
+    const finalPath = store.finalPath(plan.finalFileName);
+    await plan.writeFinal(finalPath);
+    evaluation ??= plan.evaluate();
+    await job.log(`done: ${finalPath}`);
+    await registerTrainedModel(job, deps, plan.served(finalPath));
     return {
-      adapter_path: store.finalAdapterPath,
+      artifact_path: finalPath,
       steps: totalSteps,
       final_loss: lastLoss,
-      validation_loss: validationLoss,
+      validation: { [evaluation.name]: evaluation.value },
     };
   } finally {
-    adapter.dispose();
-    disposeLlamaWeights(weights);
+    plan.dispose();
   }
 }
 
-/** Registers `<job_uuid>`: the base model's provider and file, with the adapter on top at scale 1. */
+/**
+ * Registers `<job_uuid>` with the base model's provider: the base's file with an adapter on top,
+ * or the full GGUF the job wrote, as `served` says.
+ */
 async function registerTrainedModel(
   job: JobContext<TrainingJobData>,
   deps: RunTrainingJobDeps,
-  adapterPath: string,
+  served: ReturnType<TrainerPlan['served']>,
 ): Promise<void> {
   const { request, base } = job.data;
   if (!deps.modelRegistrations) {
@@ -209,16 +180,15 @@ async function registerTrainedModel(
     );
     return;
   }
+  const providerResourceId = served.provider_resource_id ?? base.provider_resource_id;
   await deps.modelRegistrations.register({
     identifier: request.job_uuid,
     provider_id: base.provider_id,
-    provider_resource_id: base.provider_resource_id,
+    provider_resource_id: providerResourceId,
     model_type: 'llm',
-    metadata: {
-      base_model: base.identifier,
-      job_uuid: request.job_uuid,
-      lora_adapters: [{ path: adapterPath, scale: 1 }],
-    },
+    metadata: { base_model: base.identifier, job_uuid: request.job_uuid, ...served.metadata },
   });
-  await job.log(`registered model '${request.job_uuid}' (${base.identifier} with the adapter)`);
+  await job.log(
+    `registered model '${request.job_uuid}' (${served.provider_resource_id ?? `${base.identifier} with the adapter`})`,
+  );
 }

@@ -1,3 +1,4 @@
+import { FinetuningAlgorithmConfig } from '@llama-stack-ts/core';
 import { hubModelConfigFields } from '@llama-stack-ts/provider-utils/models';
 import { z } from 'zod';
 
@@ -37,6 +38,16 @@ export const TfjsPostTrainingConfig = z
       .nonnegative()
       .default(42)
       .describe('Seeds the adapter initialisation and the per-epoch shuffle. Default 42.'),
+    dpo_adapter: FinetuningAlgorithmConfig.default({
+      lora_attn_modules: ['q_proj', 'k_proj', 'v_proj', 'output_proj'],
+      apply_lora_to_mlp: true,
+      apply_lora_to_output: false,
+      rank: 8,
+      alpha: 16,
+    }).describe(
+      'The LoRA adapter DPO trains as the policy (a preference_optimize request carries no adapter settings; the reference is the model without it). ' +
+        'Default: q_proj, k_proj, v_proj, output_proj and the MLP, rank 8, alpha 16.',
+    ),
   })
   .strict();
 export type TfjsPostTrainingConfig = z.infer<typeof TfjsPostTrainingConfig>;

@@ -24,13 +24,12 @@ import { loraAttentionModules } from '@llama-stack-ts/trainer-tfjs';
 import { CheckpointStore } from './checkpoint-store.js';
 import { resolveBaseModel } from './resolve-base-model.js';
 import { type RunTrainingJobDeps, runTrainingJob } from './run-training-job.js';
-import { trainingColumn } from './training-column.js';
+import { checkpointFileNames } from './trainer-plan.js';
+import { preferenceColumn, type TrainingColumn, trainingColumn } from './training-column.js';
 import type { TrainingJobData, TrainingJobResult } from './training-job.js';
 
 /** The job queue of fine-tuning jobs; every process of a distribution declares it (see `Jobs.queue`). */
 export const postTrainingQueueName = 'post_training';
-
-const trainableAlgorithms = ['lora', 'qlora'];
 
 export interface TfjsPostTrainingOptions extends RunTrainingJobDeps {
   jobs: Jobs;
@@ -49,9 +48,9 @@ const apiStatus = (record: JobRecord): PostTrainingJobStatus =>
   record.status === 'cancelled' ? 'failed' : record.status;
 
 /**
- * `inline::tfjs`: supervised fine-tuning (LoRA, QLoRA) with the built-in TensorFlow.js trainer, as
- * jobs of the `post_training` queue. Submitting checks the model, the datasets and the adapter
- * settings, copies the datasets into the Datasets API (so a retried job reads the same rows) and
+ * `inline::tfjs`: supervised fine-tuning (LoRA, QLoRA, DoRA, full) and DPO with the built-in
+ * TensorFlow.js trainer, as jobs of the `post_training` queue. Submitting checks the model, the
+ * datasets and the adapter settings, copies the datasets into the Datasets API (so a retried job reads the same rows) and
  * queues the job; the routes answer from the job engine and the job's checkpoint folder.
  */
 export class TfjsPostTraining implements PostTraining {
@@ -69,15 +68,46 @@ export class TfjsPostTraining implements PostTraining {
   }
 
   async supervisedFineTune(request: PostTrainingSFTRequest, options: RequestOptions = {}): Promise<void> {
-    if (!trainableAlgorithms.includes(request.algorithm))
+    if (request.algorithm !== 'full') checkAdapterSettings(request);
+    await this.#submit(
+      request,
+      { field: 'model', id: request.model },
+      {
+        train: trainingColumn(request.dataset, 'dataset'),
+        validation: trainingColumn(request.validation_dataset, 'validation_dataset'),
+      },
+      options,
+    );
+  }
+
+  async preferenceOptimize(request: PostTrainingRLHFRequest, options: RequestOptions = {}): Promise<void> {
+    if (!(request.algorithm_config.reward_scale > 0))
       throw new InvalidRequestError(
-        'algorithm',
-        `${request.algorithm} is not yet supported by inline::tfjs; use ${trainableAlgorithms.join(' or ')}`,
+        'algorithm_config.reward_scale',
+        "must be > 0: it is DPO's beta, how far the policy may move from the reference",
       );
-    checkAdapterSettings(request);
-    const trainColumn = trainingColumn(request.dataset, 'dataset');
-    const validationColumn = trainingColumn(request.validation_dataset, 'validation_dataset');
-    const base = await resolveBaseModel(request.model, this.#options, options);
+    await this.#submit(
+      request,
+      { field: 'finetuned_model', id: request.finetuned_model },
+      {
+        train: preferenceColumn(request.dataset, 'dataset'),
+        validation: preferenceColumn(request.validation_dataset, 'validation_dataset'),
+      },
+      options,
+    );
+  }
+
+  /**
+   * Checks the model and the job id, copies the datasets into the Datasets API (so a retried job
+   * reads the same rows) and queues the job.
+   */
+  async #submit(
+    request: TrainingJobData['request'],
+    model: { field: string; id: string },
+    columns: { train: TrainingColumn; validation: TrainingColumn },
+    options: RequestOptions,
+  ): Promise<void> {
+    const base = await resolveBaseModel(model.id, { ...this.#options, field: model.field }, options);
     if (await this.#queue.get(request.job_uuid)) throw jobInUse(request.job_uuid);
     await this.#checkModelIdFree(request.job_uuid, options);
     const train = await this.#copyDataset(request.job_uuid, 'train', request.dataset, options);
@@ -99,8 +129,8 @@ export class TfjsPostTraining implements PostTraining {
             architecture: base.architecture,
           },
           datasets: {
-            train: { id: train, column: trainColumn },
-            validation: { id: validation, column: validationColumn },
+            train: { id: train, column: columns.train },
+            validation: { id: validation, column: columns.validation },
           },
         },
         { jobId: request.job_uuid },
@@ -109,14 +139,11 @@ export class TfjsPostTraining implements PostTraining {
       if (error instanceof ConflictError) throw jobInUse(request.job_uuid);
       throw error;
     }
-    this.#options.logger.info('queued fine-tuning job', { job_uuid: request.job_uuid, model: request.model });
-  }
-
-  async preferenceOptimize(request: PostTrainingRLHFRequest): Promise<void> {
-    throw new InvalidRequestError(
-      'algorithm',
-      `${request.algorithm} is not yet supported by inline::tfjs; supervised_fine_tune with lora or qlora is`,
-    );
+    this.#options.logger.info('queued training job', {
+      job_uuid: request.job_uuid,
+      algorithm: request.algorithm,
+      model: model.id,
+    });
   }
 
   async getTrainingJobLogs({ job_uuid }: PostTrainingJobRequest): Promise<PostTrainingJobLogStream> {
@@ -145,7 +172,7 @@ export class TfjsPostTraining implements PostTraining {
       started_at: isoTime(record.startedAt),
       completed_at: isoTime(record.finishedAt),
       resources_allocated: (resources as Record<string, unknown> | undefined) ?? null,
-      checkpoints: await this.#checkpoints(job_uuid).list(),
+      checkpoints: await this.#checkpoints(record).list(),
     };
   }
 
@@ -156,8 +183,7 @@ export class TfjsPostTraining implements PostTraining {
   async getTrainingJobArtifacts({
     job_uuid,
   }: PostTrainingJobRequest): Promise<PostTrainingJobArtifactsResponse> {
-    await this.#record(job_uuid);
-    return { job_uuid, checkpoints: await this.#checkpoints(job_uuid).list() };
+    return { job_uuid, checkpoints: await this.#checkpoints(await this.#record(job_uuid)).list() };
   }
 
   /** The trained model is registered as `<job_uuid>`: an id another model has would fail the job at its end. */
@@ -180,8 +206,12 @@ export class TfjsPostTraining implements PostTraining {
     return record;
   }
 
-  #checkpoints(jobId: string): CheckpointStore {
-    return new CheckpointStore(this.#options.dataDir, jobId);
+  #checkpoints(record: JobRecord<TrainingJobData, TrainingJobResult>): CheckpointStore {
+    return new CheckpointStore(
+      this.#options.dataDir,
+      record.id,
+      checkpointFileNames[record.data.request.algorithm],
+    );
   }
 
   /**
@@ -240,7 +270,11 @@ function checkAdapterSettings(request: PostTrainingSFTRequest): void {
 }
 
 const unknownJob = (jobId: string) =>
-  new NotFoundError('training job', jobId, 'Submit it with POST /post_training/supervised_fine_tune/ first.');
+  new NotFoundError(
+    'training job',
+    jobId,
+    'Submit it with POST /post_training/supervised_fine_tune/ or /post_training/preference_optimize/ first.',
+  );
 
 const jobInUse = (jobId: string) =>
   new ConflictError(`job_uuid '${jobId}' is in use by another training job; pick a new one.`, {

@@ -1,9 +1,10 @@
-import type { PostTrainingSFTRequest } from '@llama-stack-ts/core';
+import type { PostTrainingRLHFRequest, PostTrainingSFTRequest } from '@llama-stack-ts/core';
 import type { TrainingColumn } from './training-column.js';
 
-/** What a queued fine-tuning job carries (stored as JSON in the job engine). */
+/** What a queued training job carries (stored as JSON in the job engine). */
 export interface TrainingJobData {
-  request: PostTrainingSFTRequest;
+  /** Supervised fine-tuning (lora, qlora, dora, full) or preference optimization (dpo). */
+  request: PostTrainingSFTRequest | PostTrainingRLHFRequest;
   base: {
     identifier: string;
     provider_id: string;
@@ -20,9 +21,10 @@ export interface TrainingJobData {
 }
 
 export interface TrainingJobResult {
-  /** Absolute path of the final adapter GGUF the registered model loads. */
-  adapter_path: string;
+  /** Absolute path of the final GGUF the registered model loads: an adapter, or a full model. */
+  artifact_path: string;
   steps: number;
   final_loss: number;
-  validation_loss: number;
+  /** The validation metric at the end: `validation_loss`, or `validation_margin` for DPO. */
+  validation: Record<string, number>;
 }

@@ -92,7 +92,7 @@ export const builtinProviders: readonly BuiltinProvider[] = [
     providerType: 'inline::tfjs',
     packageName: '@llama-stack-ts/provider-post-training-tfjs',
     description:
-      'LoRA and QLoRA fine-tuning of llama GGUF models in TensorFlow.js as jobs, checkpointed; the result is served as <job_uuid>.',
+      'LoRA, QLoRA, DoRA, full fine-tuning and DPO of llama GGUF models in TensorFlow.js as jobs, checkpointed; the result is served as <job_uuid>.',
   },
   {
     api: 'datasets',

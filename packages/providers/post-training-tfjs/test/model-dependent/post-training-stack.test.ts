@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  ChatCompletionRequest,
+  type Inference,
   type PostTraining,
   type PostTrainingJobStatusResponse,
+  PostTrainingRLHFRequest,
+  type PostTrainingRLHFRequestInput,
   PostTrainingSFTRequest,
   type PostTrainingSFTRequestInput,
 } from '@llama-stack-ts/core';
@@ -13,7 +17,17 @@ import { localFsDatasetsProviderSpec } from '@llama-stack-ts/provider-datasets-l
 import { llamaCppProviderSpec } from '@llama-stack-ts/provider-inference-llama-cpp';
 import { describeWithModels, testModelsDir } from '@llama-stack-ts/provider-utils/test';
 import { createStack, type ResolvedStack, silentLogger } from '@llama-stack-ts/stack';
-import { f32Tensor, writeGguf } from '@llama-stack-ts/trainer-tfjs';
+import {
+  disposeLlamaWeights,
+  f32Tensor,
+  LoraAdapter,
+  loadLlamaWeights,
+  preferenceMargins,
+  preferencePair,
+  readLoraAdapterGguf,
+  writeGguf,
+} from '@llama-stack-ts/trainer-tfjs';
+import { getLlama } from 'node-llama-cpp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tfjsPostTrainingProviderSpec } from '../../src/index.js';
 
@@ -61,6 +75,39 @@ function sftRequest(
   };
 }
 
+/** One preference throughout, so it carries over to prompts not trained on: happy over sad. */
+const trainPrompts = [
+  'Tom found a lost puppy. He was',
+  'The sun came out and Lily was',
+  'Mom baked a big cake. Ben was',
+  'The bird sang a song. The girl was',
+];
+const heldOutPrompts = ['Sam got a new toy. He was', 'The cat played in the garden. It was'];
+const preferenceDataset = (prompts: readonly string[]) =>
+  ({
+    columns: { prompt: 'text', chosen: 'text', rejected: 'text' },
+    content_url: dataUrl(prompts.map((prompt) => ({ prompt, chosen: ' happy.', rejected: ' sad.' }))),
+  }) as const;
+const dpoConfig = { reward_scale: 0.1, reward_clip: 0, epsilon: 0, gamma: 0 };
+
+function dpoRequest(
+  job_uuid: string,
+  overrides: Partial<PostTrainingRLHFRequestInput> = {},
+): PostTrainingRLHFRequestInput {
+  const { optimizer_config, training_config } = sftRequest(job_uuid);
+  return {
+    job_uuid,
+    finetuned_model: 'stories',
+    dataset: preferenceDataset(trainPrompts),
+    validation_dataset: preferenceDataset(heldOutPrompts),
+    algorithm: 'dpo',
+    algorithm_config: dpoConfig,
+    optimizer_config: { ...optimizer_config, lr: 2e-3, lr_min: 2e-4 },
+    training_config: { ...training_config, n_epochs: 3, batch_size: 2 },
+    ...overrides,
+  };
+}
+
 const stepLine =
   /^step (\d+)\/(\d+) epoch \d+\/\d+ loss ([\d.]+) lr [\d.e+-]+ tokens\/s \d+ eta [\d.]+[smh]$/;
 
@@ -72,6 +119,21 @@ describeWithModels('inline::tfjs (post_training) on stories260K', [stories], () 
   let postTraining: PostTraining;
   const submit = (request: PostTrainingSFTRequestInput) =>
     postTraining.supervisedFineTune(PostTrainingSFTRequest.parse(request));
+  const submitDpo = (request: PostTrainingRLHFRequestInput) =>
+    postTraining.preferenceOptimize(PostTrainingRLHFRequest.parse(request));
+  const finished = (job_uuid: string) =>
+    waitFor(job_uuid, (s) => s.status === 'completed' || s.status === 'failed');
+  /** A greedy chat answer of `model` through the stack's inference API. */
+  const chat = async (model: string) =>
+    (
+      await (stack.apis.inference as Inference).chatCompletion(
+        ChatCompletionRequest.parse({
+          model,
+          messages: [{ role: 'user', content: 'Tell me a story.' }],
+          max_tokens: 8,
+        }),
+      )
+    ).content;
 
   /** Polls the job's status until `done` says so (the job runs in this process's worker). */
   async function waitFor(
@@ -204,6 +266,101 @@ describeWithModels('inline::tfjs (post_training) on stories260K', [stories], () 
     expect(status.checkpoints.map((checkpoint) => checkpoint.iters)).toEqual([6]);
   });
 
+  it('runs DPO with a LoRA policy against the base: the held-out chosen-over-rejected margin rises', {
+    timeout: 300_000,
+  }, async () => {
+    await submitDpo(dpoRequest('dpo-1'));
+    const status = await finished('dpo-1');
+    const { log_lines } = await postTraining.getTrainingJobLogs({ job_uuid: 'dpo-1' });
+    expect(status.status, log_lines.join('\n')).toBe('completed');
+    expect(status.resources_allocated).toMatchObject({ algorithm: 'dpo' });
+    // 4 pairs, 2 per step, 3 epochs.
+    expect(log_lines.filter((line) => stepLine.test(line))).toHaveLength(6);
+    expect(log_lines.filter((line) => /^epoch \d\/3 validation_margin -?[\d.]+$/.test(line))).toHaveLength(3);
+    expect(status.checkpoints.at(-1)?.path).toMatch(/adapter\.gguf$/);
+
+    const trained = await stack.models.getModel({ identifier: 'dpo-1' });
+    expect(trained).toMatchObject({
+      provider_id: 'llama-cpp',
+      provider_resource_id: 'stories260K.gguf',
+      metadata: { base_model: 'stories', job_uuid: 'dpo-1', lora_adapters: [{ scale: 1 }] },
+    });
+    const [served] = trained.metadata.lora_adapters as { path: string }[];
+
+    // The margins of the held-out pairs, measured by the trainer: the base, then with the adapter served.
+    const tokenizer = await (await getLlama({ gpu: false, build: 'never' })).loadModel({
+      modelPath: stories,
+      vocabOnly: true,
+    });
+    const heldOut = heldOutPrompts.map((prompt) => preferencePair(tokenizer, prompt, ' happy.', ' sad.'));
+    await tokenizer.dispose();
+    const weights = await loadLlamaWeights(stories);
+    const adapter = LoraAdapter.create(
+      weights,
+      {
+        rank: 8,
+        alpha: 16,
+        attnModules: ['q_proj', 'k_proj', 'v_proj', 'output_proj'],
+        applyToMlp: true,
+        applyToOutput: false,
+      },
+      0,
+    );
+    await readLoraAdapterGguf(served?.path ?? '', adapter);
+    const before = preferenceMargins(weights, undefined, heldOut);
+    const after = preferenceMargins(weights, adapter, heldOut);
+    // The adapter's variables are named as the jobs' are: disposed, they leave the names free.
+    adapter.dispose();
+    disposeLlamaWeights(weights);
+    for (const [index, margin] of after.entries())
+      expect(margin).toBeGreaterThan((before[index] as number) + 0.5);
+    expect(await chat('dpo-1')).toMatch(/\w/);
+  });
+
+  for (const [algorithm, checkpointFile, lr] of [
+    ['dora', 'dora.gguf', 1e-2],
+    ['full', 'model.gguf', 1e-3],
+  ] as const)
+    it(`trains ${algorithm} and serves the full GGUF it writes as <job_uuid>`, {
+      timeout: 300_000,
+    }, async () => {
+      const job = `${algorithm}-1`;
+      const base = sftRequest(job);
+      await submit({
+        ...base,
+        algorithm,
+        ...(algorithm === 'full' ? { algorithm_config: undefined } : {}),
+        optimizer_config: { ...base.optimizer_config, lr, lr_min: lr / 10 },
+        training_config: { ...base.training_config, n_epochs: 4 },
+      });
+      const status = await finished(job);
+      const { log_lines } = await postTraining.getTrainingJobLogs({ job_uuid: job });
+      expect(status.status, log_lines.join('\n')).toBe('completed');
+      expect(status.resources_allocated).toMatchObject({ algorithm });
+      const steps = log_lines.flatMap((line) => {
+        const match = stepLine.exec(line);
+        return match ? [Number(match[3])] : [];
+      });
+      expect(steps).toHaveLength(12);
+      expect((steps.at(-1) ?? 0) + (steps.at(-2) ?? 0)).toBeLessThan((steps[0] ?? 0) + (steps[1] ?? 0));
+      expect(status.checkpoints.map((checkpoint) => checkpoint.iters)).toEqual([10, 12]);
+      for (const checkpoint of status.checkpoints) {
+        expect(checkpoint.path.endsWith(`/${checkpointFile}`)).toBe(true);
+        await access(fileURLToPath(checkpoint.path));
+      }
+
+      const trained = await stack.models.getModel({ identifier: job });
+      expect(trained).toMatchObject({
+        provider_id: 'llama-cpp',
+        model_type: 'llm',
+        metadata: { base_model: 'stories', job_uuid: job },
+      });
+      expect(trained.metadata.lora_adapters).toBeUndefined();
+      expect(trained.provider_resource_id).toMatch(/model\.gguf$/);
+      await access(trained.provider_resource_id);
+      expect(await chat(job)).toMatch(/\w/);
+    });
+
   it('cancels a running job, which keeps its checkpoints', { timeout: 300_000 }, async () => {
     await submit(
       sftRequest('sft-cancel', { training_config: { ...sftRequest('').training_config, n_epochs: 1000 } }),
@@ -238,9 +395,16 @@ describeWithModels('inline::tfjs (post_training) on stories260K', [stories], () 
       field: 'model',
       message: expect.stringContaining('gpt2'),
     });
-    await expect(submit(sftRequest('bad-5', { algorithm: 'dora' }))).rejects.toMatchObject({
+    await expect(submitDpo(dpoRequest('bad-5', { dataset: textDataset }))).rejects.toMatchObject({
       status: 400,
-      field: 'algorithm',
+      field: 'dataset.columns',
+      message: expect.stringMatching(/'prompt', 'chosen', 'rejected' missing/),
+    });
+    await expect(
+      submitDpo(dpoRequest('bad-6', { algorithm_config: { ...dpoConfig, reward_scale: 0 } })),
+    ).rejects.toMatchObject({ status: 400, field: 'algorithm_config.reward_scale' });
+    await expect(submitDpo(dpoRequest('bad-7', { finetuned_model: 'nope' }))).rejects.toMatchObject({
+      status: 404,
     });
     await expect(submit(sftRequest('stories'))).rejects.toMatchObject({ status: 409, field: 'job_uuid' });
     await expect(postTraining.getTrainingJobStatus({ job_uuid: 'bad-1' })).rejects.toMatchObject({
