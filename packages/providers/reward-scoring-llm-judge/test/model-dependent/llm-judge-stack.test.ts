@@ -143,9 +143,11 @@ describeWithModels('inline::llm-judge on stories260K through the real llama-cpp 
     expect(alternatives.length).toBeGreaterThan(1);
     expect(alternatives.every((alternative) => /^[1-5]$/.test(alternative.token.trim()))).toBe(true);
     const expected = expectedScore(direct.logprobs?.content[0], 1, 5);
+    // The judge's request may continue a cached sequence while this one evaluates the prompt afresh:
+    // llama.cpp's sums then differ in the last float bits (seen: 6e-8), far below a digit's step.
     expect(response.scored_generations[0]?.k_scored_generations[0]?.score).toBeCloseTo(
       expected ?? Number.NaN,
-      9,
+      5,
     );
     expect(Number.isInteger(expected)).toBe(false);
   });
