@@ -1,4 +1,5 @@
 export { ApiCallError, type ApiCallErrorOptions } from './api-call-error.js';
+export { batchBySingleRequests } from './batch-by-single-requests.js';
 export { attachmentText, type ContentToTextOptions, contentToText } from './content/content-to-text.js';
 export {
   type DataUrlContent,

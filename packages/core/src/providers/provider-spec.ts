@@ -94,6 +94,7 @@ export interface ProviderInstance<Implementation = unknown> {
    * without a restart.
    */
   discoverModels?(): Promise<readonly DiscoveredModel[]>;
+  /** A throw reports the provider degraded, with the error's message: probe and let it throw. */
   health?(): Promise<{ status: 'ok' | 'error'; message?: string }>;
   dispose?(): Promise<void>;
 }

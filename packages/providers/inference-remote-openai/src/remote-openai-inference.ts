@@ -21,6 +21,7 @@ import {
   type ToolCall,
 } from '@llama-stack-ts/core';
 import {
+  batchBySingleRequests,
   createEventSourceResponseHandler,
   createJsonErrorResponseHandler,
   createJsonResponseHandler,
@@ -213,20 +214,14 @@ export class RemoteOpenAiInference implements TextGenerationInference, Embedding
     request: BatchCompletionRequest,
     options?: RequestOptions,
   ): Promise<BatchCompletionResponse> {
-    const { content_batch, ...shared } = request;
-    return Promise.all(
-      content_batch.map((content) => this.completion({ ...shared, content, stream: false }, options)),
-    );
+    return batchBySingleRequests.completion(this, request, options);
   }
 
   batchChatCompletion(
     request: BatchChatCompletionRequest,
     options?: RequestOptions,
   ): Promise<BatchChatCompletionResponse> {
-    const { batch_messages, ...shared } = request;
-    return Promise.all(
-      batch_messages.map((messages) => this.chatCompletion({ ...shared, messages, stream: false }, options)),
-    );
+    return batchBySingleRequests.chatCompletion(this, request, options);
   }
 
   async embeddings(request: EmbeddingsRequest, options?: RequestOptions): Promise<EmbeddingsResponse> {

@@ -19,6 +19,7 @@ import {
   type TokenUsage,
 } from '@llama-stack-ts/core';
 import {
+  batchBySingleRequests,
   createEventSourceResponseHandler,
   createJsonErrorResponseHandler,
   createJsonResponseHandler,
@@ -145,20 +146,14 @@ export class RemoteTgiInference implements TextGenerationInference {
     request: BatchCompletionRequest,
     options?: RequestOptions,
   ): Promise<BatchCompletionResponse> {
-    const { content_batch, ...shared } = request;
-    return Promise.all(
-      content_batch.map((content) => this.completion({ ...shared, content, stream: false }, options)),
-    );
+    return batchBySingleRequests.completion(this, request, options);
   }
 
   batchChatCompletion(
     request: BatchChatCompletionRequest,
     options?: RequestOptions,
   ): Promise<BatchChatCompletionResponse> {
-    const { batch_messages, ...shared } = request;
-    return Promise.all(
-      batch_messages.map((messages) => this.chatCompletion({ ...shared, messages, stream: false }, options)),
-    );
+    return batchBySingleRequests.chatCompletion(this, request, options);
   }
 
   async tokenize(request: TokenizeRequest, options?: RequestOptions): Promise<TokenizeResponse> {

