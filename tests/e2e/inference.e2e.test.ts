@@ -9,7 +9,8 @@ import {
 import OpenAI from 'openai';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { killAllChildren, type RunningDistribution, startDistribution } from '../support/cli-process.js';
-import { type PostJsonInit, postJson, readSseData } from '../support/http.js';
+import { type PostJsonInit, postJson } from '../support/http.js';
+import { inferenceSuite } from '../support/inference-suite.js';
 import { startLocalDistribution } from '../support/local-distribution.js';
 import { manifestsDir } from '../support/repo-paths.js';
 import { describeWithModels, testModels, testModelsDir } from '../support/test-models.js';
@@ -57,33 +58,6 @@ describeWithModels(
 
     // -- Llama Stack routes -------------------------------------------------------------------------
 
-    it('completes a prompt with logprobs and their top_k alternatives', async () => {
-      const response = await post('/inference/completion', {
-        model: 'stories',
-        content: 'Once upon a time',
-        max_tokens: 6,
-        logprobs: { top_k: 3 },
-      });
-      expect(response.status).toBe(200);
-      const body = (await response.json()) as {
-        content: string;
-        stop_reason: string;
-        usage: { completion_tokens: number };
-        logprobs: { content: { token: string; logprob: number; top_logprobs: { token: string }[] }[] };
-      };
-      expect(body.stop_reason).toBe('max_tokens');
-      expect(body.usage.completion_tokens).toBe(6);
-      expect(body.content.length).toBeGreaterThan(0);
-      expect(body.logprobs.content).toHaveLength(6);
-      expect(body.logprobs.content.map((entry) => entry.token).join('')).toBe(body.content);
-      for (const entry of body.logprobs.content) {
-        expect(entry.logprob).toBeLessThanOrEqual(0);
-        expect(entry.top_logprobs).toHaveLength(3);
-      }
-      // Greedy: the generated token is the most likely one.
-      expect(body.logprobs.content[0]?.top_logprobs[0]?.token).toBe(body.logprobs.content[0]?.token);
-    });
-
     it('answers a chat sent as `messages` and as the draft `dialog` alike', async () => {
       const messages = await post('/inference/chat_completion', {
         model: 'stories',
@@ -102,22 +76,6 @@ describeWithModels(
       expect(a).toMatchObject({ stop_reason: 'max_tokens', tool_calls: [] });
       expect(a.content.length).toBeGreaterThan(0);
       expect(b.content).toBe(a.content);
-    });
-
-    it('streams a chat as SSE whose deltas add up to the unstreamed answer', async () => {
-      const request = { model: 'stories', messages: [user('Tell a story.')], max_tokens: 6 };
-      const plain = (await (await post('/inference/chat_completion', request)).json()) as { content: string };
-      const response = await post(
-        '/inference/chat_completion',
-        { ...request, stream: true },
-        { headers: { accept: 'text/event-stream' } },
-      );
-      expect(response.status).toBe(200);
-      expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-      const chunks = await readSseData<{ text_delta: string; stop_reason?: string }>(response);
-      expect(chunks.length).toBeGreaterThan(1);
-      expect(chunks.map((chunk) => chunk.text_delta).join('')).toBe(plain.content);
-      expect(chunks.at(-1)?.stop_reason).toBe('max_tokens');
     });
 
     it('answers batch_completion and batch_chat_completion, one response per item, in order', async () => {
@@ -148,126 +106,13 @@ describeWithModels(
       expect(answers.every((answer) => answer.usage.completion_tokens <= 3)).toBe(true);
     });
 
-    // -- OpenAI routes, official client -------------------------------------------------------------
+    // -- The suite every chat distribution passes (OpenAI client, Llama Stack routes) ----------------
 
-    it('openai: lists the models and answers a chat with usage', async () => {
+    inferenceSuite({ server: () => distribution, chatModel: 'stories' });
+
+    it('openai: lists the models', async () => {
       const models = await openai.models.list();
       expect(models.data.map((model) => model.id)).toEqual(['stories', 'tiny-random']);
-      const completion = await openai.chat.completions.create({
-        model: 'stories',
-        messages: [{ role: 'user', content: 'Tell a story.' }],
-        max_tokens: 5,
-      });
-      expect(completion.object).toBe('chat.completion');
-      expect(completion.choices[0]?.finish_reason).toBe('length');
-      expect(completion.choices[0]?.message.content?.length).toBeGreaterThan(0);
-      expect(completion.usage).toMatchObject({ completion_tokens: 5 });
-      expect(completion.usage?.total_tokens).toBe(
-        (completion.usage?.prompt_tokens ?? 0) + (completion.usage?.completion_tokens ?? 0),
-      );
-    });
-
-    it('openai: streams a chat, usage in the last chunk when asked', async () => {
-      const stream = await openai.chat.completions.create({
-        model: 'stories',
-        messages: [{ role: 'user', content: 'Tell a story.' }],
-        max_tokens: 6,
-        stream: true,
-        stream_options: { include_usage: true },
-      });
-      let text = '';
-      let finish: string | null | undefined;
-      let usage: OpenAI.CompletionUsage | null | undefined;
-      for await (const chunk of stream) {
-        text += chunk.choices[0]?.delta.content ?? '';
-        finish = chunk.choices[0]?.finish_reason ?? finish;
-        usage = chunk.usage ?? usage;
-      }
-      expect(text.length).toBeGreaterThan(0);
-      expect(finish).toBe('length');
-      expect(usage?.completion_tokens).toBe(6);
-    });
-
-    it('openai: a forced tool choice returns a call whose arguments parse and fit the schema', async () => {
-      const completion = await openai.chat.completions.create({
-        model: 'stories',
-        messages: [{ role: 'user', content: 'Is it warm?' }],
-        // stories260K spells most of the call's JSON one character per token.
-        max_tokens: 200,
-        tools: [
-          {
-            type: 'function',
-            function: {
-              name: 'get_weather',
-              description: 'The weather in a unit',
-              parameters: {
-                type: 'object',
-                properties: { unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
-                required: ['unit'],
-              },
-            },
-          },
-        ],
-        tool_choice: { type: 'function', function: { name: 'get_weather' } },
-      });
-      const call = completion.choices[0]?.message.tool_calls?.[0];
-      expect(completion.choices[0]?.finish_reason).toBe('tool_calls');
-      expect(call?.type).toBe('function');
-      if (call?.type !== 'function') throw new Error('no function call');
-      expect(call.function.name).toBe('get_weather');
-      const args = JSON.parse(call.function.arguments) as { unit: string };
-      expect(['celsius', 'fahrenheit']).toContain(args.unit);
-    });
-
-    it('openai: response_format json_schema gives JSON that parses and matches the schema', async () => {
-      const completion = await openai.chat.completions.create({
-        model: 'stories',
-        messages: [{ role: 'user', content: 'How do you feel?' }],
-        max_tokens: 80,
-        response_format: {
-          type: 'json_schema',
-          json_schema: {
-            name: 'mood',
-            schema: {
-              type: 'object',
-              properties: { mood: { type: 'string', enum: ['happy', 'sad'] }, sure: { type: 'boolean' } },
-              required: ['mood', 'sure'],
-              additionalProperties: false,
-            },
-          },
-        },
-      });
-      expect(completion.choices[0]?.finish_reason).toBe('stop');
-      const parsed = JSON.parse(completion.choices[0]?.message.content ?? '') as Record<string, unknown>;
-      expect(Object.keys(parsed).sort()).toEqual(['mood', 'sure']);
-      expect(['happy', 'sad']).toContain(parsed.mood);
-      expect(typeof parsed.sure).toBe('boolean');
-    });
-
-    it('openai: logprobs with top_logprobs, one entry per generated token', async () => {
-      const completion = await openai.chat.completions.create({
-        model: 'stories',
-        messages: [{ role: 'user', content: 'Tell a story.' }],
-        max_tokens: 4,
-        logprobs: true,
-        top_logprobs: 2,
-      });
-      const content = completion.choices[0]?.logprobs?.content ?? [];
-      expect(content).toHaveLength(4);
-      expect(content.map((entry) => entry.token).join('')).toBe(completion.choices[0]?.message.content);
-      expect(content.every((entry) => entry.top_logprobs.length === 2 && entry.logprob <= 0)).toBe(true);
-    });
-
-    it('openai: /v1/completions', async () => {
-      const completion = await openai.completions.create({
-        model: 'stories',
-        prompt: 'Once upon a time',
-        max_tokens: 5,
-      });
-      expect(completion.object).toBe('text_completion');
-      expect(completion.choices[0]?.text.length).toBeGreaterThan(0);
-      expect(completion.choices[0]?.finish_reason).toBe('length');
-      expect(completion.usage?.completion_tokens).toBe(5);
     });
 
     // -- TGI routes ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import {
   stopDistribution,
 } from '../support/cli-process.js';
 import { postJson, readSseData } from '../support/http.js';
+import { inferenceSuite } from '../support/inference-suite.js';
 import { startLocalDistribution } from '../support/local-distribution.js';
 import { describeWithModels, testModels } from '../support/test-models.js';
 
@@ -102,6 +103,8 @@ describeWithModels(
       expect(chunks.map((chunk) => chunk.text_delta).join('')).toBe(itself.content);
       expect(chunks.at(-1)?.stop_reason).toBe('max_tokens');
     });
+
+    inferenceSuite({ server: () => downstream, chatModel });
 
     it('completion and embeddings are forwarded', async () => {
       const completion = await client.inference.completion({

@@ -12,6 +12,7 @@ import {
   stopDistribution,
 } from '../support/cli-process.js';
 import { postJson } from '../support/http.js';
+import { inferenceSuite } from '../support/inference-suite.js';
 import { startLocalDistribution } from '../support/local-distribution.js';
 import { manifestsDir } from '../support/repo-paths.js';
 import { describeWithModels, testModels, testModelsDir } from '../support/test-models.js';
@@ -95,149 +96,7 @@ describeWithModels(
       expect(through?.usage).toEqual(direct?.usage);
     });
 
-    it('openai client: chat with usage, and a stream with usage in its last chunk', async () => {
-      const completion = await openai.chat.completions.create({
-        model: chatModel,
-        messages: [user('Tell a story.')],
-        max_tokens: 5,
-      });
-      expect(completion.choices[0]?.finish_reason).toBe('length');
-      expect(completion.choices[0]?.message.content?.length).toBeGreaterThan(0);
-      expect(completion.usage).toMatchObject({ completion_tokens: 5 });
-
-      const stream = await openai.chat.completions.create({
-        model: chatModel,
-        messages: [user('Tell a story.')],
-        max_tokens: 6,
-        stream: true,
-        stream_options: { include_usage: true },
-      });
-      let text = '';
-      let finish: string | null | undefined;
-      let usage: OpenAI.CompletionUsage | null | undefined;
-      for await (const chunk of stream) {
-        text += chunk.choices[0]?.delta.content ?? '';
-        finish = chunk.choices[0]?.finish_reason ?? finish;
-        usage = chunk.usage ?? usage;
-      }
-      expect(text.length).toBeGreaterThan(0);
-      expect(finish).toBe('length');
-      expect(usage?.completion_tokens).toBe(6);
-    });
-
-    it('openai client: a forced tool call arrives with arguments that fit the schema', async () => {
-      const completion = await openai.chat.completions.create({
-        model: chatModel,
-        messages: [user('Is it warm?')],
-        max_tokens: 200,
-        tools: [
-          {
-            type: 'function',
-            function: {
-              name: 'get_weather',
-              description: 'The weather in a unit',
-              parameters: {
-                type: 'object',
-                properties: { unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
-                required: ['unit'],
-              },
-            },
-          },
-        ],
-        tool_choice: { type: 'function', function: { name: 'get_weather' } },
-      });
-      expect(completion.choices[0]?.finish_reason).toBe('tool_calls');
-      const call = completion.choices[0]?.message.tool_calls?.[0];
-      if (call?.type !== 'function') throw new Error('no function call');
-      expect(call.function.name).toBe('get_weather');
-      expect(['celsius', 'fahrenheit']).toContain(
-        (JSON.parse(call.function.arguments) as { unit: string }).unit,
-      );
-    });
-
-    it('a streamed forced tool call arrives whole in one chunk on the Llama Stack route', async () => {
-      const response = await postJson(`${downstream.url}/inference/chat_completion`, {
-        model: chatModel,
-        messages: [user('Is it warm?')],
-        max_tokens: 200,
-        stream: true,
-        available_tools: [
-          {
-            tool_name: 'get_weather',
-            parameters: {
-              type: 'object',
-              properties: { unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
-              required: ['unit'],
-            },
-          },
-        ],
-        tool_choice: { tool_name: 'get_weather' },
-      });
-      expect(response.status).toBe(200);
-      const frames = (await response.text())
-        .split('\n\n')
-        .filter((frame) => frame.startsWith('data: '))
-        .map(
-          (frame) =>
-            JSON.parse(frame.slice(6)) as { tool_call?: { tool_name: string; arguments: { unit: string } } },
-        );
-      const calls = frames.flatMap((frame) => (frame.tool_call ? [frame.tool_call] : []));
-      expect(calls).toHaveLength(1);
-      expect(calls[0]?.tool_name).toBe('get_weather');
-      expect(['celsius', 'fahrenheit']).toContain(calls[0]?.arguments.unit);
-    });
-
-    it('openai client: response_format json_schema gives JSON matching the schema', async () => {
-      const completion = await openai.chat.completions.create({
-        model: chatModel,
-        messages: [user('How do you feel?')],
-        max_tokens: 80,
-        response_format: {
-          type: 'json_schema',
-          json_schema: {
-            name: 'mood',
-            schema: {
-              type: 'object',
-              properties: { mood: { type: 'string', enum: ['happy', 'sad'] }, sure: { type: 'boolean' } },
-              required: ['mood', 'sure'],
-              additionalProperties: false,
-            },
-          },
-        },
-      });
-      const parsed = JSON.parse(completion.choices[0]?.message.content ?? '') as Record<string, unknown>;
-      expect(['happy', 'sad']).toContain(parsed.mood);
-      expect(typeof parsed.sure).toBe('boolean');
-    });
-
-    it('logprobs: chat top_logprobs through the openai client, completion top_k on the Llama Stack route', async () => {
-      const completion = await openai.chat.completions.create({
-        model: chatModel,
-        messages: [user('Tell a story.')],
-        max_tokens: 4,
-        logprobs: true,
-        top_logprobs: 2,
-      });
-      const content = completion.choices[0]?.logprobs?.content ?? [];
-      expect(content).toHaveLength(4);
-      expect(content.map((entry) => entry.token).join('')).toBe(completion.choices[0]?.message.content);
-      expect(content.every((entry) => entry.top_logprobs.length === 2 && entry.logprob <= 0)).toBe(true);
-
-      const response = await postJson(`${downstream.url}/inference/completion`, {
-        model: chatModel,
-        content: 'Once upon a time',
-        max_tokens: 5,
-        logprobs: { top_k: 3 },
-      });
-      expect(response.status).toBe(200);
-      const body = (await response.json()) as {
-        content: string;
-        logprobs: { content: { token: string; logprob: number; top_logprobs: unknown[] }[] };
-      };
-      expect(body.logprobs.content).toHaveLength(5);
-      expect(body.logprobs.content.map((entry) => entry.token).join('')).toBe(body.content);
-      expect(body.logprobs.content.every((entry) => entry.top_logprobs.length === 3)).toBe(true);
-    });
+    inferenceSuite({ server: () => downstream, chatModel: chatModel });
 
     it('embeddings: the upstream vectors, in order, through the openai client', async () => {
       const input = ['a red apple', 'the stock market'];
