@@ -253,6 +253,11 @@ describeWithModels('inline::tfjs with trainer: command (an executable trains)', 
       expect(status.status, lines.join('\n')).toBe('failed');
       expect(lines.at(-1)).toMatch(message);
       await expect(stack.models.getModel({ identifier: job })).rejects.toMatchObject({ status: 404 });
+      // Each try failed after its last checkpoint: the next was handed it to resume from.
+      expect(lines).toContain(`try 2 given step 6: ${fileURLToPath(status.checkpoints.at(-1)?.path ?? '')}`);
+      expect(lines.some((line) => line.endsWith(', resuming from the checkpoint of step 6 (try 2)'))).toBe(
+        true,
+      );
     });
 
   it('cancel kills the command (SIGTERM, then SIGKILL for one that ignores it)', {
