@@ -97,13 +97,15 @@ describeWithModels('llama-stack-ts run local: post-training (inline::tfjs)', [te
     return ((await response.json()) as { choices: { text: string }[] }).choices[0]?.text ?? '';
   };
 
+  const environment = () => ({
+    home,
+    env: { LLAMA_STACK_TS_JOBS_PREFIX: keys.prefix, LLAMA_STACK_TS_TRAINER_CHECKPOINT_EVERY_STEPS: '30' },
+  });
+
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'lsts-e2e-post-training-'));
     keys = createTestPrefix();
-    distribution = await startLocalDistribution({
-      home,
-      env: { LLAMA_STACK_TS_JOBS_PREFIX: keys.prefix, LLAMA_STACK_TS_TRAINER_CHECKPOINT_EVERY_STEPS: '30' },
-    });
+    distribution = await startLocalDistribution(environment());
   });
 
   afterAll(async () => {
@@ -169,6 +171,24 @@ describeWithModels('llama-stack-ts run local: post-training (inline::tfjs)', [te
       expect(tuned.trimStart().startsWith(rest.trim()), `tuned: ${prompt}|${tuned}`).toBe(true);
       expect(base, `base: ${prompt}|${base}`).not.toContain(rest.trim().split(' ').slice(0, 2).join(' '));
     }
+  });
+
+  // The job of the test above, after `run local` stops and starts again on the same home and Redis.
+  it('a restart keeps the completed job and serves <job_uuid> again', { timeout: 180_000 }, async () => {
+    const before = await status();
+    expect(before.status).toBe('completed');
+    expect((await stopDistribution(distribution)).code).toBe(0);
+    distribution = await startLocalDistribution({ ...environment(), port: distribution.port });
+
+    const after = await status();
+    expect(after.status).toBe('completed');
+    expect(after.completed_at).toBe(before.completed_at);
+    expect(after.checkpoints).toEqual(before.checkpoints);
+    const models = (await (await get('/v1/models')).json()) as { data: { id: string }[] };
+    expect(models.data.map((model) => model.id)).toContain(jobUuid);
+    const [prompt, rest] = sentences[0];
+    const tuned = await complete(jobUuid, prompt, 40);
+    expect(tuned.trimStart().startsWith(rest.trim()), `tuned: ${prompt}|${tuned}`).toBe(true);
   });
 });
 

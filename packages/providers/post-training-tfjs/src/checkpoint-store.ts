@@ -7,26 +7,32 @@ import type { OptimizerState } from '@llama-stack-ts/trainer-tfjs';
 
 const checkpointName = /^step-(\d+)$/;
 
-/** What `state.json` of a checkpoint holds beside the optimizer's moments (in `optimizer.bin`). */
-interface CheckpointState {
-  step: number;
-  optimizer_step: number;
-  /** Lengths of the first moments, then the second ones, as `optimizer.bin` concatenates them. */
-  moment_lengths: number[];
-  first_moments: number;
-}
+/**
+ * What `state.json` of a checkpoint holds: its step and, for the built-in trainer, how to read the
+ * optimizer's moments back from `optimizer.bin` (a command trainer's checkpoint is its GGUF alone).
+ */
+type CheckpointState = { step: number } & (
+  | {
+      optimizer_step: number;
+      /** Lengths of the first moments, then the second ones, as `optimizer.bin` concatenates them. */
+      moment_lengths: number[];
+      first_moments: number;
+    }
+  | { optimizer_step?: undefined }
+);
 
 /** A checkpoint as a resumed job reads it back. */
 export interface StoredCheckpoint {
   step: number;
   /** The checkpoint's GGUF: what `CheckpointStore.write` was handed to write. */
   path: string;
-  optimizer: OptimizerState;
+  /** Absent from a command trainer's checkpoint. */
+  optimizer?: OptimizerState;
 }
 
 /**
  * A job's files under the provider's data directory: `checkpoints/step-<n>/` (the trained weights'
- * GGUF, named `fileName`, optimizer.bin, state.json), each written to a temporary folder and renamed
+ * GGUF, named `fileName`, state.json and, from the built-in trainer, optimizer.bin), each written to a temporary folder and renamed
  * into place so a killed worker never leaves half a checkpoint, and the final GGUF the served model
  * loads. The folder name is a hash of the job id, which may hold `/` and `:`.
  */
@@ -51,28 +57,34 @@ export class CheckpointStore {
     return join(this.jobDir, 'checkpoints');
   }
 
-  /** Writes a checkpoint; `writeWeights` writes the trained weights' GGUF at the path it is given. */
+  /**
+   * Writes a checkpoint; `writeWeights` writes the trained weights' GGUF at the path it is given.
+   * `optimizer` is the built-in trainer's state, which a resumed job continues from.
+   */
   async write(
     step: number,
-    optimizer: OptimizerState,
     writeWeights: (path: string) => Promise<void>,
+    optimizer?: OptimizerState,
   ): Promise<void> {
     const folder = join(this.#checkpointsDir, `step-${step}`);
     const temporary = `${folder}.tmp`;
     await rm(temporary, { recursive: true, force: true });
     await mkdir(temporary, { recursive: true });
     await writeWeights(join(temporary, this.fileName));
-    const moments = [...optimizer.firstMoments, ...optimizer.secondMoments];
-    const bytes = Buffer.concat(
-      moments.map((moment) => Buffer.from(moment.buffer, moment.byteOffset, moment.byteLength)),
-    );
-    await writeFile(join(temporary, 'optimizer.bin'), bytes);
-    const state: CheckpointState = {
-      step,
-      optimizer_step: optimizer.step,
-      moment_lengths: moments.map((moment) => moment.length),
-      first_moments: optimizer.firstMoments.length,
-    };
+    let state: CheckpointState = { step };
+    if (optimizer) {
+      const moments = [...optimizer.firstMoments, ...optimizer.secondMoments];
+      const bytes = Buffer.concat(
+        moments.map((moment) => Buffer.from(moment.buffer, moment.byteOffset, moment.byteLength)),
+      );
+      await writeFile(join(temporary, 'optimizer.bin'), bytes);
+      state = {
+        step,
+        optimizer_step: optimizer.step,
+        moment_lengths: moments.map((moment) => moment.length),
+        first_moments: optimizer.firstMoments.length,
+      };
+    }
     await writeFile(join(temporary, 'state.json'), JSON.stringify(state));
     await rm(folder, { recursive: true, force: true });
     await rename(temporary, folder);
@@ -102,6 +114,8 @@ export class CheckpointStore {
     if (step === undefined) return undefined;
     const folder = join(this.#checkpointsDir, `step-${step}`);
     const state = JSON.parse(await readFile(join(folder, 'state.json'), 'utf8')) as CheckpointState;
+    const path = join(folder, this.fileName);
+    if (state.optimizer_step === undefined) return { step: state.step, path };
     const bytes = await readFile(join(folder, 'optimizer.bin'));
     const floats = new Float32Array(
       bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
@@ -114,7 +128,7 @@ export class CheckpointStore {
     });
     return {
       step: state.step,
-      path: join(folder, this.fileName),
+      path,
       optimizer: {
         step: state.optimizer_step,
         firstMoments: moments.slice(0, state.first_moments),

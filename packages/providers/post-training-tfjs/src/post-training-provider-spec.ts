@@ -10,7 +10,8 @@ export const tfjsPostTrainingProviderSpec = defineProviderSpec<TfjsPostTrainingC
   api: 'post_training',
   providerType: 'inline::tfjs',
   description:
-    'LoRA, QLoRA, DoRA and full supervised fine-tuning and DPO of llama GGUF models with the built-in TensorFlow.js trainer, ' +
+    'LoRA, QLoRA, DoRA and full supervised fine-tuning and DPO of llama GGUF models with the built-in TensorFlow.js trainer ' +
+    '(or a configured trainer command, e.g. a script on a GPU worker), ' +
     'as BullMQ jobs with checkpoints; the result (base plus adapter, or the full GGUF written) is registered and served as <job_uuid>.',
   configSchema: TfjsPostTrainingConfig,
   sampleConfig: sampleTfjsPostTrainingConfig,

@@ -2,6 +2,35 @@ import { FinetuningAlgorithmConfig } from '@llama-stack-ts/core';
 import { hubModelConfigFields } from '@llama-stack-ts/provider-utils/models';
 import { z } from 'zod';
 
+/**
+ * A trainer outside this process: an executable that reads the job spec as JSON on stdin, reports
+ * JSON lines on stdout and leaves its GGUF in the folder the spec names (command-trainer.ts; the
+ * README documents the protocol).
+ */
+export const CommandTrainerConfig = z
+  .object({
+    type: z.literal('command'),
+    command: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe('The executable and its arguments, run without a shell, e.g. [python3, /opt/train/sft.py].'),
+    env: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe("Variables set for the command, over the worker's own environment. Default none."),
+    cwd: z.string().min(1).optional().describe("The command's working directory. Default the worker's."),
+    kill_grace_ms: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(500)
+      .describe(
+        'On cancel the command gets SIGTERM, then SIGKILL this long after if it has not exited. Default 500.',
+      ),
+  })
+  .strict();
+export type CommandTrainerConfig = z.infer<typeof CommandTrainerConfig>;
+
 /** The provider config; every field is described with its default. */
 export const TfjsPostTrainingConfig = z
   .object({
@@ -17,6 +46,13 @@ export const TfjsPostTrainingConfig = z
       "Where a base model's hf: file is found once the inference provider (or `llama-stack-ts models download`) has " +
         'downloaded it. Default: $LLAMA_STACK_TS_HOME/models, else ~/.llama-stack-ts/models, as inline::llama-cpp.',
     ),
+    trainer: z
+      .discriminatedUnion('type', [z.object({ type: z.literal('tfjs') }).strict(), CommandTrainerConfig])
+      .default({ type: 'tfjs' })
+      .describe(
+        'What trains: tfjs, the built-in TensorFlow.js trainer, or command, an executable of yours (a torchtune or ' +
+          'Unsloth script on a GPU worker) speaking the protocol in the README. Default tfjs.',
+      ),
     backend: z
       .enum(['wasm', 'cpu'])
       .default('wasm')

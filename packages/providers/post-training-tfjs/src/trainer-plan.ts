@@ -1,4 +1,4 @@
-import type { FinetuningAlgorithmConfig, JsonObject } from '@llama-stack-ts/core';
+import type { FinetuningAlgorithmConfig } from '@llama-stack-ts/core';
 import {
   DoraAdapter,
   disposeLlamaWeights,
@@ -22,7 +22,7 @@ import {
 } from '@llama-stack-ts/trainer-tfjs';
 import type { TrainingItems } from './load-examples.js';
 import type { TfjsPostTrainingConfig } from './tfjs-post-training-config.js';
-import type { TrainingJobData } from './training-job.js';
+import type { TrainedArtifactKind, TrainingJobData } from './training-job.js';
 
 /** A job's algorithm: supervised (lora, qlora, dora, full) or dpo. */
 export type TrainingAlgorithm = TrainingJobData['request']['algorithm'];
@@ -51,8 +51,8 @@ export interface TrainerPlan {
   evaluate(): { name: string; value: number };
   writeCheckpoint(path: string): Promise<void>;
   writeFinal(path: string): Promise<void>;
-  /** How `<job_uuid>` is served from the final GGUF at `path`: its file, and metadata beside the job's. */
-  served(path: string): { provider_resource_id?: string; metadata: JsonObject };
+  /** What the final GGUF is, so how `<job_uuid>` is served (see run-training-job). */
+  readonly finalKind: TrainedArtifactKind;
   dispose(): void;
 }
 
@@ -70,7 +70,7 @@ const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + 
 const loraAdapterFiles = (adapter: LoraAdapter, architecture: string, name: string) => ({
   writeCheckpoint: (path: string) => writeLoraAdapterGguf(path, adapter, { architecture, name }),
   writeFinal: (path: string) => writeLoraAdapterGguf(path, adapter, { architecture, name }),
-  served: (path: string) => ({ metadata: { lora_adapters: [{ path, scale: 1 }] } }),
+  finalKind: 'adapter' as const,
 });
 
 /**
@@ -92,7 +92,6 @@ export async function createTrainerPlan(
   });
   const count = (adapter: ProjectionAdapter) =>
     adapter.variables.reduce((sum, variable) => sum + variable.size, 0);
-  const fullModel = (path: string) => ({ provider_resource_id: path, metadata: {} });
   try {
     if (train.kind === 'pairs' && validation.kind === 'pairs' && algorithm === 'dpo') {
       const adapter = LoraAdapter.create(weights, loraConfig(config.dpo_adapter), config.seed);
@@ -139,7 +138,7 @@ export async function createTrainerPlan(
         evaluate: evaluateWith(fine.weights, fine),
         writeCheckpoint: (path) => fine.writeGguf(path, base.path),
         writeFinal: (path) => fine.writeGguf(path, base.path),
-        served: fullModel,
+        finalKind: 'model',
         dispose: () => fine.dispose(),
       };
     }
@@ -156,7 +155,7 @@ export async function createTrainerPlan(
         evaluate: evaluateWith(weights, dora),
         writeCheckpoint: (path) => writeDoraCheckpointGguf(path, dora, base.architecture),
         writeFinal: (path) => dora.writeMergedGguf(path, base.path, weights),
-        served: fullModel,
+        finalKind: 'model',
         dispose: () => {
           dora.dispose();
           disposeLlamaWeights(weights);

@@ -28,3 +28,6 @@ export interface TrainingJobResult {
   /** The validation metric at the end: `validation_loss`, or `validation_margin` for DPO. */
   validation: Record<string, number>;
 }
+
+/** A job's final GGUF: an `adapter` llama.cpp applies over the base, or a whole `model`. */
+export type TrainedArtifactKind = 'adapter' | 'model';
