@@ -22,7 +22,8 @@ export interface BaseModel {
  * Finds the base model a request names (`registeredModels` answers an unknown one 404) and its GGUF
  * file, resolved as inline::llama-cpp resolves `provider_model_id`: absolute, `~`, relative to
  * `modelDir`, or an `hf:` file in `modelCacheDir` once downloaded. Reads the file's header so an
- * architecture the trainer cannot train is a 400 before anything is queued.
+ * architecture the built-in trainer cannot train is a 400 before anything is queued; with
+ * `anyArchitecture` (a trainer command, which trains what its script can) any GGUF model passes.
  */
 export async function resolveBaseModel(
   modelId: string,
@@ -31,7 +32,14 @@ export async function resolveBaseModel(
     modelDir,
     modelCacheDir,
     field = 'model',
-  }: { registeredModels: Models; modelDir: string; modelCacheDir: string; field?: string },
+    anyArchitecture = false,
+  }: {
+    registeredModels: Models;
+    modelDir: string;
+    modelCacheDir: string;
+    field?: string;
+    anyArchitecture?: boolean;
+  },
   options: RequestOptions = {},
 ): Promise<BaseModel> {
   const model = await registeredModels.getModel({ identifier: modelId }, options);
@@ -55,7 +63,10 @@ export async function resolveBaseModel(
     throw new InvalidRequestError(field, `the GGUF file of '${modelId}' is not at ${path}`);
   }
   try {
-    const { architecture } = llamaHyperparameters(await readGgufFileInfo(path, { logWarnings: false }));
+    const info = await readGgufFileInfo(path, { logWarnings: false });
+    const { architecture } = anyArchitecture
+      ? { architecture: String(info.metadata.general.architecture) }
+      : llamaHyperparameters(info);
     return { model, path, architecture };
   } catch (error) {
     if (error instanceof UnsupportedArchitectureError)

@@ -107,7 +107,15 @@ export class TfjsPostTraining implements PostTraining {
     columns: { train: TrainingColumn; validation: TrainingColumn },
     options: RequestOptions,
   ): Promise<void> {
-    const base = await resolveBaseModel(model.id, { ...this.#options, field: model.field }, options);
+    const base = await resolveBaseModel(
+      model.id,
+      {
+        ...this.#options,
+        field: model.field,
+        anyArchitecture: this.#options.config.trainer.type === 'command',
+      },
+      options,
+    );
     if (await this.#queue.get(request.job_uuid)) throw jobInUse(request.job_uuid);
     await this.#checkModelIdFree(request.job_uuid, options);
     const train = await this.#copyDataset(request.job_uuid, 'train', request.dataset, options);

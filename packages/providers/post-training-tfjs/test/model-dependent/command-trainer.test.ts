@@ -17,11 +17,13 @@ import { describeWithModels, testModelsDir } from '@llama-stack-ts/provider-util
 import { createStack, type ResolvedStack, silentLogger } from '@llama-stack-ts/stack';
 import {
   disposeLlamaWeights,
+  f32Tensor,
   LoraAdapter,
   loadLlamaWeights,
   textExample,
   trainLora,
   useTfjsBackend,
+  writeGguf,
   writeLoraAdapterGguf,
 } from '@llama-stack-ts/trainer-tfjs';
 import { getLlama } from 'node-llama-cpp';
@@ -50,9 +52,9 @@ const adapterConfig = {
   alpha: 16,
 };
 
-const sftRequest = (job_uuid: string): PostTrainingSFTRequestInput => ({
+const sftRequest = (job_uuid: string, model = 'stories'): PostTrainingSFTRequestInput => ({
   job_uuid,
-  model: 'stories',
+  model,
   dataset: textDataset,
   validation_dataset: textDataset,
   algorithm: 'lora',
@@ -125,7 +127,10 @@ const manifest = (dataDir: string, trainer: unknown, prefix: string): Parameters
       },
     ],
   },
-  models: [{ model_id: 'stories', provider_model_id: 'stories260K.gguf' }],
+  models: [
+    { model_id: 'stories', provider_model_id: 'stories260K.gguf' },
+    { model_id: 'gpt2', provider_model_id: join(dataDir, 'gpt2.gguf') },
+  ],
   jobs: { redis_url: testRedisUrl, prefix },
 });
 const options = {
@@ -142,8 +147,8 @@ describeWithModels('inline::tfjs with trainer: command (an executable trains)', 
   let keys: TestPrefix;
   let stack: ResolvedStack;
   let postTraining: PostTraining;
-  const submit = (job_uuid: string) =>
-    postTraining.supervisedFineTune(PostTrainingSFTRequest.parse(sftRequest(job_uuid)));
+  const submit = (job_uuid: string, model?: string) =>
+    postTraining.supervisedFineTune(PostTrainingSFTRequest.parse(sftRequest(job_uuid, model)));
   const logs = async (job_uuid: string) => (await postTraining.getTrainingJobLogs({ job_uuid })).log_lines;
   async function waitFor(
     job_uuid: string,
@@ -169,6 +174,12 @@ describeWithModels('inline::tfjs with trainer: command (an executable trains)', 
     keys = createTestPrefix();
     const adapter = join(dataDir, 'built-in-adapter.gguf');
     await trainAdapterWithBuiltInTrainer(adapter);
+    // An architecture the built-in trainer refuses (400); a command's script may train it.
+    await writeGguf(
+      join(dataDir, 'gpt2.gguf'),
+      { 'general.architecture': { type: 'string', value: 'gpt2' } },
+      [f32Tensor('token_embd.weight', [2, 2], new Float32Array(4))],
+    );
     stack = await createStack(
       manifest(
         dataDir,
@@ -239,6 +250,14 @@ describeWithModels('inline::tfjs with trainer: command (an executable trains)', 
       /^failed: the trainer command exited with code 1; its stderr ended with:\nCUDA out of memory/,
     );
     await expect(stack.models.getModel({ identifier: 'fail-1' })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("hands the command a base of any architecture: the built-in trainer's llama-only check does not apply", {
+    timeout: 300_000,
+  }, async () => {
+    await submit('fail-gpt2', 'gpt2');
+    expect((await finished('fail-gpt2')).status).toBe('failed');
+    expect(await logs('fail-gpt2')).toContain(`fixture trainer: lora of ${join(dataDir, 'gpt2.gguf')}`);
   });
 
   for (const [job, message] of [
