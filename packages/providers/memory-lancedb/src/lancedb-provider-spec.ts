@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { defineProviderSpec, type ProviderInstance } from '@llama-stack-ts/core';
+import { BankStoreHealth } from './bank-store-health.js';
 import { LanceDbMemoryConfig, sampleLanceDbMemoryConfig } from './lancedb-config.js';
 import type { LanceDbMemoryBanks } from './lancedb-memory-banks.js';
 import { silenceLanceDbWarnings } from './storage/silence-lancedb-warnings.js';
@@ -45,17 +46,11 @@ export const lanceDbMemoryProviderSpec = defineProviderSpec<LanceDbMemoryConfig,
 });
 
 function instanceOf(memoryBanks: LanceDbMemoryBanks): ProviderInstance<LanceDbMemoryBanks> {
+  const health = new BankStoreHealth({ probe: () => memoryBanks.listMemoryBanks({}) });
   return {
     implementation: memoryBanks,
     registerMemoryBank: (bank) => memoryBanks.registerMemoryBank(bank),
-    async health() {
-      try {
-        await memoryBanks.listMemoryBanks({});
-        return { status: 'ok' };
-      } catch (error) {
-        return { status: 'error', message: error instanceof Error ? error.message : String(error) };
-      }
-    },
+    health: () => health.check(),
     dispose: () => memoryBanks.dispose(),
   };
 }

@@ -12,6 +12,13 @@
 export const maxJsonNesting = 64;
 
 /** @typedef {import('./json-body-parse.js').JsonBodyOutcome} JsonBodyOutcome (json-body-parse.d.ts) */
+/** @typedef {import('./json-body-parse.js').LiftedStrings} LiftedStrings (json-body-parse.d.ts) */
+
+/**
+ * Strings at least this long leave the JSON body thread as UTF-8 in shared memory (see
+ * `parseJsonBodyOnThread`), shorter ones in the structured clone of the parsed body.
+ */
+export const liftedStringChars = 16 * 1024;
 
 /**
  * An array or object still to look into, and how it was reached (for the path of an error).
@@ -37,6 +44,48 @@ export default function parseJsonBody(input) {
   }
   const tooDeep = findTooDeepJson(body);
   return tooDeep === undefined ? { kind: 'parsed', body } : { kind: 'too-deep', path: tooDeep };
+}
+
+/**
+ * `parseJsonBody` as the JSON body thread runs it: each string of the parsed body at least
+ * `liftedStringChars` long is replaced by an empty one and written as UTF-8 into one
+ * SharedArrayBuffer, which the structured clone back to the main thread shares instead of copying.
+ * A clone's copy of the strings is made at once when the main thread reads the message: 15 MB of
+ * them held its event loop for 100-150 ms, where fresh memory is slow to touch. The main thread
+ * decodes them a slice at a time instead (`restoreLiftedStrings`, json-body-thread.ts).
+ * @param {Uint8Array} bytes
+ * @returns {JsonBodyOutcome}
+ */
+export function parseJsonBodyOnThread(bytes) {
+  const outcome = parseJsonBody(bytes);
+  if (outcome.kind !== 'parsed') return outcome;
+  /** @type {{ parent: Record<string, unknown>, key: string, text: string }[]} */
+  const found = [];
+  /** @type {Record<string, unknown>[]} */
+  const pending = [/** @type {Record<string, unknown>} */ (outcome)];
+  for (let container = pending.pop(); container !== undefined; container = pending.pop()) {
+    for (const key in container) {
+      const child = container[key];
+      if (typeof child === 'string' && child.length >= liftedStringChars)
+        found.push({ parent: container, key, text: child });
+      else if (isContainer(child)) pending.push(/** @type {Record<string, unknown>} */ (child));
+    }
+  }
+  if (found.length === 0) return outcome;
+  const sizes = found.map(({ text }) => Buffer.byteLength(text, 'utf8'));
+  const buffer = new SharedArrayBuffer(sizes.reduce((sum, size) => sum + size, 0));
+  const shared = Buffer.from(buffer);
+  /** @type {LiftedStrings['strings']} */
+  const strings = [];
+  let offset = 0;
+  found.forEach(({ parent, key, text }, index) => {
+    shared.write(text, offset, 'utf8');
+    strings.push({ parent, key, start: offset, end: offset + /** @type {number} */ (sizes[index]) });
+    offset += /** @type {number} */ (sizes[index]);
+    parent[key] = '';
+  });
+  // The outcome itself, not a copy: a body that is one long string has its place in it.
+  return Object.assign(outcome, { lifted: { buffer, strings } });
 }
 
 /**

@@ -13,6 +13,7 @@ import type { OpenBanks } from '../banks/open-banks.js';
 import { embedTexts } from '../embed-texts.js';
 import type { LanceDbMemoryConfig } from '../lancedb-config.js';
 import type { BankMaintenance } from '../maintenance/bank-maintenance.js';
+import { appendRows } from '../storage/append-rows.js';
 import { type BankRecord, chunksSchema, documentsSchema } from '../storage/bank-tables.js';
 import type { KeyedMutex } from '../storage/keyed-mutex.js';
 import { type BankTables, toArrowRows } from '../storage/lancedb-bank-store.js';
@@ -227,7 +228,10 @@ export class BankDocuments {
     const documentData = await toArrowRows(prepared.map(toDocumentRow), documentsSchema);
     // Two tables, two commits: they run at once, and both settle before a failure rolls back.
     await writeAtomically([tables.chunks, tables.documents], () =>
-      settleAll([chunkData && tables.chunks.add(chunkData), tables.documents.add(documentData)]),
+      settleAll([
+        chunkData && appendRows(tables.chunks, chunkData),
+        appendRows(tables.documents, documentData),
+      ]),
     );
   }
 }
