@@ -6,6 +6,8 @@
  *
  *   1. streamed tokens/s of one request, through the hop / direct. Target >= 0.95.
  *   2. time to first token, through the hop minus direct, in ms. Target < 5 ms.
+ *   3. CPU per streamed token (Linux), which a loaded machine's noise does not move: the hop's
+ *      process, and the upstream's event loop on each side (the hop reads its stream once more).
  *
  * Direct and hop alternate round by round (which goes first flips each round), so machine noise
  * hits both alike; each figure is the median of the rounds' ratios or differences (the first token
@@ -14,14 +16,17 @@
  *   pnpm --filter @llama-stack-ts/bench run remote
  *   pnpm --filter @llama-stack-ts/bench run remote -- --tokens 512 --runs 9 --check
  *
- * `--check` exits 1 when a figure misses its target. Models: stories260K.gguf and
+ * `--check` exits 1 when a figure misses its target. `--cpu-prof <dir>` writes a V8 CPU profile of
+ * the downstream (the hop's) process there. Models: stories260K.gguf and
  * synthetic/tiny-random-bert-embedder from LLAMA_STACK_TS_TEST_MODELS (default ../shared/models).
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { cpuProfNodeFlags, cpuProfOption } from '../bench-options.js';
 import { startLocalDistribution } from '../inference/local-distribution.js';
 import { type StackSurface, stackSurfaces, streamFromStack } from '../inference/stack-surfaces.js';
 import { type StreamRun, tokensPerSecond } from '../inference/stream-run.js';
+import { ThreadCpuMeter } from '../inference/thread-cpu-meter.js';
 import { requireBuiltCli } from '../llama-stack-ts-cli.js';
 import { median } from '../median.js';
 import { modelsDir, requireModelFolders } from '../test-models.js';
@@ -39,6 +44,7 @@ const { values } = parseArgs({
     'first-token-samples': { type: 'string', default: '5' },
     'timeout-ms': { type: 'string', default: '120000' },
     check: { type: 'boolean', default: false },
+    ...cpuProfOption,
   },
 });
 const maxTokens = Number(values.tokens);
@@ -64,6 +70,7 @@ await using downstream = await startRemoteOpenAiDistribution({
   upstreamUrl: upstream.url,
   embeddingModel: values['embedding-model'],
   timeoutMs: Number(values['timeout-ms']),
+  nodeFlags: cpuProfNodeFlags(values['cpu-prof']),
 });
 console.log(
   `direct: ${upstream.url} (llama-stack-ts run local, pid ${upstream.pid}, model '${upstream.modelId}')\n` +
@@ -89,11 +96,13 @@ async function benchSurface(surface: StackSurface): Promise<void> {
   for (const side of ['direct', 'hop'] as const) await stream(side); // warm-up: JIT, connection pools
   const single: Record<Side, StreamRun[]> = { direct: [], hop: [] };
   const firstTokenMs: Record<Side, number[]> = { direct: [], hop: [] };
+  const hopCpu = new ThreadCpuMeter<Side>(downstream.pid);
+  const upstreamCpu = new ThreadCpuMeter<Side>(upstream.pid);
   console.log(surface.name);
   for (let round = 0; round < runs; round++) {
     const order: Side[] = round % 2 === 0 ? ['direct', 'hop'] : ['hop', 'direct'];
     for (const side of order) {
-      const run = await stream(side);
+      const run = await hopCpu.measure(side, () => upstreamCpu.measure(side, () => stream(side)));
       single[side].push(run);
       firstTokenMs[side].push(run.firstTokenMs);
     }
@@ -117,6 +126,15 @@ async function benchSurface(surface: StackSurface): Promise<void> {
   if (!overheadOk) failures.push(`${surface.name} first-token overhead ${overhead.toFixed(2)} ms`);
   console.log(
     `  => streamed tokens/s hop / direct: ${ratio.toFixed(3)} (target >= ${targets.ratio}) ${ratioOk ? 'ok' : 'MISSED'}\n` +
-      `  => time to first token, hop - direct: ${overhead.toFixed(2)} ms (target < ${targets.firstTokenMs} ms) ${overheadOk ? 'ok' : 'MISSED'}\n`,
+      `  => time to first token, hop - direct: ${overhead.toFixed(2)} ms (target < ${targets.firstTokenMs} ms) ${overheadOk ? 'ok' : 'MISSED'}`,
+  );
+  const hop = hopCpu.perToken('hop');
+  const [direct, relayed] = [upstreamCpu.perToken('direct'), upstreamCpu.perToken('hop')];
+  const us = (value: number) => `${value.toFixed(0)} µs`;
+  console.log(
+    hop && direct && relayed
+      ? `  => CPU per token: hop process ${us(hop.stackMain + hop.stackOther)} (event loop ${us(hop.stackMain)}); ` +
+          `upstream event loop ${us(direct.stackMain)} direct, ${us(relayed.stackMain)} through the hop\n`
+      : '  => CPU per token: not measured (no /proc schedstat)\n',
   );
 }

@@ -21,17 +21,23 @@ export async function startRemoteOpenAiDistribution(options: {
   /** LLAMA_STACK_TS_EMBEDDING_MODEL: the memory banks' local embedder (loaded on first use only). */
   embeddingModel: string;
   timeoutMs: number;
+  /** Flags for `node` itself, before the command (`--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeFlags?: readonly string[];
 }): Promise<RemoteOpenAiDistribution> {
   const home = await mkdtemp(join(tmpdir(), 'lsts-bench-remote-'));
-  const child = spawn(process.execPath, [llamaStackTsCli, 'run', 'remote-openai', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      LLAMA_STACK_TS_HOME: home,
-      OPENAI_BASE_URL: `${options.upstreamUrl}/v1`,
-      LLAMA_STACK_TS_EMBEDDING_MODEL: options.embeddingModel,
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeFlags ?? []), llamaStackTsCli, 'run', 'remote-openai', '--port', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        LLAMA_STACK_TS_HOME: home,
+        OPENAI_BASE_URL: `${options.upstreamUrl}/v1`,
+        LLAMA_STACK_TS_EMBEDDING_MODEL: options.embeddingModel,
+      },
     },
-  });
+  );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // The access log goes on for every request: keep reading it, keep only the start-up part.
   let output = '';

@@ -123,6 +123,37 @@ describeWithModels(
       expect(through.embeddings).toEqual(itself.embeddings);
     });
 
+    it("tokenize and model info are the upstream model's, and TGI's /tokenize serves them through the hop", async () => {
+      const direct = createStackClient({ baseUrl: upstream.url, apiKey: upstreamKey });
+      const request = { model: chatModel, content: 'Once upon a time' };
+      const [through, itself] = await Promise.all([
+        client.inference.tokenize(request),
+        direct.inference.tokenize(request),
+      ]);
+      expect(through.tokens.length).toBeGreaterThan(1);
+      expect(through).toEqual(itself);
+      expect(await client.inference.modelInfo({ model: chatModel })).toEqual(
+        await direct.inference.modelInfo({ model: chatModel }),
+      );
+      const tgiTokenize = async (url: string, headers: Record<string, string> = {}) => {
+        const response = await postJson(`${url}/tokenize`, { inputs: request.content }, { headers });
+        expect(response.status).toBe(200);
+        return response.json();
+      };
+      expect(await tgiTokenize(downstream.url)).toEqual(await tgiTokenize(upstream.url, upstreamHeaders));
+    });
+
+    it('one /health of the downstream asks the upstream /health once, for all its providers', async () => {
+      const upstreamHealthCalls = () =>
+        upstreamMetric(
+          /^llama_stack_http_requests_total\{method="GET",route="\/health",status="\d+"\} (\d+)/,
+        );
+      const before = await upstreamHealthCalls();
+      const response = await fetch(`${downstream.url}/health`);
+      expect(response.status).toBe(200);
+      expect(await upstreamHealthCalls()).toBe(before + 1);
+    });
+
     it("a memory bank written through the downstream is the upstream's, and is queried through it", async () => {
       await client.memoryBanks.createMemoryBank({ bank_uuid: 'forwarded', bank_name: 'Forwarded' });
       await client.memoryBanks.insertDocuments({

@@ -143,6 +143,21 @@ describe('callApi as a gateway', () => {
     expect(server.requests[0]?.disconnected).toBe(true);
   });
 
+  it('times each wait for the next chunk, not the whole stream', async () => {
+    const chunks = Array.from({ length: 12 }, (_, n) => ({ n }));
+    server = await createFixtureServer({ 'POST /v1/stream': { chunks, chunkDelayMs: 100 } });
+    const { value } = await postJsonToApi({
+      ...gateway,
+      url: `${server.url}/v1/stream`,
+      body: {},
+      readTimeoutMs: 600,
+      successfulResponseHandler: createEventSourceResponseHandler(z.object({ n: z.number() })),
+    });
+    const received: unknown[] = [];
+    for await (const chunk of value) received.push(chunk);
+    expect(received).toEqual(chunks);
+  });
+
   it('never sends a stream again: a 2xx stream that fails midway is not retried', async () => {
     server = await createFixtureServer({
       'POST /v1/stream': { chunks: [{ n: 1 }, 'not json'] },

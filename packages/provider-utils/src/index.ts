@@ -40,6 +40,7 @@ export {
   type ResponseHandlerResult,
 } from './response-handler.js';
 export { type RetryOptions, retryDelayMs } from './retry-delay.js';
+export { shareConcurrentGets } from './share-concurrent-gets.js';
 export { softmax } from './softmax.js';
 export { summarizeIssues } from './summarize-issues.js';
 export { toGatewayError } from './to-gateway-error.js';

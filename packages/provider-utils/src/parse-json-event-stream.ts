@@ -1,4 +1,4 @@
-import { type EventSourceMessage, EventSourceParserStream } from 'eventsource-parser/stream';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { z } from 'zod';
 import { ApiCallError } from './api-call-error.js';
 import { parseJson, validateTypes } from './validate-types.js';
@@ -33,10 +33,13 @@ export async function* parseJsonEventStream<Schema extends z.ZodType>({
   onErrorEvent = (event) => defaultErrorEvent(event, url),
 }: ParseJsonEventStreamOptions<Schema>): AsyncGenerator<z.output<Schema>, void, undefined> {
   signal?.throwIfAborted();
-  const reader = stream
-    .pipeThrough(new TextDecoderStream() as TransformStream<Uint8Array, string>)
-    .pipeThrough(new EventSourceParserStream())
-    .getReader();
+  // The parser is fed each read directly (no decoder and parser TransformStreams): every stage of
+  // a web stream costs promise hops per chunk, which a relay pays once per streamed token.
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  // Filled synchronously while a read is fed: one read may complete several events, or none.
+  const events: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (event) => events.push(event) });
   // A pending read() does not settle on its own when the signal fires unless the body is tied to
   // it (a fetch body is, an arbitrary stream is not), so cancel the reader ourselves.
   const onAbort = () => {
@@ -48,9 +51,15 @@ export async function* parseJsonEventStream<Schema extends z.ZodType>({
       const { done, value } = await reader.read();
       signal?.throwIfAborted();
       if (done) return;
-      if (value.event === 'error') throw onErrorEvent(value);
-      if (value.data === '[DONE]') continue;
-      yield validateTypes({ value: parseJson(value.data, url), schema, url });
+      parser.feed(decoder.decode(value, { stream: true }));
+      for (const [index, event] of events.entries()) {
+        // The consumer may abort while the events of one read are handed out.
+        if (index > 0) signal?.throwIfAborted();
+        if (event.event === 'error') throw onErrorEvent(event);
+        if (event.data === '[DONE]') continue;
+        yield validateTypes({ value: parseJson(event.data, url), schema, url });
+      }
+      events.length = 0;
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);

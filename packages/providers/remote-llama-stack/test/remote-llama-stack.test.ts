@@ -60,6 +60,21 @@ async function startUpstream(): Promise<FixtureServer> {
       json: { data: [model('chat', 'llm'), model('embedder', 'embedding'), model('judge', 'reward')] },
     },
     'GET /health': { json: { status: 'ok' } },
+    'POST /inference/tokenize': (request) =>
+      (request.body as { model: string }).model === 'busy'
+        ? {
+            json: {
+              tokens: [
+                { id: 1, text: '', special: true },
+                { id: 42, text: 'Hi' },
+              ],
+            },
+          }
+        : {
+            status: 501,
+            json: errorBody('not_implemented', "Provider 'inline::echo' does not implement 'tokenize'."),
+          },
+    'GET /inference/model_info': { json: { context_length: 2048, parallel_sequences: 2 } },
     'POST /inference/chat_completion': (request) => {
       const name = (request.body as { model: string }).model;
       const attempt = (attempts.get(name) ?? 0) + 1;
@@ -88,11 +103,12 @@ async function create(
   api: ApiName,
   url: string,
   config: Record<string, unknown> = {},
+  providerId = 'upstream',
 ): Promise<ProviderInstance<unknown>> {
   const spec = remoteLlamaStackProviderSpecs.find((candidate) => candidate.api === api);
   if (!spec) throw new Error(`no spec for ${api}`);
   const context: ProviderContext = {
-    providerId: 'upstream',
+    providerId,
     dataDir,
     deps: {},
     models: [
@@ -211,6 +227,63 @@ describe('remote::llama-stack', () => {
     const down = await instance.health?.().catch((error: Error) => error.message);
     expect(down).toContain(`'upstream' at ${upstream.url}`);
     expect(down).not.toContain('secret-token');
+  });
+
+  it("makes one upstream /health call for a stack's providers of one upstream, each naming itself when it is down", async () => {
+    const upstream = await startUpstream();
+    const instances = await Promise.all(
+      remoteLlamaStackProviderSpecs.map((spec) => create(spec.api, upstream.url, {}, `upstream-${spec.api}`)),
+    );
+    // As the stack's /health asks them: all at once.
+    const healthAll = () => Promise.all(instances.map((instance) => instance.health?.()));
+    expect(await healthAll()).toEqual(instances.map(() => ({ status: 'ok' })));
+    expect(upstream.requests.filter((request) => request.path === '/health')).toHaveLength(1);
+    await healthAll();
+    expect(upstream.requests.filter((request) => request.path === '/health')).toHaveLength(2);
+
+    await upstream.close();
+    const down = await healthAll();
+    for (const [index, spec] of remoteLlamaStackProviderSpecs.entries()) {
+      expect(down[index]?.status).toBe('error');
+      expect(down[index]?.message).toContain(`'upstream-${spec.api}' at ${upstream.url}`);
+      expect(down[index]?.message).not.toContain('secret-token');
+    }
+  });
+
+  it("lists the upstream's models once for the providers that discover them together", async () => {
+    const upstream = await startUpstream();
+    const inference = await create('inference', upstream.url);
+    const rewardScoring = await create('reward_scoring', upstream.url);
+    const [llms, rewards] = await Promise.all([
+      inference.discoverModels?.(),
+      rewardScoring.discoverModels?.(),
+    ]);
+    expect(llms?.map((found) => found.identifier)).toEqual(['chat', 'embedder']);
+    expect(rewards?.map((found) => found.identifier)).toEqual(['judge']);
+    expect(upstream.requests.filter((request) => request.path === '/models/list')).toHaveLength(1);
+  });
+
+  it('forwards the optional tokenize and modelInfo; an upstream that does not implement one says so (501)', async () => {
+    const upstream = await startUpstream();
+    const { implementation } = (await create('inference', upstream.url)) as ProviderInstance<Inference>;
+    expect(await implementation.tokenize?.({ model: 'alias', content: 'Hi' })).toEqual({
+      tokens: [
+        { id: 1, text: '', special: true },
+        { id: 42, text: 'Hi' },
+      ],
+    });
+    const tokenizes = upstream.requests.filter((request) => request.path === '/inference/tokenize');
+    expect(tokenizes[0]?.body).toEqual({ model: 'busy', content: 'Hi' });
+    const missing = await implementation
+      .tokenize?.({ model: 'chat', content: 'Hi' })
+      .catch((error: unknown) => error);
+    expect(missing).toMatchObject({ status: 501, code: 'not_implemented' });
+    expect(await implementation.modelInfo?.({ model: 'chat' })).toEqual({
+      context_length: 2048,
+      parallel_sequences: 2,
+    });
+    const info = upstream.requests.find((request) => request.path === '/inference/model_info');
+    expect(info?.query.get('model')).toBe('chat');
   });
 
   it('starts with the manifest models only when the upstream is down', async () => {

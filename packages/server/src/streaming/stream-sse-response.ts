@@ -77,6 +77,9 @@ export async function streamSseResponse<Chunk>(
     'Content-Type': 'text/event-stream',
     'Cache-Control': 'no-cache',
     Connection: 'keep-alive',
+    // As Hono's own streamSSE says it: @hono/node-server otherwise probes a body of unknown length
+    // for a second chunk, waiting a timer tick, before it sends the head and the first event.
+    'Transfer-Encoding': 'chunked',
     // Stops nginx and similar proxies from buffering the whole stream.
     'X-Accel-Buffering': 'no',
     ...headers,

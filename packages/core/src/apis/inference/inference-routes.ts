@@ -1,4 +1,5 @@
 import { defineRoutes } from '../route-definition.js';
+import { InferenceModelInfo, InferenceModelInfoRequest } from './inference-model-info-schemas.js';
 import type { Inference } from './inference-protocol.js';
 import {
   BatchChatCompletionRequest,
@@ -14,6 +15,7 @@ import {
   EmbeddingsRequest,
   EmbeddingsResponse,
 } from './inference-schemas.js';
+import { TokenizeRequest, TokenizeResponse } from './inference-tokenize-schemas.js';
 
 export const inferenceRoutes = defineRoutes<Inference>()([
   {
@@ -69,6 +71,31 @@ export const inferenceRoutes = defineRoutes<Inference>()([
     summary: 'Embed texts with an embedding model; one vector per item.',
     body: EmbeddingsRequest,
     response: EmbeddingsResponse,
+    experimental: true,
+  },
+  {
+    api: 'inference',
+    method: 'POST',
+    path: '/inference/tokenize',
+    operation: 'tokenize',
+    summary: "The tokens a model reads for a raw prompt: an extension (TGI's /tokenize serves it per model).",
+    description:
+      "Answers 501 where the model's provider has no tokenizer. A `remote::llama-stack` provider forwards it upstream.",
+    body: TokenizeRequest,
+    response: TokenizeResponse,
+    experimental: true,
+  },
+  {
+    api: 'inference',
+    method: 'GET',
+    path: '/inference/model_info',
+    operation: 'modelInfo',
+    summary:
+      "What the model's provider knows of it (context length, parallel sequences): an extension (TGI's /info).",
+    description:
+      "Answers 501 where the model's provider does not say. A `remote::llama-stack` provider forwards it upstream.",
+    query: InferenceModelInfoRequest,
+    response: InferenceModelInfo,
     experimental: true,
   },
 ]);

@@ -33,7 +33,7 @@ function schemaOfFixture<Protocol>(routes: readonly RouteDefinition<Protocol>[],
   const kind = kindAndCase?.split('-')[0];
   const schema =
     kind === 'request'
-      ? route.body
+      ? (route.body ?? route.query)
       : kind === 'response'
         ? route.response
         : kind === 'chunk'
@@ -66,13 +66,15 @@ describe('inference fixtures', () => {
 });
 
 describe('inference routes', () => {
-  it('have the paths of the spec, plus experimental embeddings', () => {
+  it('have the paths of the spec, plus experimental embeddings and the tokenizer extensions', () => {
     expect(inferenceRoutes.map((route) => [route.method, route.path, route.experimental ?? false])).toEqual([
       ['POST', '/inference/completion', false],
       ['POST', '/inference/chat_completion', false],
       ['POST', '/inference/batch_completion', false],
       ['POST', '/inference/batch_chat_completion', false],
       ['POST', '/inference/embeddings', true],
+      ['POST', '/inference/tokenize', true],
+      ['GET', '/inference/model_info', true],
     ]);
   });
 
