@@ -15,6 +15,8 @@ import type { StreamRun } from './stream-run.js';
 /** How a raw generation samples; no repetition penalty, as the stack's requests ask for none. */
 export interface RawSampling {
   temperature: number;
+  /** 0 turns top-k off; left out, node-llama-cpp keeps its default (40). */
+  topK?: number;
   topP?: number;
   seed?: number;
   repeatPenalty: false;

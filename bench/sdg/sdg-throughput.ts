@@ -18,13 +18,21 @@
  *   pnpm --filter @llama-stack-ts/bench run sdg
  *   pnpm --filter @llama-stack-ts/bench run sdg -- --prompts 64 --k 4 --runs 3 --check
  *
- * `--check` exits 1 when the ratio misses its target. Models: stories260K.gguf and
- * synthetic/tiny-random-bert-embedder from LLAMA_STACK_TS_TEST_MODELS (default ../shared/models).
+ * `--cpu-prof <dir>` writes a V8 CPU profile of the stack's process there. `--check` exits 1 when
+ * the ratio misses its target. Models: stories260K.gguf and synthetic/tiny-random-bert-embedder
+ * from LLAMA_STACK_TS_TEST_MODELS (default ../shared/models).
  */
 import { request as httpRequest } from 'node:http';
 import type { SyntheticDataStatistics } from '@llama-stack-ts/core';
 import { SyntheticDataConfig } from '@llama-stack-ts/provider-synthetic-data-reference';
-import { integerFlags, parseBenchArgs, stackModelOptions, stackModelPaths } from '../bench-options.js';
+import {
+  cpuProfNodeFlags,
+  cpuProfOption,
+  integerFlags,
+  parseBenchArgs,
+  stackModelOptions,
+  stackModelPaths,
+} from '../bench-options.js';
 import { formatSettings } from '../inference/llama-cpp-settings.js';
 import { startLocalDistribution } from '../inference/local-distribution.js';
 import { RawLlamaCpp } from '../inference/raw-llama-cpp.js';
@@ -37,6 +45,7 @@ const values = parseBenchArgs({
   k: { type: 'string', default: '4' },
   runs: { type: 'string', default: '3' },
   'timeout-ms': { type: 'string', default: '120000' },
+  ...cpuProfOption,
   check: { type: 'boolean', default: false },
 });
 const {
@@ -50,7 +59,7 @@ requireBuiltCli('sdg');
 const target = 0.85;
 /** What the distribution's provider uses when a request leaves them out (its config's defaults). */
 const defaults = SyntheticDataConfig.parse({});
-/** The stack's chat requests sample with top_p at the request's default nucleus. */
+/** The stack's chat requests sample with top_p at the request's default nucleus, top_k off (its default 0). */
 const topP = 0.95;
 const subjects = [
   'a cat',
@@ -83,6 +92,7 @@ await using stack = await startLocalDistribution({
   model: modelPath,
   embeddingModel,
   timeoutMs: Number(values['timeout-ms']),
+  nodeFlags: cpuProfNodeFlags(values['cpu-prof']),
 });
 await using raw = await RawLlamaCpp.open(stack.settings);
 const candidates = promptCount * k;
@@ -109,6 +119,8 @@ async function rawRun(round: number, runPrompts: readonly string[] = prompts): P
       Array.from({ length: k }, (_, candidate) =>
         raw.chat(prompt, defaults.max_tokens, {
           temperature: defaults.temperature,
+          // The stack's requests leave top_k at 0 (off); node-llama-cpp alone would keep the 40 most likely.
+          topK: 0,
           topP,
           seed: round * candidates + index * k + candidate,
           repeatPenalty: false,
