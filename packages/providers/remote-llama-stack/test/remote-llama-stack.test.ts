@@ -234,8 +234,13 @@ describe('remote::llama-stack', () => {
     const instances = await Promise.all(
       remoteLlamaStackProviderSpecs.map((spec) => create(spec.api, upstream.url, {}, `upstream-${spec.api}`)),
     );
-    // As the stack's /health asks them: all at once.
-    const healthAll = () => Promise.all(instances.map((instance) => instance.health?.()));
+    // As the stack's /health asks them: all at once, a throw reported as degraded with its message.
+    const healthAll = () =>
+      Promise.all(
+        instances.map((instance) =>
+          instance.health?.().catch((error: Error) => ({ status: 'error', message: error.message })),
+        ),
+      );
     expect(await healthAll()).toEqual(instances.map(() => ({ status: 'ok' })));
     expect(upstream.requests.filter((request) => request.path === '/health')).toHaveLength(1);
     await healthAll();
