@@ -264,6 +264,15 @@ describeWithModels('inline::tfjs (post_training) on stories260K', [stories], () 
     expect(status.status, log_lines.join('\n')).toBe('completed');
     expect(status.resources_allocated).toMatchObject({ algorithm: 'qlora', base_kept_quantized: true });
     expect(status.checkpoints.map((checkpoint) => checkpoint.iters)).toEqual([6]);
+
+    // Served as LoRA is: the base's file plus the adapter, answering at once.
+    const trained = await stack.models.getModel({ identifier: 'qlora-1' });
+    expect(trained).toMatchObject({
+      provider_id: 'llama-cpp',
+      provider_resource_id: 'stories260K.gguf',
+      metadata: { base_model: 'stories', job_uuid: 'qlora-1', lora_adapters: [{ scale: 1 }] },
+    });
+    expect(await chat('qlora-1')).toMatch(/\w/);
   });
 
   it('runs DPO with a LoRA policy against the base: the held-out chosen-over-rejected margin rises', {
