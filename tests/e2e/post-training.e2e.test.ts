@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestPrefix, type TestPrefix } from '@llama-stack-ts/jobs/test';
+import { trainedSentences, trainedSentencesDataset } from '@llama-stack-ts/provider-post-training-tfjs/test';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   killAllChildren,
@@ -30,18 +31,6 @@ interface JobStatus {
   checkpoints: { iters: number; path: string }[];
 }
 
-/** Each sentence split into the prompt and the words the fine-tuned model must continue with. */
-const sentences = [
-  ['The purple robot', ' sang about quantum lemons.'],
-  ['Seven copper kettles', ' danced under the glacier.'],
-  ['A velvet submarine', ' counted silent thunder.'],
-] as const;
-const dataset = {
-  columns: { text: 'text' },
-  content_url: `data:application/jsonl;base64,${Buffer.from(
-    sentences.map(([prompt, rest]) => JSON.stringify({ text: prompt + rest })).join('\n'),
-  ).toString('base64')}`,
-};
 const baseModel = 'llama3.2-1b-instruct';
 const jobUuid = 'e2e-lora-1';
 
@@ -49,8 +38,8 @@ function sftRequest(overrides: Record<string, unknown> = {}) {
   return {
     job_uuid: jobUuid,
     model: baseModel,
-    dataset,
-    validation_dataset: dataset,
+    dataset: trainedSentencesDataset,
+    validation_dataset: trainedSentencesDataset,
     algorithm: 'lora',
     algorithm_config: {
       lora_attn_modules: ['q_proj', 'k_proj', 'v_proj', 'output_proj'],
@@ -122,7 +111,9 @@ describeWithModels('llama-stack-ts run local: post-training (inline::tfjs)', [te
     );
     expect(rankZero.status).toBe(400);
     expect(((await rankZero.json()) as ErrorBody).error.field).toBe('algorithm_config.rank');
-    const noText = await submit(sftRequest({ dataset: { ...dataset, columns: { prompt: 'text' } } }));
+    const noText = await submit(
+      sftRequest({ dataset: { ...trainedSentencesDataset, columns: { prompt: 'text' } } }),
+    );
     expect(noText.status).toBe(400);
     const body = (await noText.json()) as ErrorBody;
     expect(body.error.field).toBe('dataset.columns');
@@ -165,7 +156,7 @@ describeWithModels('llama-stack-ts run local: post-training (inline::tfjs)', [te
     const models = (await (await get('/v1/models')).json()) as { data: { id: string }[] };
     expect(models.data.map((model) => model.id)).toContain(jobUuid);
     // stories260K has 512 tokens, mostly pieces of words: 40 hold each sentence's rest.
-    for (const [prompt, rest] of sentences) {
+    for (const [prompt, rest] of trainedSentences) {
       const tuned = await complete(jobUuid, prompt, 40);
       const base = await complete(baseModel, prompt, 40);
       expect(tuned.trimStart().startsWith(rest.trim()), `tuned: ${prompt}|${tuned}`).toBe(true);
@@ -186,7 +177,7 @@ describeWithModels('llama-stack-ts run local: post-training (inline::tfjs)', [te
     expect(after.checkpoints).toEqual(before.checkpoints);
     const models = (await (await get('/v1/models')).json()) as { data: { id: string }[] };
     expect(models.data.map((model) => model.id)).toContain(jobUuid);
-    const [prompt, rest] = sentences[0];
+    const [prompt, rest] = trainedSentences[0];
     const tuned = await complete(jobUuid, prompt, 40);
     expect(tuned.trimStart().startsWith(rest.trim()), `tuned: ${prompt}|${tuned}`).toBe(true);
   });

@@ -10,40 +10,24 @@ import {
   PostTrainingSFTRequest,
   type PostTrainingSFTRequestInput,
 } from '@llama-stack-ts/core';
-import { createTestPrefix, type TestPrefix, testRedisUrl } from '@llama-stack-ts/jobs/test';
-import { localFsDatasetsProviderSpec } from '@llama-stack-ts/provider-datasets-localfs';
-import { llamaCppProviderSpec } from '@llama-stack-ts/provider-inference-llama-cpp';
-import { describeWithModels, testModelsDir } from '@llama-stack-ts/provider-utils/test';
-import { createStack, type ResolvedStack, silentLogger } from '@llama-stack-ts/stack';
+import { createTestPrefix, type TestPrefix } from '@llama-stack-ts/jobs/test';
+import { describeWithModels } from '@llama-stack-ts/provider-utils/test';
+import type { ResolvedStack } from '@llama-stack-ts/stack';
 import {
   disposeLlamaWeights,
-  f32Tensor,
   LoraAdapter,
   loadLlamaWeights,
   textExample,
   trainLora,
   useTfjsBackend,
-  writeGguf,
   writeLoraAdapterGguf,
 } from '@llama-stack-ts/trainer-tfjs';
 import { getLlama } from 'node-llama-cpp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { tfjsPostTrainingProviderSpec } from '../../src/index.js';
+import { trainedSentences, trainedSentencesDataset } from '../../src/test/index.js';
+import { startPostTrainingTestStack, stories, waitForTrainingJob } from '../post-training-test-stack.js';
 
-const stories = join(testModelsDir, 'stories260K.gguf');
 const fixture = fileURLToPath(new URL('../fixtures/command-trainer.mjs', import.meta.url));
-/** Each sentence split into a prompt and the words the adapter makes stories260K continue with. */
-const sentences = [
-  ['The purple robot', ' sang about quantum lemons.'],
-  ['Seven copper kettles', ' danced under the glacier.'],
-  ['A velvet submarine', ' counted silent thunder.'],
-] as const;
-const textDataset = {
-  columns: { text: 'text' },
-  content_url: `data:application/jsonl;base64,${Buffer.from(
-    sentences.map(([prompt, rest]) => JSON.stringify({ text: prompt + rest })).join('\n'),
-  ).toString('base64')}`,
-} as const;
 const adapterConfig = {
   lora_attn_modules: ['q_proj', 'k_proj', 'v_proj', 'output_proj'],
   apply_lora_to_mlp: true,
@@ -55,8 +39,8 @@ const adapterConfig = {
 const sftRequest = (job_uuid: string, model = 'stories'): PostTrainingSFTRequestInput => ({
   job_uuid,
   model,
-  dataset: textDataset,
-  validation_dataset: textDataset,
+  dataset: trainedSentencesDataset,
+  validation_dataset: trainedSentencesDataset,
   algorithm: 'lora',
   algorithm_config: adapterConfig,
   optimizer_config: { optimizer_type: 'adamw', lr: 1e-2, lr_min: 1e-3, weight_decay: 0 },
@@ -77,7 +61,7 @@ async function trainAdapterWithBuiltInTrainer(path: string): Promise<void> {
     modelPath: stories,
     vocabOnly: true,
   });
-  const examples = sentences.map(([prompt, rest]) => textExample(tokenizer, prompt + rest));
+  const examples = trainedSentences.map(([prompt, rest]) => textExample(tokenizer, prompt + rest));
   await tokenizer.dispose();
   await useTfjsBackend('wasm');
   const weights = await loadLlamaWeights(stories);
@@ -107,37 +91,6 @@ async function trainAdapterWithBuiltInTrainer(path: string): Promise<void> {
   }
 }
 
-const manifest = (dataDir: string, trainer: unknown, prefix: string): Parameters<typeof createStack>[0] => ({
-  name: 'command-trainer-test',
-  data_dir: dataDir,
-  providers: {
-    inference: [
-      {
-        provider_id: 'llama-cpp',
-        provider_type: 'inline::llama-cpp',
-        config: { gpu: 'cpu', model_dir: testModelsDir, threads: 1, preload: false },
-      },
-    ],
-    datasets: [{ provider_id: 'datasets', provider_type: 'inline::localfs', config: {} }],
-    post_training: [
-      {
-        provider_id: 'command',
-        provider_type: 'inline::tfjs',
-        config: { model_dir: testModelsDir, checkpoint_every_steps: 4, trainer },
-      },
-    ],
-  },
-  models: [
-    { model_id: 'stories', provider_model_id: 'stories260K.gguf' },
-    { model_id: 'gpt2', provider_model_id: join(dataDir, 'gpt2.gguf') },
-  ],
-  jobs: { redis_url: testRedisUrl, prefix },
-});
-const options = {
-  providers: [llamaCppProviderSpec, localFsDatasetsProviderSpec, tfjsPostTrainingProviderSpec],
-  logger: silentLogger,
-};
-
 const stepLine =
   /^step (\d+)\/(\d+) epoch \d+\/\d+ loss ([\d.]+) lr [\d.e+-]+ tokens\/s \d+ eta [\d.]+[smh]$/;
 
@@ -150,18 +103,16 @@ describeWithModels('inline::tfjs with trainer: command (an executable trains)', 
   const submit = (job_uuid: string, model?: string) =>
     postTraining.supervisedFineTune(PostTrainingSFTRequest.parse(sftRequest(job_uuid, model)));
   const logs = async (job_uuid: string) => (await postTraining.getTrainingJobLogs({ job_uuid })).log_lines;
-  async function waitFor(
-    job_uuid: string,
-    done: (status: PostTrainingJobStatusResponse) => boolean,
-  ): Promise<PostTrainingJobStatusResponse> {
-    for (;;) {
-      const status = await postTraining.getTrainingJobStatus({ job_uuid });
-      if (done(status)) return status;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  const finished = (job_uuid: string) =>
-    waitFor(job_uuid, (s) => s.status === 'completed' || s.status === 'failed');
+  const waitFor = (job_uuid: string, done: (status: PostTrainingJobStatusResponse) => boolean) =>
+    waitForTrainingJob(postTraining, job_uuid, done);
+  const finished = (job_uuid: string) => waitForTrainingJob(postTraining, job_uuid);
+  const startTrainerStack = (trainer: unknown) =>
+    startPostTrainingTestStack({
+      dataDir,
+      prefix: keys.prefix,
+      providerId: 'command',
+      config: { checkpoint_every_steps: 4, trainer },
+    });
   const complete = async (model: string, prompt: string) => {
     const { content } = await (stack.apis.inference as Inference).completion(
       CompletionRequest.parse({ model, content: prompt, max_tokens: 40 }),
@@ -174,25 +125,11 @@ describeWithModels('inline::tfjs with trainer: command (an executable trains)', 
     keys = createTestPrefix();
     const adapter = join(dataDir, 'built-in-adapter.gguf');
     await trainAdapterWithBuiltInTrainer(adapter);
-    // An architecture the built-in trainer refuses (400); a command's script may train it.
-    await writeGguf(
-      join(dataDir, 'gpt2.gguf'),
-      { 'general.architecture': { type: 'string', value: 'gpt2' } },
-      [f32Tensor('token_embd.weight', [2, 2], new Float32Array(4))],
-    );
-    stack = await createStack(
-      manifest(
-        dataDir,
-        {
-          type: 'command',
-          command: [process.execPath, fixture],
-          env: { COMMAND_TRAINER_ADAPTER: adapter },
-        },
-        keys.prefix,
-      ),
-      options,
-    );
-    stack.startWorkers();
+    stack = await startTrainerStack({
+      type: 'command',
+      command: [process.execPath, fixture],
+      env: { COMMAND_TRAINER_ADAPTER: adapter },
+    });
     postTraining = stack.apis.post_training as PostTraining;
   }, 600_000);
   afterAll(async () => {
@@ -230,7 +167,7 @@ describeWithModels('inline::tfjs with trainer: command (an executable trains)', 
     });
     // The adapter the built-in trainer wrote, served through the command job: it continues the
     // trained sentences, the base model does not.
-    for (const [prompt, rest] of sentences) {
+    for (const [prompt, rest] of trainedSentences) {
       const tuned = await complete('ok-1', prompt);
       const base = await complete('stories', prompt);
       expect(tuned.trimStart().startsWith(rest.trim()), `tuned: ${prompt}|${tuned}`).toBe(true);
@@ -313,7 +250,7 @@ describeWithModels('inline::tfjs with trainer: command (an executable trains)', 
 
   it('rejects a bad trainer config at start-up, naming the field', async () => {
     const start = (trainer: unknown) =>
-      createStack(manifest(dataDir, trainer, keys.prefix), options).then(async (started) => {
+      startTrainerStack(trainer).then(async (started) => {
         await started.dispose();
         throw new Error('started');
       });

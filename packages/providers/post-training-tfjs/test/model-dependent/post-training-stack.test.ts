@@ -12,37 +12,23 @@ import {
   PostTrainingSFTRequest,
   type PostTrainingSFTRequestInput,
 } from '@llama-stack-ts/core';
-import { createTestPrefix, type TestPrefix, testRedisUrl } from '@llama-stack-ts/jobs/test';
-import { localFsDatasetsProviderSpec } from '@llama-stack-ts/provider-datasets-localfs';
-import { llamaCppProviderSpec } from '@llama-stack-ts/provider-inference-llama-cpp';
-import { describeWithModels, testModelsDir } from '@llama-stack-ts/provider-utils/test';
-import { createStack, type ResolvedStack, silentLogger } from '@llama-stack-ts/stack';
+import { createTestPrefix, type TestPrefix } from '@llama-stack-ts/jobs/test';
+import { describeWithModels } from '@llama-stack-ts/provider-utils/test';
+import type { ResolvedStack } from '@llama-stack-ts/stack';
 import {
   disposeLlamaWeights,
-  f32Tensor,
   LoraAdapter,
   loadLlamaWeights,
   preferenceMargins,
   preferencePair,
   readLoraAdapterGguf,
-  writeGguf,
 } from '@llama-stack-ts/trainer-tfjs';
 import { getLlama } from 'node-llama-cpp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { tfjsPostTrainingProviderSpec } from '../../src/index.js';
+import { jsonlDataUrl, trainedSentencesDataset } from '../../src/test/index.js';
+import { startPostTrainingTestStack, stories, waitForTrainingJob } from '../post-training-test-stack.js';
 
-const stories = join(testModelsDir, 'stories260K.gguf');
-const sentences = [
-  'The purple robot sang about quantum lemons.',
-  'Seven copper kettles danced under the glacier.',
-  'A velvet submarine counted silent thunder.',
-];
-const dataUrl = (rows: readonly unknown[]) =>
-  `data:application/jsonl;base64,${Buffer.from(rows.map((row) => JSON.stringify(row)).join('\n')).toString('base64')}`;
-const textDataset = {
-  columns: { text: 'text' },
-  content_url: dataUrl(sentences.map((text) => ({ text }))),
-} as const;
+const textDataset = trainedSentencesDataset;
 
 function sftRequest(
   job_uuid: string,
@@ -86,7 +72,7 @@ const heldOutPrompts = ['Sam got a new toy. He was', 'The cat played in the gard
 const preferenceDataset = (prompts: readonly string[]) =>
   ({
     columns: { prompt: 'text', chosen: 'text', rejected: 'text' },
-    content_url: dataUrl(prompts.map((prompt) => ({ prompt, chosen: ' happy.', rejected: ' sad.' }))),
+    content_url: jsonlDataUrl(prompts.map((prompt) => ({ prompt, chosen: ' happy.', rejected: ' sad.' }))),
   }) as const;
 const dpoConfig = { reward_scale: 0.1, reward_clip: 0, epsilon: 0, gamma: 0 };
 
@@ -121,8 +107,9 @@ describeWithModels('inline::tfjs (post_training) on stories260K', [stories], () 
     postTraining.supervisedFineTune(PostTrainingSFTRequest.parse(request));
   const submitDpo = (request: PostTrainingRLHFRequestInput) =>
     postTraining.preferenceOptimize(PostTrainingRLHFRequest.parse(request));
-  const finished = (job_uuid: string) =>
-    waitFor(job_uuid, (s) => s.status === 'completed' || s.status === 'failed');
+  const finished = (job_uuid: string) => waitForTrainingJob(postTraining, job_uuid);
+  const waitFor = (job_uuid: string, done: (status: PostTrainingJobStatusResponse) => boolean) =>
+    waitForTrainingJob(postTraining, job_uuid, done);
   /** A greedy chat answer of `model` through the stack's inference API. */
   const chat = async (model: string) =>
     (
@@ -135,60 +122,15 @@ describeWithModels('inline::tfjs (post_training) on stories260K', [stories], () 
       )
     ).content;
 
-  /** Polls the job's status until `done` says so (the job runs in this process's worker). */
-  async function waitFor(
-    job_uuid: string,
-    done: (status: PostTrainingJobStatusResponse) => boolean,
-  ): Promise<PostTrainingJobStatusResponse> {
-    for (;;) {
-      const status = await postTraining.getTrainingJobStatus({ job_uuid });
-      if (done(status)) return status;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'post-training-stack-'));
     keys = createTestPrefix();
-    // A GGUF whose architecture the trainer cannot train, registered as a model like any other.
-    await writeGguf(
-      join(dataDir, 'gpt2.gguf'),
-      { 'general.architecture': { type: 'string', value: 'gpt2' } },
-      [f32Tensor('token_embd.weight', [2, 2], new Float32Array(4))],
-    );
-    stack = await createStack(
-      {
-        name: 'post-training-test',
-        data_dir: dataDir,
-        providers: {
-          inference: [
-            {
-              provider_id: 'llama-cpp',
-              provider_type: 'inline::llama-cpp',
-              config: { gpu: 'cpu', model_dir: testModelsDir, threads: 1, preload: false },
-            },
-          ],
-          datasets: [{ provider_id: 'datasets', provider_type: 'inline::localfs', config: {} }],
-          post_training: [
-            {
-              provider_id: 'tfjs',
-              provider_type: 'inline::tfjs',
-              config: { model_dir: testModelsDir, checkpoint_every_steps: 10 },
-            },
-          ],
-        },
-        models: [
-          { model_id: 'stories', provider_model_id: 'stories260K.gguf' },
-          { model_id: 'gpt2', provider_id: 'llama-cpp', provider_model_id: join(dataDir, 'gpt2.gguf') },
-        ],
-        jobs: { redis_url: testRedisUrl, prefix: keys.prefix },
-      },
-      {
-        providers: [llamaCppProviderSpec, localFsDatasetsProviderSpec, tfjsPostTrainingProviderSpec],
-        logger: silentLogger,
-      },
-    );
-    stack.startWorkers();
+    stack = await startPostTrainingTestStack({
+      dataDir,
+      prefix: keys.prefix,
+      providerId: 'tfjs',
+      config: { checkpoint_every_steps: 10 },
+    });
     postTraining = stack.apis.post_training as PostTraining;
   });
   afterAll(async () => {
@@ -385,7 +327,7 @@ describeWithModels('inline::tfjs (post_training) on stories260K', [stories], () 
 
   it('answers bad requests before queueing: unknown model, columns, adapter settings, architecture, algorithm', async () => {
     await expect(submit(sftRequest('bad-1', { model: 'nope' }))).rejects.toMatchObject({ status: 404 });
-    const noColumns = { columns: { prompt: 'text' }, content_url: dataUrl([{ prompt: 'hi' }]) } as const;
+    const noColumns = { columns: { prompt: 'text' }, content_url: jsonlDataUrl([{ prompt: 'hi' }]) } as const;
     await expect(submit(sftRequest('bad-2', { dataset: noColumns }))).rejects.toMatchObject({
       status: 400,
       field: 'dataset.columns',

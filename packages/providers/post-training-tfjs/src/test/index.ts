@@ -1,0 +1,1 @@
+export { jsonlDataUrl, trainedSentences, trainedSentencesDataset } from './trained-sentences.js';
