@@ -13,12 +13,15 @@ export interface LlamaCppSettings {
   sequences: number;
   /** node-llama-cpp's chat wrapper for the model (chat requests). */
   chatWrapper: string;
+  /** node-llama-cpp's `flashAttention` context option. */
+  flashAttention: boolean | 'auto';
 }
 
 export function formatSettings(settings: LlamaCppSettings): string {
   return (
     `gpu ${settings.gpu === false ? 'none (cpu)' : settings.gpu}, gpu_layers ${settings.gpuLayers}, ` +
     `threads ${settings.threads}, context_size ${settings.contextSize}, batch_size ${settings.batchSize}, ` +
-    `parallel_sequences ${settings.sequences}, chat_wrapper ${settings.chatWrapper}`
+    `parallel_sequences ${settings.sequences}, chat_wrapper ${settings.chatWrapper}, ` +
+    `flash_attention ${settings.flashAttention}`
   );
 }

@@ -41,6 +41,7 @@ interface LoadedModelLine {
   context_size: number;
   chat_wrapper: string;
   parallel_sequences: number;
+  flash_attention: boolean | 'auto';
 }
 
 /**
@@ -107,6 +108,7 @@ export async function startLocalDistribution(options: LocalDistributionOptions):
           batchSize: Math.min(LlamaCppConfigSchema.shape.batch_size.parse(undefined), line.context_size),
           sequences: line.parallel_sequences,
           chatWrapper: line.chat_wrapper,
+          flashAttention: line.flash_attention,
         },
         pid: child.pid as number,
         close,

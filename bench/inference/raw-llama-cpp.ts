@@ -59,6 +59,7 @@ export class RawLlamaCpp implements AsyncDisposable {
       sequences: settings.sequences,
       batchSize: settings.batchSize,
       threads: settings.threads,
+      flashAttention: settings.flashAttention,
     });
     const chatWrapper = resolveChatWrapper(model);
     if (chatWrapper.wrapperName !== settings.chatWrapper) {

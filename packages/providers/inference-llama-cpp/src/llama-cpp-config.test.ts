@@ -9,6 +9,7 @@ describe('LlamaCppConfig', () => {
       gpu_layers: 'auto',
       context_size: 4096,
       threads: 'auto',
+      flash_attention: 'auto',
       batch_size: 512,
       parallel_sequences: 4,
       max_queue: 32,
@@ -37,6 +38,7 @@ describe('LlamaCppConfig', () => {
         LLAMA_CPP_THREADS: '2',
         LLAMA_CPP_GPU_LAYERS: '20',
         LLAMA_CPP_PRELOAD: 'false',
+        LLAMA_CPP_FLASH_ATTENTION: 'on',
       },
     });
     expect(LlamaCppConfig.parse(tuned.value)).toMatchObject({
@@ -44,6 +46,7 @@ describe('LlamaCppConfig', () => {
       threads: 2,
       gpu_layers: 20,
       preload: false,
+      flash_attention: 'on',
     });
   });
 
@@ -51,5 +54,6 @@ describe('LlamaCppConfig', () => {
     expect(() => LlamaCppConfig.parse({ n_threads: 2 })).toThrow(/n_threads/);
     expect(() => LlamaCppConfig.parse({ gpu: 'rocm' })).toThrow(/gpu/);
     expect(() => LlamaCppConfig.parse({ threads: 0 })).toThrow(/threads/);
+    expect(() => LlamaCppConfig.parse({ flash_attention: true })).toThrow(/flash_attention/);
   });
 });

@@ -28,6 +28,14 @@ export const GpuLayersSetting = z
   .describe("Layers to offload to the GPU: 'auto' (default: as many as fit), 'max', or a number (0 = none).");
 export type GpuLayersSetting = z.infer<typeof GpuLayersSetting>;
 
+export const FlashAttentionSetting = z
+  .enum(['auto', 'on', 'off'])
+  .describe(
+    "llama.cpp's flash attention. 'auto' (default): off when the model runs on the CPU, on with a GPU backend " +
+      'where llama.cpp supports it. On the CPU its tiled path is the slower one and rounds queries to f16 (see the README).',
+  );
+export type FlashAttentionSetting = z.infer<typeof FlashAttentionSetting>;
+
 const positiveInt = z.number().int('must be a whole number').positive();
 
 /**
@@ -43,6 +51,7 @@ export const LlamaCppModelSettings = z.object({
       'Tokens one sequence holds (prompt and output). Default 4096, capped at what the model was trained on.',
     ),
   threads: ThreadsSetting.default('auto'),
+  flash_attention: FlashAttentionSetting.default('auto'),
   batch_size: positiveInt
     .default(512)
     .describe('Tokens evaluated per batch (prompt processing). Default 512.'),
@@ -128,6 +137,7 @@ export function sampleLlamaCppConfig(_dataDir: string): Record<string, unknown> 
     gpu_layers: '${env.LLAMA_CPP_GPU_LAYERS:=auto}',
     context_size: '${env.LLAMA_CPP_CONTEXT_SIZE:=4096}',
     threads: '${env.LLAMA_CPP_THREADS:=auto}',
+    flash_attention: '${env.LLAMA_CPP_FLASH_ATTENTION:=auto}',
     batch_size: '${env.LLAMA_CPP_BATCH_SIZE:=512}',
     parallel_sequences: '${env.LLAMA_CPP_PARALLEL_SEQUENCES:=4}',
     max_queue: '${env.LLAMA_CPP_MAX_QUEUE:=32}',

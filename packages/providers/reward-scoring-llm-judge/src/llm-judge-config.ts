@@ -3,14 +3,12 @@ import { z } from 'zod';
 /**
  * The rubric the judge model reads (the user's turn after the answer) when neither the config nor
  * the reward model's metadata sets one. `{min_score}` and `{max_score}` are replaced by the range.
- * Short on purpose: it is all the judge reads when it continues the sequence that generated the
- * answer.
+ * Short on purpose: when the judge continues the sequence that generated the answer, the rubric is
+ * all it reads, so its length is what scoring costs. A three-sentence rubric (168 stories260K tokens)
+ * held bench/sdg to 0.30 of raw generation; this one (29 tokens) to 0.74. Where the judge needs more
+ * guidance, a reward model's metadata sets a longer one.
  */
-export const defaultRubric = [
-  'Rate your last answer strictly, on helpfulness (does it do what was asked, directly and completely?)',
-  'and correctness (is every statement true and the reasoning sound?).',
-  'Give one whole number from {min_score} (useless or wrong) to {max_score} (fully helpful and correct), the number only.',
-].join(' ');
+export const defaultRubric = 'How helpful and correct was your answer, {min_score} to {max_score}?';
 
 const digit = (what: string) =>
   z

@@ -19,7 +19,7 @@ describeWithModels(
       await using provider = await startProvider({ gpu: 'cpu', context_size: 512, threads: 1 }, [
         testModel('stories', testModels.stories),
         testModel('random', testModels.tinyRandom, {
-          metadata: { context_size: 1024, parallel_sequences: 1, threads: 2 },
+          metadata: { context_size: 1024, parallel_sequences: 1, threads: 2, flash_attention: 'on' },
         }),
       ]);
       const pool = provider.inference.modelPool;
@@ -32,12 +32,15 @@ describeWithModels(
           context_size: 512,
           chat_wrapper: 'Llama2Chat',
           parallel_sequences: 4,
+          // auto: off on the CPU.
+          flash_attention: false,
         }),
         expect.objectContaining({
           threads: 2,
           context_size: 1024,
           chat_wrapper: 'General',
           parallel_sequences: 1,
+          flash_attention: true,
         }),
       ]);
       await expect(provider.inference.modelInfo?.({ model: 'random' })).resolves.toEqual({
