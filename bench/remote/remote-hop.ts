@@ -20,55 +20,56 @@
  * the downstream (the hop's) process there. Models: stories260K.gguf and
  * synthetic/tiny-random-bert-embedder from LLAMA_STACK_TS_TEST_MODELS (default ../shared/models).
  */
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { cpuProfNodeFlags, cpuProfOption } from '../bench-options.js';
+import {
+  cpuProfNodeFlags,
+  cpuProfOption,
+  integerFlags,
+  parseBenchArgs,
+  stackModelOptions,
+  stackModelPaths,
+} from '../bench-options.js';
 import { startLocalDistribution } from '../inference/local-distribution.js';
 import { type StackSurface, stackSurfaces, streamFromStack } from '../inference/stack-surfaces.js';
 import { type StreamRun, tokensPerSecond } from '../inference/stream-run.js';
 import { ThreadCpuMeter } from '../inference/thread-cpu-meter.js';
 import { requireBuiltCli } from '../llama-stack-ts-cli.js';
 import { median } from '../median.js';
-import { modelsDir, requireModelFolders } from '../test-models.js';
 import { startRemoteOpenAiDistribution } from './remote-openai-distribution.js';
 
-const args = process.argv.slice(2);
-const { values } = parseArgs({
-  args: args[0] === '--' ? args.slice(1) : args,
-  options: {
-    model: { type: 'string', default: join(modelsDir, 'stories260K.gguf') },
-    'embedding-model': { type: 'string', default: join(modelsDir, 'synthetic/tiny-random-bert-embedder') },
-    tokens: { type: 'string', default: '256' },
-    runs: { type: 'string', default: '7' },
-    prompt: { type: 'string', default: 'Once upon a time, there was a little girl named Lily.' },
-    'first-token-samples': { type: 'string', default: '5' },
-    'timeout-ms': { type: 'string', default: '120000' },
-    check: { type: 'boolean', default: false },
-    ...cpuProfOption,
-  },
+const values = parseBenchArgs({
+  ...stackModelOptions,
+  tokens: { type: 'string', default: '256' },
+  runs: { type: 'string', default: '7' },
+  prompt: { type: 'string', default: 'Once upon a time, there was a little girl named Lily.' },
+  'first-token-samples': { type: 'string', default: '5' },
+  'timeout-ms': { type: 'string', default: '120000' },
+  check: { type: 'boolean', default: false },
+  ...cpuProfOption,
 });
-const maxTokens = Number(values.tokens);
-const runs = Number(values.runs);
-const firstTokenSamples = Number(values['first-token-samples']);
-for (const [name, value] of Object.entries({ tokens: maxTokens, runs })) {
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`--${name} must be a positive integer, got ${value}.`);
-}
-requireModelFolders([values.model, values['embedding-model']]);
+const {
+  tokens: maxTokens,
+  runs,
+  'first-token-samples': firstTokenSamples,
+} = integerFlags({
+  tokens: values.tokens,
+  runs: values.runs,
+  'first-token-samples': values['first-token-samples'],
+});
+const { modelPath, embeddingModel } = stackModelPaths(values);
 requireBuiltCli('remote');
 
 const targets = { ratio: 0.95, firstTokenMs: 5 };
 type Side = 'direct' | 'hop';
 
 await using upstream = await startLocalDistribution({
-  model: values.model,
-  embeddingModel: values['embedding-model'],
+  model: modelPath,
+  embeddingModel,
   timeoutMs: Number(values['timeout-ms']),
   env: { LLAMA_STACK_TS_JOBS_PREFIX: `lsts-bench-remote-${process.pid}` },
 });
 await using downstream = await startRemoteOpenAiDistribution({
   upstreamUrl: upstream.url,
-  embeddingModel: values['embedding-model'],
+  embeddingModel,
   timeoutMs: Number(values['timeout-ms']),
   nodeFlags: cpuProfNodeFlags(values['cpu-prof']),
 });

@@ -12,8 +12,6 @@
  *
  * Model: stories260K.gguf from LLAMA_STACK_TS_TEST_MODELS (default ../shared/models).
  */
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   disposeLlamaWeights,
   type LlamaWeights,
@@ -25,19 +23,15 @@ import {
   useTfjsBackend,
 } from '@llama-stack-ts/trainer-tfjs';
 import { getLlama } from 'node-llama-cpp';
-import { modelsDir, requireModelFolders } from '../test-models.js';
+import { integerFlags, parseBenchArgs, stackModelOptions } from '../bench-options.js';
+import { requireModelFolders } from '../test-models.js';
 
-const args = process.argv.slice(2);
-const { values } = parseArgs({
-  args: args[0] === '--' ? args.slice(1) : args,
-  options: {
-    size: { type: 'string', default: '512' },
-    steps: { type: 'string', default: '10' },
-    model: { type: 'string', default: join(modelsDir, 'stories260K.gguf') },
-  },
+const values = parseBenchArgs({
+  size: { type: 'string', default: '512' },
+  steps: { type: 'string', default: '10' },
+  model: stackModelOptions.model,
 });
-const size = Number(values.size);
-const steps = Number(values.steps);
+const { size, steps } = integerFlags({ size: values.size, steps: values.steps });
 requireModelFolders([values.model]);
 
 const gflops = (flopsPerSecond: number) => (flopsPerSecond / 1e9).toFixed(2);
