@@ -9,6 +9,7 @@ import {
   type TextGenerationInference,
 } from '@llama-stack-ts/core';
 import { BusyTime } from './busy-time.js';
+import { CandidateSchedule } from './candidate-schedule.js';
 import { filterCandidates } from './filters/filter-candidates.js';
 import { keyedRandom, keyedSeed } from './keyed-random.js';
 import type { ResolvedRun } from './resolve-run.js';
@@ -32,8 +33,9 @@ export interface GenerationOutcome {
 }
 
 /**
- * One run: every prompt's k candidates generated with `concurrency` chat requests in flight (each
- * candidate sampled with its own seed, derived from the run's), each candidate scored by the reward
+ * One run: every prompt's k candidates generated with `concurrency` chat requests in flight, a
+ * worker taking one prompt's candidates in turn (see `CandidateSchedule`; each candidate sampled
+ * with its own seed, derived from the run's), each candidate scored by the reward
  * model as soon as it is generated, and each prompt filtered with its own seeded draws once its k
  * scores are in. Scoring a candidate at once lets an llm judge on the same model continue the
  * sequence that generated it: the judge's conversation starts with the candidate's, so llama.cpp
@@ -56,13 +58,12 @@ export async function runGeneration(
   let tokensGenerated = 0;
   let candidatesScored = 0;
 
-  const tasks = run.prompts.flatMap((_, prompt) =>
-    Array.from({ length: run.k }, (_unused, candidate) => ({ prompt, candidate })),
-  );
-  let nextTask = 0;
+  const schedule = new CandidateSchedule(run.prompts.length, run.k);
   const worker = async () => {
-    while (nextTask < tasks.length) {
-      const { prompt, candidate } = tasks[nextTask++]!;
+    let current: number | undefined;
+    for (let task = schedule.next(current); task; task = schedule.next(current)) {
+      const { prompt, candidate } = task;
+      current = prompt;
       const response = await generating.time(() =>
         deps.inference.chatCompletion(
           ChatCompletionRequest.parse({
@@ -112,7 +113,8 @@ export async function runGeneration(
     }
   };
 
-  const workers = Array.from({ length: Math.max(1, Math.min(deps.concurrency, tasks.length)) }, worker);
+  const candidates = run.prompts.length * run.k;
+  const workers = Array.from({ length: Math.max(1, Math.min(deps.concurrency, candidates)) }, worker);
   try {
     await Promise.all(workers);
   } catch (error) {
