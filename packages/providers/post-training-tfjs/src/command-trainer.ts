@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFile, mkdir, open, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { InvalidRequestError } from '@llama-stack-ts/core';
 import { readGgufFileInfo } from 'node-llama-cpp';
 import { z } from 'zod';
@@ -28,6 +29,8 @@ const CommandMessage = z.discriminatedUnion('type', [
 
 /** The stderr lines a failure message quotes. */
 const stderrTailLines = 20;
+/** bin/trainer-guardian.mjs, from src/ (tests) and from the bundle in dist/ alike. */
+const trainerGuardian = fileURLToPath(new URL('../bin/trainer-guardian.mjs', import.meta.url));
 
 /** Writes a dataset's rows as JSON lines for the command; a dataset without rows is a 400 naming it. */
 async function writeRows(run: TrainerRun, role: 'train' | 'validation', path: string): Promise<number> {
@@ -107,7 +110,8 @@ async function checkArtifactKind(
  * Runs the configured executable as the job's trainer: the job spec as JSON on its stdin, its
  * stdout's JSON lines turned into the job's step and validation lines, checkpoints and artifact,
  * its stderr into the job's log (and the tail into the failure). Cancel sends its process group
- * SIGTERM, then SIGKILL after `kill_grace_ms`.
+ * SIGTERM, then SIGKILL after `kill_grace_ms`; the group's guardian does the same when this
+ * process dies (bin/trainer-guardian.mjs).
  */
 export async function runCommandTrainer(
   run: TrainerRun,
@@ -162,12 +166,23 @@ export async function runCommandTrainer(
   let failure: Error | undefined;
 
   const [executable = '', ...args] = trainer.command;
-  // Its own process group, so cancel reaches what it starts (torchrun's workers, a shell's children).
-  const child: ChildProcess = spawn(executable, args, {
-    cwd: trainer.cwd,
-    env: { ...process.env, ...trainer.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-    detached: true,
+  // Its own process group, so cancel reaches what it starts (torchrun's workers, a shell's children),
+  // led by the guardian, which ends the group should this worker die first.
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [trainerGuardian, String(trainer.kill_grace_ms), executable, ...args],
+    {
+      cwd: trainer.cwd,
+      env: { ...process.env, ...trainer.env },
+      stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
+      detached: true,
+    },
+  );
+  // The channel only tells the guardian this process is alive; it must not keep it running.
+  child.channel?.unref();
+  let spawnError: Error | undefined;
+  child.on('message', (message: { type?: string; message?: string }) => {
+    if (message.type === 'spawn-error') spawnError = new Error(message.message);
   });
   let killTimer: NodeJS.Timeout | undefined;
   const stop = () => {
@@ -247,7 +262,9 @@ export async function runCommandTrainer(
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
     (resolveExit) => {
       child.once('error', (error) => resolveExit({ code: null, signal: null, error }));
-      child.once('close', (code, signal) => resolveExit({ code, signal }));
+      child.once('close', (code, signal) =>
+        resolveExit(spawnError ? { code, signal, error: spawnError } : { code, signal }),
+      );
     },
   );
   // A command that does not read its stdin closes it early: that is its business.
