@@ -26,6 +26,7 @@ import { InvalidModelSettingsError } from './errors/invalid-model-settings-error
 import { ModelDownloadFailedError, ModelDownloadingError } from './errors/model-downloading-error.js';
 import { ModelFileNotFoundError } from './errors/model-file-not-found-error.js';
 import { ModelLoadError } from './errors/model-load-error.js';
+import { fullBatchStrategy } from './full-batch-strategy.js';
 import type { FlashAttentionSetting, GpuSetting, LlamaCppConfig } from './llama-cpp-config.js';
 import { longestTokenChars } from './prompt-character-bound.js';
 import {
@@ -481,6 +482,7 @@ export class LlamaCppModelPool implements AsyncDisposable {
         batchSize: Math.min(settings.batch_size, contextSize),
         threads,
         failedCreationRemedy: false,
+        batching: { itemPrioritizationStrategy: fullBatchStrategy() },
         flashAttention: flashAttentionOption(settings.flash_attention, llama),
         ...(resolved.loraAdapters.length > 0
           ? {

@@ -92,8 +92,8 @@ export class LlmJudgeRewardScoring implements RewardScoring {
         model: judge.judgeModel,
         batch_messages: answers,
         sampling_params: { strategy: 'greedy' },
-        // One digit; the grammar ends the answer there.
-        max_tokens: 2,
+        // The grammar allows one digit, so the first token is the score: decoding it to read the end would only cost a decode.
+        max_tokens: 1,
         logprobs: { top_k: settings.max_score - settings.min_score + 1 },
         response_format: { type: 'grammar', bnf: scoreGrammar(settings.min_score, settings.max_score) },
       }),

@@ -133,7 +133,7 @@ describeWithModels('inline::llm-judge on stories260K through the real llama-cpp 
           { role: 'assistant', content: answers[0]!, tool_calls: [], tool_responses: [] },
         ),
         sampling_params: { strategy: 'greedy' },
-        max_tokens: 2,
+        max_tokens: 1,
         logprobs: { top_k: 5 },
         response_format: { type: 'grammar', bnf: scoreGrammar(1, 5) },
       }),
