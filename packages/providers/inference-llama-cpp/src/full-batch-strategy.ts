@@ -7,13 +7,13 @@ import type { BatchItem, CustomBatchingPrioritizationStrategy, PrioritizedBatchI
  * whatever sequences have queued their next token by then. The sequence whose sample came back
  * last has not: its token is still on its way through LlamaChat's promise chain (a few microtasks),
  * so it misses that batch and runs one behind, and every batch pays llama.cpp's fixed cost for one
- * sequence fewer. On stories260K with 4 sequences generating, batches held 2.4 tokens on average.
+ * sequence fewer. On stories260K with 4 sequences generating, a batch held 2.4 of them on average.
  *
  * While fewer sequences are queued than the previous batch held, this strategy returns an empty
  * batch: node-llama-cpp's loop then decodes nothing and looks again after a few microtasks, by which
  * time the late sequence has queued (4 looks, in bench/sdg). After `maxWaits` looks in a row it
  * decodes what is there: a sequence that ended its request, or is waiting on I/O, is not coming.
- * Batches then held 3.7 tokens, a third fewer decodes for the same tokens.
+ * Batches then held 3.7 of the 4: a third fewer decodes for the same tokens.
  *
  * Within a batch, every queued sequence gets an equal share of the `size` token slots first (a long
  * prompt does not hold back the sequences generating beside it), then the rest goes to whoever
