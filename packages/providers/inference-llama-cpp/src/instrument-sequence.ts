@@ -14,6 +14,12 @@ export interface InstrumentSequenceOptions {
   sampling: LlamaCppSamplingOptions;
   /** Record each generated token's log probability and its `topK` most likely alternatives. */
   logprobs: false | { topK: number };
+  /**
+   * The generation starts a text of its own (a chat answer), as LlamaChat's response does: its
+   * first token reads as at the start of a text, without SentencePiece's leading space, so the
+   * recorded tokens join into the answer. Otherwise the first token reads after the prompt.
+   */
+  startsText?: boolean;
 }
 
 /** What one request's generation did, as seen from inside its sequence. */
@@ -66,7 +72,7 @@ export function instrumentSequence(
   sequence: LlamaContextSequence,
   options: InstrumentSequenceOptions,
 ): SequenceInstrument {
-  const { model, sampling, logprobs } = options;
+  const { model, sampling, logprobs, startsText = false } = options;
   const records: TokenLogprob[] = [];
   let taken = 0;
   let generated = 0;
@@ -116,7 +122,7 @@ export function instrumentSequence(
       : evaluateOptions;
     const iterator = original.call(sequence, tokens, innerMetadata, innerOptions);
     let input: Token | Token[] | undefined;
-    let previous = tokens.slice(-4);
+    let previous = startsText && generated === 0 ? [] : tokens.slice(-4);
     try {
       while (true) {
         const step = await iterator.next(input);

@@ -399,7 +399,7 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     }
     const maxTokens = request.max_tokens > 0 ? Math.min(request.max_tokens, room) : room;
 
-    using instrument = this.#instrument(lease, sampling, request.logprobs);
+    using instrument = this.#instrument(lease, sampling, request.logprobs, true);
     using chat = new LlamaChat({ contextSequence: lease.sequence, chatWrapper });
     const stopTriggers: (string | LlamaText)[] = [...(request.stop ?? [])];
     if (builtins.length > 0) stopTriggers.push(LlamaText(new SpecialTokensText(endOfMessage)));
@@ -536,11 +536,13 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     lease: ModelLease<LoadedLlm>,
     sampling: LlamaCppSamplingOptions,
     logprobs: LogprobsRequest,
+    startsText = false,
   ): SequenceInstrument {
     return instrumentSequence(lease.sequence, {
       model: lease.loaded.model,
       sampling,
       logprobs: logprobs ? { topK: logprobs.top_k } : false,
+      startsText,
     });
   }
 

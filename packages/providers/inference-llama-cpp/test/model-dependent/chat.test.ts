@@ -4,6 +4,7 @@ import {
   type ChatCompletionRequestInput,
   InvalidRequestError,
 } from '@llama-stack-ts/core';
+import { contentToText } from '@llama-stack-ts/provider-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   collect,
@@ -209,6 +210,26 @@ describeWithModels('chat completion (stories260K, Llama2Chat template)', [testMo
     expect(
       response.logprobs?.content.every((entry) => entry.top_logprobs.length === 2 && entry.logprob <= 0),
     ).toBe(true);
+  });
+
+  it("reports tokens that join into the answer, an answer's first token without its leading space too", async () => {
+    // Sampled answers; now and then one starts with a space-led SentencePiece token (seed 43 here).
+    const prompts = ['Tell a story.', 'Once upon a time', 'Lily and Tom', 'What did the cat do?'];
+    const mismatches: string[] = [];
+    for (let seed = 0; seed < 64; seed++) {
+      const response = await provider.inference.chatCompletion(
+        request({
+          messages: [{ role: 'user', content: prompts[seed % prompts.length]! }],
+          sampling_params: { strategy: 'top_p', temperature: 1, top_p: 1, seed },
+          max_tokens: 4,
+          logprobs: { top_k: 2 },
+        }),
+      );
+      const joined = response.logprobs?.content.map((entry) => entry.token).join('');
+      if (joined !== contentToText(response.content))
+        mismatches.push(`seed ${seed}: ${JSON.stringify(joined)}`);
+    }
+    expect(mismatches).toEqual([]);
   });
 
   it('refuses combinations it cannot honour, naming the field', async () => {
