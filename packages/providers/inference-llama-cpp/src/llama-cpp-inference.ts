@@ -279,7 +279,8 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
       limit: `model '${request.model}' holds ${context.contextSize} tokens (context_size), prompt and output together`,
       advice: 'Shorten the prompt or raise context_size.',
     });
-    const promptLength = promptTokens(model, text).length;
+    const prompt = promptTokens(model, text);
+    const promptLength = prompt.length;
     if (promptLength >= context.contextSize) {
       throw new InvalidRequestError(
         'content',
@@ -289,6 +290,14 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     const grammar = await this.#grammar(model, request.response_format);
     using instrument = this.#instrument(lease, sampling, request.logprobs);
     using completion = new LlamaCompletion({ contextSequence: lease.sequence });
+    // LlamaCompletion reads its answer's first token as the start of a text, which drops
+    // SentencePiece's leading space; after the prompt the space is part of the answer ("Lily and
+    // Tom" + " were"), as TGI and OpenAI servers send it, and as the log probabilities read it.
+    let lead: string | undefined;
+    const leadOf = () =>
+      (lead ??=
+        instrument.firstToken === undefined ? '' : textLostAtStart(model, instrument.firstToken, prompt));
+    let chunksSent = 0;
     const response = await completion.generateCompletionWithMeta(text, {
       ...sampling,
       signal,
@@ -298,11 +307,15 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
       ...(grammar ? { grammar } : {}),
       ...(request.stop?.length ? { customStopTriggers: request.stop } : {}),
       onTextChunk: onChunk
-        ? (chunk) => onChunk({ text: chunk, logprobs: takeLogprobs(instrument) })
+        ? (chunk) =>
+            onChunk({
+              text: (chunksSent++ === 0 ? leadOf() : '') + chunk,
+              logprobs: takeLogprobs(instrument),
+            })
         : undefined,
     });
     return {
-      text: response.response,
+      text: response.response === '' ? '' : leadOf() + response.response,
       toolCalls: [],
       stopReason: mapLlamaCppStopReason(response.metadata.stopReason),
       usage: { prompt_tokens: promptLength, completion_tokens: instrument.generatedTokens },
@@ -595,6 +608,13 @@ function promptTokens(model: LlamaModel, text: string): Token[] {
   const prependBos = model.tokens.shouldPrependBosToken && bos !== null;
   const tokens = model.tokenize(text, false, prependBos ? 'trimLeadingSpace' : undefined);
   return prependBos ? [bos, ...tokens] : tokens;
+}
+
+/** What `token` reads as after `before` and not alone: SentencePiece's leading space, if any. */
+function textLostAtStart(model: LlamaModel, token: Token, before: readonly Token[]): string {
+  const alone = model.detokenize([token]);
+  const after = model.detokenize([token], false, before.slice(-4));
+  return after.endsWith(alone) ? after.slice(0, after.length - alone.length) : '';
 }
 
 /**

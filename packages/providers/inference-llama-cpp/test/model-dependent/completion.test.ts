@@ -107,6 +107,17 @@ describeWithModels('completion (stories260K)', [testModels.stories, testModels.t
     }
   });
 
+  it("continues the prompt's text: a first token's leading space is part of the answer, plain, streamed and in the log probabilities", async () => {
+    // stories260K carries on after "Lily and Tom" with a space-led token (" were", " had", ...).
+    const completion = (stream: boolean) =>
+      request({ content: 'Lily and Tom', max_tokens: 4, logprobs: true, stream });
+    const plain = await provider.inference.completion(completion(false));
+    const streamed = await collect(provider.inference.streamCompletion(completion(true)));
+    expect(plain.content).toMatch(/^ \S/);
+    expect(streamed.map((chunk) => chunk.text_delta).join('')).toBe(plain.content);
+    expect(plain.logprobs?.content.map((entry) => entry.token).join('')).toBe(plain.content);
+  });
+
   it('samples reproducibly with a seed, with or without log probabilities', async () => {
     const sampled = (seed: number, logprobs: boolean) =>
       provider.inference.completion(
