@@ -13,6 +13,7 @@ export type { FetchFunction } from './fetch-function.js';
 export { freePort } from './free-port.js';
 export { InvalidResponseError } from './invalid-response-error.js';
 export { isAbortError } from './is-abort-error.js';
+export { isProcessAlive } from './is-process-alive.js';
 export { type LoadApiKeyOptions, loadApiKey } from './load-api-key.js';
 export { LoadApiKeyError } from './load-api-key-error.js';
 export { type ParseJsonEventStreamOptions, parseJsonEventStream } from './parse-json-event-stream.js';

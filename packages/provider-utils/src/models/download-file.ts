@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { isProcessAlive } from '../is-process-alive.js';
 import type { ProgressStream } from '../progress-bar.js';
 import { DownloadProgressBar } from './download-progress.js';
 import { ModelChecksumError } from './errors/model-checksum-error.js';
@@ -264,20 +265,10 @@ async function acquireLock(lock: string, signal: AbortSignal | undefined): Promi
     }
     const holder = await readFile(lock, 'utf8').catch(() => undefined);
     const pid = Number(holder?.split(' ')[0]);
-    if (holder !== undefined && !isAlive(pid)) {
+    if (holder !== undefined && !isProcessAlive(pid)) {
       await rm(lock, { force: true });
       continue;
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -2,19 +2,11 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { isProcessAlive } from '@llama-stack-ts/provider-utils';
 import { describe, expect, it } from 'vitest';
 
 const guardian = fileURLToPath(new URL('../bin/trainer-guardian.mjs', import.meta.url));
 const worker = fileURLToPath(new URL('./fixtures/guarded-trainer-worker.mjs', import.meta.url));
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Runs `script` with node under the guardian, as the provider does, and resolves with how it ended. */
 async function guarded(script: string, executable = process.execPath) {
@@ -37,10 +29,10 @@ describe('bin/trainer-guardian.mjs', () => {
     const stand = spawn(process.execPath, [worker, '200'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const [line] = (await once(createInterface({ input: stand.stdout }), 'line')) as [string];
     const command = Number(line);
-    expect(alive(command)).toBe(true);
+    expect(isProcessAlive(command)).toBe(true);
     stand.kill('SIGKILL');
     // SIGTERM is ignored by the command: SIGKILL follows after the 200 ms grace.
-    await expect.poll(() => alive(command), { timeout: 30_000, interval: 20 }).toBe(false);
+    await expect.poll(() => isProcessAlive(command), { timeout: 30_000, interval: 20 }).toBe(false);
   });
 
   it('exits as the command did: its code, its signal', async () => {

@@ -11,6 +11,7 @@ import {
   type PostTrainingSFTRequestInput,
 } from '@llama-stack-ts/core';
 import { createTestPrefix, type TestPrefix } from '@llama-stack-ts/jobs/test';
+import { isProcessAlive } from '@llama-stack-ts/provider-utils';
 import { describeWithModels } from '@llama-stack-ts/provider-utils/test';
 import type { ResolvedStack } from '@llama-stack-ts/stack';
 import {
@@ -232,14 +233,7 @@ describeWithModels('inline::tfjs with trainer: command (an executable trains)', 
         { timeout: 120_000, interval: 50 },
       )
       .toBe(true);
-    const alive = () => {
-      try {
-        process.kill(Number(pid), 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
+    const alive = () => isProcessAlive(Number(pid));
     expect(alive()).toBe(true);
     await postTraining.cancelTrainingJob({ job_uuid: 'hang-1' });
     await expect.poll(alive, { timeout: 30_000, interval: 20 }).toBe(false);
