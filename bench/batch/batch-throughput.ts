@@ -11,9 +11,10 @@
  * saw it completed. It polls every `--poll-ms` (100): each poll is Redis reads and a response on the
  * event loop that also schedules llama.cpp's next decode, and at 20 ms the polling alone cost the
  * batch 6% (batch/http 0.93 -> 0.995 at 100 ms); a client of the Batch API polls every few
- * seconds. At most one interval is added to the batch's time. A round on raw: the same prompts through `LlamaChat`, all started at once
- * (each waits for a free sequence), timed until the last ends. Greedy decoding and the same token
- * budget on both sides, so both generate the same tokens (the counts are printed).
+ * seconds. At most one interval is added to the batch's time. A round on raw: the same prompts
+ * through `LlamaChat`, all started at once (each waits for a free sequence), timed until the last
+ * ends. Greedy decoding and the same token budget on both sides, so both generate the same tokens
+ * (the counts are printed).
  *
  * Raw and stack alternate round by round (which side goes first flips each round); the figure is
  * the median over the rounds of tokens/s stack / raw. Target >= 0.9.

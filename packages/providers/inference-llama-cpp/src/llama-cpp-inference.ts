@@ -45,7 +45,11 @@ import {
 } from 'node-llama-cpp';
 import { AsyncChunkQueue } from './async-chunk-queue.js';
 import { convertToLlamaCppChat } from './convert-to-llama-cpp-chat.js';
-import { instrumentSequence, type SequenceInstrument } from './instrument-sequence.js';
+import {
+  type InstrumentSequenceOptions,
+  instrumentSequence,
+  type SequenceInstrument,
+} from './instrument-sequence.js';
 import type { LlamaCppConfig } from './llama-cpp-config.js';
 import type { LlamaCppModelPool, LoadedEmbedding, LoadedLlm, ModelLease } from './llama-cpp-model-pool.js';
 import {
@@ -412,7 +416,7 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     }
     const maxTokens = request.max_tokens > 0 ? Math.min(request.max_tokens, room) : room;
 
-    using instrument = this.#instrument(lease, sampling, request.logprobs, true);
+    using instrument = this.#instrument(lease, sampling, request.logprobs, { startsText: true });
     using chat = new LlamaChat({ contextSequence: lease.sequence, chatWrapper });
     const stopTriggers: (string | LlamaText)[] = [...(request.stop ?? [])];
     if (builtins.length > 0) stopTriggers.push(LlamaText(new SpecialTokensText(endOfMessage)));
@@ -549,7 +553,7 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     lease: ModelLease<LoadedLlm>,
     sampling: LlamaCppSamplingOptions,
     logprobs: LogprobsRequest,
-    startsText = false,
+    { startsText = false }: Pick<InstrumentSequenceOptions, 'startsText'> = {},
   ): SequenceInstrument {
     return instrumentSequence(lease.sequence, {
       model: lease.loaded.model,
