@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LlamaCppConfigSchema } from '@llama-stack-ts/provider-inference-llama-cpp';
 import type { LlamaGpuType } from 'node-llama-cpp';
+import { listeningUrl, startListeningProcess } from '../listening-process.js';
 import { llamaStackTsCli } from '../llama-stack-ts-cli.js';
 import type { LlamaCppSettings } from './llama-cpp-settings.js';
 
@@ -52,76 +52,43 @@ interface LoadedModelLine {
  */
 export async function startLocalDistribution(options: LocalDistributionOptions): Promise<LocalDistribution> {
   const home = await mkdtemp(join(tmpdir(), 'lsts-bench-inference-'));
-  const child = spawn(
-    process.execPath,
-    [...(options.nodeFlags ?? []), llamaStackTsCli, 'run', 'local', '--port', '0'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        LLAMA_STACK_TS_HOME: home,
-        LLAMA_STACK_TS_MODEL: options.model,
-        LLAMA_STACK_TS_EMBEDDING_MODEL: options.embeddingModel,
-        ...options.env,
-      },
+  const started = await startListeningProcess({
+    name: 'llama-stack-ts run local',
+    args: [...(options.nodeFlags ?? []), llamaStackTsCli, 'run', 'local', '--port', '0'],
+    env: {
+      ...process.env,
+      LLAMA_STACK_TS_HOME: home,
+      LLAMA_STACK_TS_MODEL: options.model,
+      LLAMA_STACK_TS_EMBEDDING_MODEL: options.embeddingModel,
+      ...options.env,
     },
-  );
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  // The access log goes on for every request: keep reading it (a full pipe would stall the server),
-  // but keep only the start-up part, for the error message.
-  let output = '';
-  const collect = (text: string) => {
-    if (output.length < 64_000) output += text;
-  };
-  child.stdout.setEncoding('utf8').on('data', collect);
-  child.stderr.setEncoding('utf8').on('data', collect);
-
-  const close = async () => {
-    child.kill('SIGINT');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    const code = await exited;
-    clearTimeout(killer);
-    await rm(home, { recursive: true, force: true });
-    if (code !== 0) process.stderr.write(`warning: llama-stack-ts exited with ${code} after SIGINT\n`);
-  };
-
-  const started = performance.now();
-  let running = true;
-  void exited.then(() => {
-    running = false;
+    timeoutMs: options.timeoutMs,
+    ready(output) {
+      const url = listeningUrl(output);
+      const loaded = /loaded model '([^']+)' (\{.*\})/.exec(output);
+      return url && loaded ? { url, modelId: loaded[1] as string, line: loaded[2] as string } : undefined;
+    },
+    cleanUp: () => rm(home, { recursive: true, force: true }),
   });
-  for (;;) {
-    const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-    const loaded = /loaded model '([^']+)' (\{.*\})/.exec(output);
-    if (url && loaded) {
-      const line = JSON.parse(loaded[2] as string) as LoadedModelLine;
-      return {
-        url,
-        modelId: loaded[1] as string,
-        settings: {
-          modelPath: line.path,
-          gpu: line.gpu,
-          gpuLayers: line.gpu_layers,
-          threads: line.threads,
-          contextSize: line.context_size,
-          // distributions/local sets no batch_size: the provider's default, which the pool caps at the context.
-          batchSize: Math.min(LlamaCppConfigSchema.shape.batch_size.parse(undefined), line.context_size),
-          sequences: line.parallel_sequences,
-          chatWrapper: line.chat_wrapper,
-          flashAttention: line.flash_attention,
-        },
-        pid: child.pid as number,
-        close,
-        [Symbol.asyncDispose]: close,
-      };
-    }
-    if (!running || performance.now() - started > options.timeoutMs) {
-      if (running) await close();
-      else await rm(home, { recursive: true, force: true });
-      throw new Error(
-        `llama-stack-ts run local ${running ? `did not report its model loaded within ${options.timeoutMs} ms` : 'exited'}:\n${output}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const { url, modelId } = started.ready;
+  const line = JSON.parse(started.ready.line) as LoadedModelLine;
+  return {
+    url,
+    modelId,
+    settings: {
+      modelPath: line.path,
+      gpu: line.gpu,
+      gpuLayers: line.gpu_layers,
+      threads: line.threads,
+      contextSize: line.context_size,
+      // distributions/local sets no batch_size: the provider's default, which the pool caps at the context.
+      batchSize: Math.min(LlamaCppConfigSchema.shape.batch_size.parse(undefined), line.context_size),
+      sequences: line.parallel_sequences,
+      chatWrapper: line.chat_wrapper,
+      flashAttention: line.flash_attention,
+    },
+    pid: started.pid,
+    close: started.close,
+    [Symbol.asyncDispose]: started.close,
+  };
 }

@@ -9,12 +9,20 @@
  *   3. CPU per streamed token (Linux), which a loaded machine's noise does not move: the hop's
  *      process, and the upstream's event loop on each side (the hop reads its stream once more).
  *
- * Direct and hop alternate round by round (which goes first flips each round), so machine noise
- * hits both alike; each figure is the median of the rounds' ratios or differences (the first token
- * also over `--first-token-samples` two-token requests a round). Greedy decoding, a fixed budget.
+ * A third side, a byte relay (byte-relay-process.mjs: node:http piping bytes, parsing nothing),
+ * shows what any hop costs on this machine. Each figure is measured twice (cpu-placement.ts): with
+ * the hop on a core of its own, as on a machine of its own in a remote deployment (the targets apply
+ * there), and with every process on every core, where on a small machine the hop's cycles come out
+ * of the upstream's decoding.
+ *
+ * The sides take turns within a round (which goes first rotates each round), so machine noise hits
+ * them alike; each figure is the median of the rounds' ratios or differences (the first token also
+ * over `--first-token-samples` two-token requests a round). `--warm-up` streams per surface, side
+ * and placement come first: the servers' JIT and connection pools settle, and the rates with them.
+ * Greedy decoding, a fixed budget.
  *
  *   pnpm --filter @llama-stack-ts/bench run remote
- *   pnpm --filter @llama-stack-ts/bench run remote -- --tokens 512 --runs 9 --check
+ *   pnpm --filter @llama-stack-ts/bench run remote -- --tokens 1024 --runs 11 --surfaces chat --check
  *
  * `--check` exits 1 when a figure misses its target. `--cpu-prof <dir>` writes a V8 CPU profile of
  * the downstream (the hop's) process there. Models: stories260K.gguf and
@@ -25,6 +33,7 @@ import {
   cpuProfOption,
   integerFlags,
   parseBenchArgs,
+  pickByName,
   stackModelOptions,
   stackModelPaths,
 } from '../bench-options.js';
@@ -34,14 +43,19 @@ import { type StreamRun, tokensPerSecond } from '../inference/stream-run.js';
 import { ThreadCpuMeter } from '../inference/thread-cpu-meter.js';
 import { requireBuiltCli } from '../llama-stack-ts-cli.js';
 import { median } from '../median.js';
+import { startByteRelay } from './byte-relay.js';
+import { cpuPlacement, type Placement } from './cpu-placement.js';
 import { startRemoteOpenAiDistribution } from './remote-openai-distribution.js';
 
 const values = parseBenchArgs({
   ...stackModelOptions,
   tokens: { type: 'string', default: '256' },
   runs: { type: 'string', default: '7' },
+  // TGI's /generate_stream is not relayed: remote-openai's upstream is OpenAI-shaped.
+  surfaces: { type: 'string', default: 'native,completions,chat' },
   prompt: { type: 'string', default: 'Once upon a time, there was a little girl named Lily.' },
   'first-token-samples': { type: 'string', default: '5' },
+  'warm-up': { type: 'string', default: '6' },
   'timeout-ms': { type: 'string', default: '120000' },
   check: { type: 'boolean', default: false },
   ...cpuProfOption,
@@ -50,91 +64,131 @@ const {
   tokens: maxTokens,
   runs,
   'first-token-samples': firstTokenSamples,
+  'warm-up': warmUp,
 } = integerFlags({
   tokens: values.tokens,
   runs: values.runs,
   'first-token-samples': values['first-token-samples'],
+  'warm-up': values['warm-up'],
 });
 const { modelPath, embeddingModel } = stackModelPaths(values);
 requireBuiltCli('remote');
 
 const targets = { ratio: 0.95, firstTokenMs: 5 };
-type Side = 'direct' | 'hop';
+const sides = ['direct', 'hop', 'relay'] as const;
+type Side = (typeof sides)[number];
+const timeoutMs = Number(values['timeout-ms']);
 
 await using upstream = await startLocalDistribution({
   model: modelPath,
   embeddingModel,
-  timeoutMs: Number(values['timeout-ms']),
+  timeoutMs,
   env: { LLAMA_STACK_TS_JOBS_PREFIX: `lsts-bench-remote-${process.pid}` },
 });
 await using downstream = await startRemoteOpenAiDistribution({
   upstreamUrl: upstream.url,
   embeddingModel,
-  timeoutMs: Number(values['timeout-ms']),
+  timeoutMs,
   nodeFlags: cpuProfNodeFlags(values['cpu-prof']),
 });
+await using relay = await startByteRelay(upstream.url, timeoutMs);
+const placement = cpuPlacement({ relays: [downstream.pid, relay.pid], others: [upstream.pid, process.pid] });
+const targetPlacement = placement.placements[0] as Placement;
 console.log(
-  `direct: ${upstream.url} (llama-stack-ts run local, pid ${upstream.pid}, model '${upstream.modelId}')\n` +
-    `hop:    ${downstream.url} (llama-stack-ts run remote-openai, pid ${downstream.pid}) -> direct\n` +
-    `greedy, ${maxTokens} tokens per stream; ${runs} alternating rounds (+1 warm-up) per surface\n`,
+  `direct: ${upstream.url} (llama-stack-ts run local, pid ${upstream.pid}, model '${upstream.modelId}', ` +
+    `${upstream.settings.threads} llama.cpp thread(s))\n` +
+    `hop:    ${downstream.ready} (llama-stack-ts run remote-openai, pid ${downstream.pid}) -> direct\n` +
+    `relay:  ${relay.ready} (byte relay, pid ${relay.pid}) -> direct\n` +
+    placement.placements.map((each) => `${each} cores: ${placement.describe(each)}\n`).join('') +
+    (placement.unavailable ? `no separate cores: ${placement.unavailable}\n` : '') +
+    `greedy, ${maxTokens} tokens per stream; ${runs} rounds per surface after ${warmUp} warm-up streams per surface and side; ` +
+    `targets on ${targetPlacement} cores\n`,
 );
 
-const surfaces = stackSurfaces.filter((surface) => !surface.path.startsWith('/generate'));
+const surfaces = pickByName(stackSurfaces, values.surfaces, 'surfaces');
+const urls: Record<Side, string> = { direct: upstream.url, hop: downstream.ready, relay: relay.ready };
+const stream = (surface: StackSurface, side: Side, tokens = maxTokens): Promise<StreamRun> =>
+  streamFromStack(urls[side], surface, { model: upstream.modelId, prompt: values.prompt, maxTokens: tokens });
+// Every surface is warmed up before the first is measured: the hop reaches the upstream through its OpenAI
+// routes whatever the surface, so one surface's warm-up alone leaves code the others run cold.
+for (const each of placement.placements) {
+  placement.apply(each);
+  for (let run = 0; run < warmUp; run++)
+    for (const surface of surfaces) for (const side of sides) await stream(surface, side);
+}
 const failures: string[] = [];
 for (const surface of surfaces) await benchSurface(surface);
+placement.apply('shared');
 if (values.check && failures.length > 0) {
   console.error(`missed: ${failures.join('; ')}`);
   process.exitCode = 1;
 }
 
 async function benchSurface(surface: StackSurface): Promise<void> {
-  const stream = (side: Side, tokens = maxTokens): Promise<StreamRun> =>
-    streamFromStack(side === 'direct' ? upstream.url : downstream.url, surface, {
-      model: upstream.modelId,
-      prompt: values.prompt,
-      maxTokens: tokens,
-    });
-  for (const side of ['direct', 'hop'] as const) await stream(side); // warm-up: JIT, connection pools
-  const single: Record<Side, StreamRun[]> = { direct: [], hop: [] };
-  const firstTokenMs: Record<Side, number[]> = { direct: [], hop: [] };
-  const hopCpu = new ThreadCpuMeter<Side>(downstream.pid);
+  const perSide = () => ({ direct: [], hop: [], relay: [] }) as Record<Side, number[]>;
+  const measured = Object.fromEntries(
+    placement.placements.map((each) => [each, { tokensPerSecond: perSide(), firstTokenMs: perSide() }]),
+  ) as Record<Placement, { tokensPerSecond: Record<Side, number[]>; firstTokenMs: Record<Side, number[]> }>;
+  const relayingCpu = {
+    hop: new ThreadCpuMeter<Side>(downstream.pid),
+    relay: new ThreadCpuMeter<Side>(relay.pid),
+  };
   const upstreamCpu = new ThreadCpuMeter<Side>(upstream.pid);
   console.log(surface.name);
   for (let round = 0; round < runs; round++) {
-    const order: Side[] = round % 2 === 0 ? ['direct', 'hop'] : ['hop', 'direct'];
-    for (const side of order) {
-      const run = await hopCpu.measure(side, () => upstreamCpu.measure(side, () => stream(side)));
-      single[side].push(run);
-      firstTokenMs[side].push(run.firstTokenMs);
+    const order = sides.map((_, index) => sides[(index + round) % sides.length] as Side);
+    for (const each of placement.placements) {
+      placement.apply(each);
+      const { tokensPerSecond: rates, firstTokenMs } = measured[each];
+      for (const side of order) {
+        const run = await upstreamCpu.measure(side, () =>
+          side === 'direct'
+            ? stream(surface, side)
+            : relayingCpu[side].measure(side, () => stream(surface, side)),
+        );
+        rates[side].push(tokensPerSecond(run));
+        firstTokenMs[side].push(run.firstTokenMs);
+      }
+      // Two tokens, as bench/inference: the first piece of text, then the end.
+      for (let sample = 0; sample < firstTokenSamples; sample++)
+        for (const side of order) firstTokenMs[side].push((await stream(surface, side, 2)).firstTokenMs);
+      const last = (figures: Record<Side, number[]>, digits: number) =>
+        sides.map((side) => (figures[side].at(-1) as number).toFixed(digits)).join(' / ');
+      console.log(
+        `  round ${round + 1}, ${each} cores: ${last(rates, 0)} tok/s, ` +
+          `first token ${last(firstTokenMs, 2)} ms (${sides.join(' / ')})`,
+      );
     }
-    // Two tokens, as bench/inference: the first piece of text, then the end.
-    for (let sample = 0; sample < firstTokenSamples; sample++)
-      for (const side of order) firstTokenMs[side].push((await stream(side, 2)).firstTokenMs);
-    const last = (side: Side) => single[side].at(-1) as StreamRun;
+  }
+  for (const each of placement.placements) {
+    const { tokensPerSecond: rates, firstTokenMs } = measured[each];
+    const ratio = (side: Side) => median(rates[side].map((rate, i) => rate / (rates.direct[i] as number)));
+    const overhead = (side: Side) =>
+      median(firstTokenMs[side].map((ms, i) => ms - (firstTokenMs.direct[i] as number)));
+    const [hopRatio, hopOverhead] = [ratio('hop'), overhead('hop')];
+    const judged = each === targetPlacement;
+    const verdict = (ok: boolean) => (judged ? (ok ? ' ok' : ' MISSED') : '');
+    if (judged && hopRatio < targets.ratio)
+      failures.push(`${surface.name} tokens/s ratio ${hopRatio.toFixed(3)}`);
+    if (judged && hopOverhead >= targets.firstTokenMs)
+      failures.push(`${surface.name} first-token overhead ${hopOverhead.toFixed(2)} ms`);
     console.log(
-      `  round ${round + 1}: ${tokensPerSecond(last('hop')).toFixed(0)} / ${tokensPerSecond(last('direct')).toFixed(0)} tok/s, ` +
-        `first token ${last('hop').firstTokenMs.toFixed(2)} / ${last('direct').firstTokenMs.toFixed(2)} ms (hop / direct), ` +
-        `${last('hop').tokens} / ${last('direct').tokens} tokens`,
+      `  ${each} cores:\n` +
+        `  => streamed tokens/s hop / direct: ${hopRatio.toFixed(3)}` +
+        `${judged ? ` (target >= ${targets.ratio})` : ''}${verdict(hopRatio >= targets.ratio)}; ` +
+        `byte relay / direct: ${ratio('relay').toFixed(3)}\n` +
+        `  => time to first token, hop - direct: ${hopOverhead.toFixed(2)} ms` +
+        `${judged ? ` (target < ${targets.firstTokenMs} ms)` : ''}${verdict(hopOverhead < targets.firstTokenMs)}; ` +
+        `byte relay - direct: ${overhead('relay').toFixed(2)} ms`,
     );
   }
-  const ratio = median(
-    single.hop.map((run, i) => tokensPerSecond(run) / tokensPerSecond(single.direct[i] as StreamRun)),
-  );
-  const overhead = median(firstTokenMs.hop.map((ms, i) => ms - (firstTokenMs.direct[i] as number)));
-  const ratioOk = ratio >= targets.ratio;
-  const overheadOk = overhead < targets.firstTokenMs;
-  if (!ratioOk) failures.push(`${surface.name} tokens/s ratio ${ratio.toFixed(3)}`);
-  if (!overheadOk) failures.push(`${surface.name} first-token overhead ${overhead.toFixed(2)} ms`);
-  console.log(
-    `  => streamed tokens/s hop / direct: ${ratio.toFixed(3)} (target >= ${targets.ratio}) ${ratioOk ? 'ok' : 'MISSED'}\n` +
-      `  => time to first token, hop - direct: ${overhead.toFixed(2)} ms (target < ${targets.firstTokenMs} ms) ${overheadOk ? 'ok' : 'MISSED'}`,
-  );
-  const hop = hopCpu.perToken('hop');
+  const [hop, byteRelay] = [relayingCpu.hop.perToken('hop'), relayingCpu.relay.perToken('relay')];
   const [direct, relayed] = [upstreamCpu.perToken('direct'), upstreamCpu.perToken('hop')];
   const us = (value: number) => `${value.toFixed(0)} µs`;
   console.log(
-    hop && direct && relayed
-      ? `  => CPU per token: hop process ${us(hop.stackMain + hop.stackOther)} (event loop ${us(hop.stackMain)}); ` +
+    hop && byteRelay && direct && relayed
+      ? `  => CPU per token: hop process ${us(hop.stackMain + hop.stackOther)} (event loop ${us(hop.stackMain)}), ` +
+          `byte relay ${us(byteRelay.stackMain + byteRelay.stackOther)}; ` +
           `upstream event loop ${us(direct.stackMain)} direct, ${us(relayed.stackMain)} through the hop\n`
       : '  => CPU per token: not measured (no /proc schedstat)\n',
   );
