@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process';
 
 /**
  * Which cores the benchmark's processes run on. `separate`: the hop and the byte relay on the last
- * core, as on a machine of their own in a remote deployment, the upstream and the client on the
- * others (the same cores for every side, so the client's work weighs on every side alike).
- * `shared`: every process on every core, so on a small machine a hop's work takes cycles from the
- * upstream's decoding.
+ * core, as on a machine of their own in a remote deployment; the client on the core before it and
+ * the upstream on the rest, or on two cores the upstream and the client together on the first (the
+ * same cores for every side, so the client's work weighs on every side alike). `shared`: every
+ * process on every core, so on a small machine a hop's work takes cycles from the upstream's
+ * decoding.
  */
 export type Placement = 'separate' | 'shared';
 
@@ -19,8 +20,12 @@ export interface CpuPlacement {
   apply(placement: Placement): void;
 }
 
-/** The placements of the relaying processes and the others (the upstream, this client) here. */
-export function cpuPlacement(pids: { relays: readonly number[]; others: readonly number[] }): CpuPlacement {
+/** The placements of the relaying processes, the upstream and the client on this machine. */
+export function cpuPlacement(pids: {
+  relays: readonly number[];
+  upstream: number;
+  client: number;
+}): CpuPlacement {
   const cores = allowedCores();
   const sharedOnly = (unavailable: string): CpuPlacement => ({
     placements: ['shared'],
@@ -32,18 +37,21 @@ export function cpuPlacement(pids: { relays: readonly number[]; others: readonly
   const shared = cores.join(',');
   if (cores.length < 2) return sharedOnly(`this process may run on one core only (${shared})`);
   const relayCores = cores.slice(-1).join(',');
-  const otherCores = cores.slice(0, -1).join(',');
+  const clientCores = cores.at(cores.length > 2 ? -2 : 0)?.toString() ?? '';
+  const upstreamCores = cores.slice(0, Math.max(1, cores.length - 2)).join(',');
   const pin = (pid: number, list: string) =>
     execFileSync('taskset', ['-a', '-pc', list, String(pid)], { stdio: 'ignore' });
   return {
     placements: ['separate', 'shared'],
     describe: (placement) =>
       placement === 'separate'
-        ? `hop and relay on cpu ${relayCores}; upstream and client on cpu ${otherCores}`
+        ? `hop and relay on cpu ${relayCores}, client on cpu ${clientCores}, upstream on cpu ${upstreamCores}`
         : `every process on cpu ${shared}`,
     apply(placement) {
-      for (const pid of pids.relays) pin(pid, placement === 'separate' ? relayCores : shared);
-      for (const pid of pids.others) pin(pid, placement === 'separate' ? otherCores : shared);
+      const separate = placement === 'separate';
+      for (const pid of pids.relays) pin(pid, separate ? relayCores : shared);
+      pin(pids.client, separate ? clientCores : shared);
+      pin(pids.upstream, separate ? upstreamCores : shared);
     },
   };
 }

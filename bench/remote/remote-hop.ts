@@ -92,7 +92,11 @@ await using downstream = await startRemoteOpenAiDistribution({
   nodeFlags: cpuProfNodeFlags(values['cpu-prof']),
 });
 await using relay = await startByteRelay(upstream.url, timeoutMs);
-const placement = cpuPlacement({ relays: [downstream.pid, relay.pid], others: [upstream.pid, process.pid] });
+const placement = cpuPlacement({
+  relays: [downstream.pid, relay.pid],
+  upstream: upstream.pid,
+  client: process.pid,
+});
 const targetPlacement = placement.placements[0] as Placement;
 console.log(
   `direct: ${upstream.url} (llama-stack-ts run local, pid ${upstream.pid}, model '${upstream.modelId}', ` +
@@ -101,16 +105,16 @@ console.log(
     `relay:  ${relay.ready} (byte relay, pid ${relay.pid}) -> direct\n` +
     placement.placements.map((each) => `${each} cores: ${placement.describe(each)}\n`).join('') +
     (placement.unavailable ? `no separate cores: ${placement.unavailable}\n` : '') +
-    `greedy, ${maxTokens} tokens per stream; ${runs} rounds per surface after ${warmUp} warm-up streams per surface and side; ` +
-    `targets on ${targetPlacement} cores\n`,
+    `greedy, ${maxTokens} tokens per stream; ${runs} rounds per surface, ` +
+    `after ${warmUp} warm-up streams per surface and side; targets on ${targetPlacement} cores\n`,
 );
 
 const surfaces = pickByName(stackSurfaces, values.surfaces, 'surfaces');
 const urls: Record<Side, string> = { direct: upstream.url, hop: downstream.ready, relay: relay.ready };
 const stream = (surface: StackSurface, side: Side, tokens = maxTokens): Promise<StreamRun> =>
   streamFromStack(urls[side], surface, { model: upstream.modelId, prompt: values.prompt, maxTokens: tokens });
-// Every surface is warmed up before the first is measured: the hop reaches the upstream through its OpenAI
-// routes whatever the surface, so one surface's warm-up alone leaves code the others run cold.
+// Every surface is warmed up before the first is measured: the hop reaches the upstream through
+// its OpenAI routes whatever the surface, so one surface's warm-up alone leaves code others run cold.
 for (const each of placement.placements) {
   placement.apply(each);
   for (let run = 0; run < warmUp; run++)
@@ -118,7 +122,6 @@ for (const each of placement.placements) {
 }
 const failures: string[] = [];
 for (const surface of surfaces) await benchSurface(surface);
-placement.apply('shared');
 if (values.check && failures.length > 0) {
   console.error(`missed: ${failures.join('; ')}`);
   process.exitCode = 1;
