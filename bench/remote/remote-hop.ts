@@ -6,8 +6,8 @@
  *
  *   1. streamed tokens/s of one request, through the hop / direct. Target >= 0.95.
  *   2. time to first token, through the hop minus direct, in ms. Target < 5 ms.
- *   3. CPU per streamed token (Linux), which a loaded machine's noise does not move: the hop's
- *      process, and the upstream's event loop on each side (the hop reads its stream once more).
+ *   3. CPU per streamed token (Linux), which a loaded machine's noise does not move: the hop's and
+ *      the byte relay's processes, and the upstream's event loop direct and through the hop.
  *
  * A third side, a byte relay (byte-relay-process.mjs: node:http piping bytes, parsing nothing),
  * shows what any hop costs on this machine. Each figure is measured twice (cpu-placement.ts): with
@@ -127,6 +127,11 @@ if (values.check && failures.length > 0) {
   process.exitCode = 1;
 }
 
+/** Each side's latest figure, `direct / hop / relay`. */
+function latest(figures: Record<Side, number[]>, digits: number): string {
+  return sides.map((side) => (figures[side].at(-1) as number).toFixed(digits)).join(' / ');
+}
+
 async function benchSurface(surface: StackSurface): Promise<void> {
   const perSide = () => ({ direct: [], hop: [], relay: [] }) as Record<Side, number[]>;
   const measured = Object.fromEntries(
@@ -155,11 +160,9 @@ async function benchSurface(surface: StackSurface): Promise<void> {
       // Two tokens, as bench/inference: the first piece of text, then the end.
       for (let sample = 0; sample < firstTokenSamples; sample++)
         for (const side of order) firstTokenMs[side].push((await stream(surface, side, 2)).firstTokenMs);
-      const last = (figures: Record<Side, number[]>, digits: number) =>
-        sides.map((side) => (figures[side].at(-1) as number).toFixed(digits)).join(' / ');
       console.log(
-        `  round ${round + 1}, ${each} cores: ${last(rates, 0)} tok/s, ` +
-          `first token ${last(firstTokenMs, 2)} ms (${sides.join(' / ')})`,
+        `  round ${round + 1}, ${each} cores: ${latest(rates, 0)} tok/s, ` +
+          `first token ${latest(firstTokenMs, 2)} ms (${sides.join(' / ')})`,
       );
     }
   }

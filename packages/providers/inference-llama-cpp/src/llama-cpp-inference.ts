@@ -301,7 +301,6 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
     const leadOf = () =>
       (lead ??=
         instrument.firstToken === undefined ? '' : textLostAtStart(model, instrument.firstToken, prompt));
-    let chunksSent = 0;
     const response = await completion.generateCompletionWithMeta(text, {
       ...sampling,
       signal,
@@ -313,7 +312,8 @@ export class LlamaCppInference implements Inference, AsyncDisposable {
       onTextChunk: onChunk
         ? (chunk) =>
             onChunk({
-              text: (chunksSent++ === 0 ? leadOf() : '') + chunk,
+              // The lead goes before the first chunk only: later ones find it already read.
+              text: (lead === undefined ? leadOf() : '') + chunk,
               logprobs: takeLogprobs(instrument),
             })
         : undefined,
